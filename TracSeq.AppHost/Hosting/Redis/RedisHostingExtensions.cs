@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TracSeq.AppHost.Hosting.Redis;
+
+/// <summary>redis-server from the machine (local mode), password-protected, on a port Aspire allocates.</summary>
+public sealed class LocalRedisResource(string name, string command, string workingDirectory, ParameterResource password)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+{
+    internal const string PrimaryEndpointName = "tcp";
+
+    public ParameterResource PasswordParameter { get; } = password;
+
+    public EndpointReference PrimaryEndpoint => new(this, PrimaryEndpointName);
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+        $"{PrimaryEndpoint.Property(EndpointProperty.Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)},password={PasswordParameter}");
+}
+
+public static class RedisHostingExtensions
+{
+    public const string DataVolumeName = "tracseq-redis-data";
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddTracSeqRedis(
+        this IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra)
+    {
+        if (!infra.IsLocal)
+        {
+            return builder.AddRedis(name).WithDataVolume(DataVolumeName);
+        }
+
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
+        var dataDirectory = Path.Combine(infra.DataDirectory, "redis");
+        var configFile = Path.Combine(dataDirectory, "redis.conf");
+        var redis = new LocalRedisResource(name, infra.Programs.Resolve(LocalPrograms.Redis), dataDirectory, password);
+
+        // The password stays out of the command line (and the dashboard): it goes into a config file written
+        // just before start. The port is known only when DCP starts the process, so it comes as an argument.
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, async (_, ct) =>
+        {
+            Directory.CreateDirectory(dataDirectory);
+            var secret = await password.GetValueAsync(ct);
+            await File.WriteAllTextAsync(configFile, string.Create(CultureInfo.InvariantCulture, $"""
+                # Written by the TracSeq AppHost at every start; edits are lost.
+                bind 127.0.0.1
+                protected-mode yes
+                requirepass "{secret}"
+                dir "{dataDirectory}"
+                save 300 1
+                appendonly no
+                maxmemory 256mb
+                maxmemory-policy volatile-lru
+                """), ct);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(configFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        });
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
+            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
+        var healthCheck = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException("Connection string is unavailable"),
+            name: healthCheck);
+
+        return builder.AddResource(redis)
+            .WithArgs(configFile, "--port", redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
+            .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp")
+            .WithHealthCheck(healthCheck);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Reflection;
+using DbUp;
+using DbUp.Engine.Output;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace TracSeq.ServiceDefaults.Data;
+
+/// <summary>
+/// A service's own PostgreSQL database: a pooled <see cref="NpgsqlDataSource"/> (with health check, tracing and
+/// metrics from Aspire.Npgsql) and the schema migrations applied at start. Migrations are the service's embedded
+/// <c>Data/Migrations/NNNN_name.sql</c> files, applied once each in name order, each in its own transaction;
+/// DbUp keeps the journal in <c>schemaversions</c>. The same mechanism serves every service.
+/// </summary>
+public static class ServiceDatabase
+{
+    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
+    {
+        builder.AddNpgsqlDataSource(connectionName);
+        builder.Services.AddHostedService(sp => new MigrationRunner(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
+                ?? throw new InvalidOperationException($"Connection string '{connectionName}' is not configured."),
+            migrationsAssembly,
+            sp.GetRequiredService<ILogger<MigrationRunner>>()));
+        return builder;
+    }
+
+    /// <summary>Runs before the server starts listening, so no request ever sees an old schema.</summary>
+    internal sealed class MigrationRunner(string connectionString, Assembly assembly, ILogger<MigrationRunner> logger) : IHostedService
+    {
+        private static readonly TimeSpan StartupPatience = TimeSpan.FromSeconds(30);
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var deadline = DateTime.UtcNow + StartupPatience;
+            while (true)
+            {
+                var result = DeployChanges.To.PostgresqlDatabase(connectionString)
+                    .WithScriptsEmbeddedInAssembly(assembly, name => name.Contains(".Data.Migrations.", StringComparison.Ordinal))
+                    .WithTransactionPerScript()
+                    .LogTo(new DbUpLogger(logger))
+                    .Build()
+                    .PerformUpgrade();
+                if (result.Successful)
+                {
+                    logger.LogInformation("Database schema is current ({Applied} migrations applied now)", result.Scripts.Count());
+                    return;
+                }
+
+                // A database that is still starting is worth waiting for; a broken migration is not.
+                if (result.Error is not NpgsqlException { IsTransient: true } || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"Database migration failed at {result.ErrorScript?.Name ?? "connect"}.", result.Error);
+                }
+                logger.LogWarning("Database not reachable yet ({Message}); retrying", result.Error.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class DbUpLogger(ILogger logger) : IUpgradeLog
+    {
+        public void LogTrace(string format, params object[] args) => logger.LogTrace(format, args);
+        public void LogDebug(string format, params object[] args) => logger.LogDebug(format, args);
+        public void LogInformation(string format, params object[] args) => logger.LogInformation(format, args);
+        public void LogWarning(string format, params object[] args) => logger.LogWarning(format, args);
+        public void LogError(string format, params object[] args) => logger.LogError(format, args);
+        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, format, args);
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TracSeq.ServiceDefaults.Correlation;
+using TracSeq.ServiceDefaults.Health;
+using TracSeq.ServiceDefaults.Metrics;
+using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Telemetry;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every TracSeq service shares: telemetry, metrics, health, correlation ids, problem details,
+/// service discovery and resilient HttpClients. A service's Program calls <see cref="AddServiceDefaults"/>
+/// on the builder and <see cref="UseServiceDefaults"/> on the app, and nothing else of this kind.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddTracSeqTelemetry();
+        PrometheusMetricsExtensions.ConfigurePrometheusDefaults();
+        builder.Services.AddTracSeqProblemDetails();
+        builder.Services.AddCorrelationIds();
+        builder.Services.AddHealthChecks().AddLivenessCheck();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+            http.AddCorrelationIdForwarding();
+        });
+
+        // Stop quickly: nothing a service does in flight is worth holding a deploy or a test run for long.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        return builder;
+    }
+
+    /// <summary>
+    /// The shared front of the request pipeline, then <c>/metrics</c>, <c>/health</c> and <c>/alive</c>.
+    /// Call it first on the app; map the service's own endpoints after it.
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCorrelationIds();
+        app.UseRouting();
+        app.UseHttpLogging(); // after routing, so endpoints that opt out (health, metrics) are known
+        app.UseTracSeqHttpMetrics();
+
+        app.MapTracSeqMetrics();
+        app.MapTracSeqHealthChecks();
+        return app;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace TracSeq.Tests.Infrastructure;
+
+/// <summary>
+/// The whole TracSeq AppHost, started once per test collection in local mode (real PostgreSQL, Redis and
+/// Prometheus as executables) with its data in a fresh temporary folder, so tests can run beside a dev instance.
+/// </summary>
+public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
+{
+    public static readonly string[] Services = ["auth", "samples", "templates", "gateway"];
+    public static readonly string[] Infrastructure = ["postgres", "authdb", "samplesdb", "templatesdb", "cache", "prometheus"];
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"tracseq-tests-{Guid.NewGuid():N}"[..22]);
+
+    public TimeSpan StartDuration { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TracSeq_AppHost>(
+        [
+            "--TracSeq:Infrastructure=local",
+            $"--TracSeq:DataDirectory={DataDirectory}",
+            "--TracSeq:DurableStorage=false",
+            "--TracSeq:ScrapeIntervalSeconds=2",
+        ], timeout.Token);
+
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        foreach (var resource in Infrastructure.Concat(Services))
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+        StartDuration = stopwatch.Elapsed;
+        diagnostics.OnMessage(new DiagnosticMessage($"TracSeq AppHost healthy in {StartDuration.TotalSeconds:F1} s"));
+    }
+
+    public HttpClient CreateClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    public ValueTask<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
+
+    /// <summary>Waits until a line of <paramref name="resource"/>'s console log contains <paramref name="text"/>.</summary>
+    public async Task<string> WaitForLogLineAsync(string resource, string text, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        // Logs are kept per running instance (DCP's resource id), not per model name.
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current).ShouldBeTrue(resource);
+        try
+        {
+            await foreach (var batch in logs.WatchAsync(current!.ResourceId).WithCancellation(cts.Token))
+            {
+                var found = batch.Select(line => line.Content).FirstOrDefault(content => content.Contains(text, StringComparison.Ordinal));
+                if (found is not null)
+                {
+                    return found;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No log line of '{resource}' contained '{text}' within {timeout}.");
+        }
+        throw new InvalidOperationException($"The log stream of '{resource}' ended.");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still closing its files; the folder is in the temp directory and harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Not root: PostgreSQL's files belong to the postgres user.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
+{
+    public const string Name = "TracSeq AppHost";
+}

@@ -1,0 +1,21 @@
+namespace TracSeq.Tests.Infrastructure;
+
+public static class RepositoryPaths
+{
+    /// <summary>The folder holding TracSeq.sln, found upwards from the test assembly.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string Monitoring => Path.Combine(Root, "TracSeq.AppHost", "monitoring");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TracSeq.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("TracSeq.sln not found above " + AppContext.BaseDirectory);
+    }
+}
