@@ -13,10 +13,17 @@ var samplesDb = postgres.AddDatabase("samplesdb");
 var templatesDb = postgres.AddDatabase("templatesdb");
 var cache = builder.AddTracSeqRedis("cache", infra);
 
+// The first lab administrator: no built-in password; a generated one is kept in the AppHost's user secrets.
+var adminEmail = builder.AddParameter("admin-email", "admin@tracseq.local");
+var adminPassword = builder.AddParameter("admin-password",
+    new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true);
+
 // Services: each owns its database and shares Redis; the gateway on port 8000 is the only public door.
 var auth = builder.AddTracSeqService<Projects.TracSeq_Auth>("auth")
     .WithReference(authDb).WaitFor(authDb)
-    .WithReference(cache).WaitFor(cache);
+    .WithReference(cache).WaitFor(cache)
+    .WithEnvironment("Auth__Bootstrap__Email", adminEmail)
+    .WithEnvironment("Auth__Bootstrap__Password", adminPassword);
 
 var samples = builder.AddTracSeqService<Projects.TracSeq_Samples>("samples")
     .WithReference(samplesDb).WaitFor(samplesDb)

@@ -1,13 +1,24 @@
+using TracSeq.Auth;
+using TracSeq.Auth.Sessions;
+using TracSeq.Auth.Tokens;
+using TracSeq.Auth.Users;
 using TracSeq.ServiceDefaults.Data;
+using TracSeq.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase("authdb", typeof(Program).Assembly);
 builder.AddServiceCache();
+builder.AddTracSeqAuthentication();
+builder.AddAuthService();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.MapOpenApi();
+app.UseRateLimiter();
+app.MapOpenApi().AllowAnonymous();
+app.MapDiscoveryApi();
+app.MapAuthApi();
+app.MapUsersApi();
 
 app.Run();

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TracSeq.ServiceDefaults.Correlation;
@@ -22,6 +24,9 @@ public static class ServiceDefaultsExtensions
         PrometheusMetricsExtensions.ConfigurePrometheusDefaults();
         builder.Services.AddTracSeqProblemDetails();
         builder.Services.AddCorrelationIds();
+        // Services sit behind the gateway: the client's address comes in X-Forwarded-For from a trusted (loopback) proxy.
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         builder.Services.AddHealthChecks().AddLivenessCheck();
 
         builder.Services.AddServiceDiscovery();
@@ -43,12 +48,18 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCorrelationIds();
         app.UseRouting();
         app.UseHttpLogging(); // after routing, so endpoints that opt out (health, metrics) are known
         app.UseTracSeqHttpMetrics();
+        if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
 
         app.MapTracSeqMetrics();
         app.MapTracSeqHealthChecks();

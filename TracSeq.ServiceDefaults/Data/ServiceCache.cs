@@ -10,7 +10,14 @@ public static class ServiceCache
     /// <summary>A multiplexer that reconnects by itself and a readiness check; Redis being down never stops start-up.</summary>
     public static IHostApplicationBuilder AddServiceCache(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(ConnectionName, configureOptions: o => o.AbortOnConnectFail = false);
+        builder.AddRedisClient(ConnectionName, configureOptions: o =>
+        {
+            o.AbortOnConnectFail = false;
+            // A Redis that hangs must cost a request a second at most, not the client's default five.
+            o.ConnectTimeout = 2000;
+            o.SyncTimeout = 1000;
+            o.AsyncTimeout = 1000;
+        });
         return builder;
     }
 }

@@ -20,6 +20,7 @@ public static class ServiceDatabase
     public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
     {
         builder.AddNpgsqlDataSource(connectionName);
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true; // snake_case columns onto PascalCase members
         builder.Services.AddHostedService(sp => new MigrationRunner(
             sp.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
                 ?? throw new InvalidOperationException($"Connection string '{connectionName}' is not configured."),

@@ -5,12 +5,16 @@ using TracSeq.Tests.Infrastructure;
 namespace TracSeq.Tests.Foundation;
 
 /// <summary>
-/// Business endpoints arrive with their own issues; routing is proven here by following a unique correlation id
-/// from the gateway into the access log of the service that must have answered.
+/// Routing is proven by following a unique correlation id from the gateway into the access log of the service
+/// that must have answered, for every prefix, whether or not that service has an endpoint at the path.
 /// </summary>
 [Collection(AppHostCollection.Name)]
 public sealed class GatewayRoutingTests(AppHostFixture fixture)
 {
+    private readonly AuthApiClient _auth = new(fixture);
+
+    private async Task<HttpClient> SignedInGatewayAsync() => _auth.Client("gateway", (await _auth.LoginAsAdminAsync()).AccessToken);
+
     [Theory]
     [InlineData("/api/auth/routing-probe", "auth")]
     [InlineData("/api/users/routing-probe", "auth")]
@@ -21,7 +25,7 @@ public sealed class GatewayRoutingTests(AppHostFixture fixture)
     [InlineData("/api/submissions/routing-probe", "templates")]
     public async Task Each_prefix_reaches_its_service_with_the_correlation_id(string path, string service)
     {
-        using var client = fixture.CreateClient("gateway");
+        using var client = await SignedInGatewayAsync();
         var correlationId = $"route-{Guid.NewGuid():N}";
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("X-Correlation-Id", correlationId);
@@ -36,7 +40,7 @@ public sealed class GatewayRoutingTests(AppHostFixture fixture)
     [Fact]
     public async Task An_unknown_path_is_a_404_problem_from_the_gateway()
     {
-        using var client = fixture.CreateClient("gateway");
+        using var client = await SignedInGatewayAsync();
 
         using var response = await client.GetAsync("/api/nowhere");
 
@@ -50,7 +54,7 @@ public sealed class GatewayRoutingTests(AppHostFixture fixture)
     [Fact]
     public async Task A_correlation_id_is_created_when_the_caller_sends_none()
     {
-        using var client = fixture.CreateClient("gateway");
+        using var client = await SignedInGatewayAsync();
 
         using var response = await client.GetAsync("/api/samples/routing-probe");
 

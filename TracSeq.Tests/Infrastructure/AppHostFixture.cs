@@ -23,6 +23,11 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public TimeSpan StartDuration { get; private set; }
 
+    public string AdminEmail { get; } = "admin@tracseq.local";
+
+    /// <summary>The secret AppHost parameter <c>admin-password</c>, chosen afresh for every test run.</summary>
+    public string AdminPassword { get; } = $"Adm1n-{Guid.NewGuid():N}";
+
     public async Task InitializeAsync()
     {
         var stopwatch = Stopwatch.StartNew();
@@ -33,6 +38,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             $"--TracSeq:DataDirectory={DataDirectory}",
             "--TracSeq:DurableStorage=false",
             "--TracSeq:ScrapeIntervalSeconds=2",
+            $"--Parameters:admin-password={AdminPassword}",
         ], timeout.Token);
 
         _app = await builder.BuildAsync(timeout.Token);
@@ -72,6 +78,54 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             throw new TimeoutException($"No log line of '{resource}' contained '{text}' within {timeout}.");
         }
         throw new InvalidOperationException($"The log stream of '{resource}' ended.");
+    }
+
+    /// <summary>Every console line <paramref name="resource"/> has written so far.</summary>
+    public async Task<IReadOnlyList<string>> ReadLogsAsync(string resource)
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current).ShouldBeTrue(resource);
+        var lines = new List<string>();
+        using var cts = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var batch in logs.WatchAsync(current!.ResourceId).WithCancellation(cts.Token))
+            {
+                lock (lines)
+                {
+                    lines.AddRange(batch.Select(l => l.Content));
+                }
+            }
+        });
+        // The backlog arrives at once; stop once nothing new has come for a moment.
+        var seen = -1;
+        while (true)
+        {
+            await Task.Delay(500);
+            lock (lines)
+            {
+                if (lines.Count == seen)
+                {
+                    break;
+                }
+                seen = lines.Count;
+            }
+        }
+        await cts.CancelAsync();
+        await reader.ContinueWith(_ => { }, TaskScheduler.Default);
+        lock (lines)
+        {
+            return [.. lines];
+        }
+    }
+
+    /// <summary>Restarts a resource and waits until it is healthy again.</summary>
+    public async Task RestartAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, timeout.Token);
+        result.Success.ShouldBeTrue(result.Message);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,272 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using TracSeq.Auth.Events;
+using TracSeq.Auth.Users;
+using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
+
+namespace TracSeq.Auth.Sessions;
+
+public sealed record LoginRequest(string? Email, string? Password);
+public sealed record RefreshRequest(string? RefreshToken);
+public sealed record LogoutRequest(string? RefreshToken);
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+/// <summary>The services every session handler needs.</summary>
+public sealed record SessionServices(
+    NpgsqlDataSource Db, SessionIssuer Sessions, AuthEventLog Events, TokenDenyList DenyList, TimeProvider Clock);
+
+/// <summary>Sign-in, token refresh with rotation, sign-out, the caller's own account and password.</summary>
+public static class AuthApi
+{
+    /// <summary>Failures counted per account within <see cref="LockoutWindow"/>; reaching it locks for <see cref="LockoutDuration"/>.</summary>
+    public const int MaxFailedLogins = 5;
+    public static readonly TimeSpan LockoutWindow = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("Auth");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(LoginRateLimit.PolicyName);
+        auth.MapPost("/refresh", RefreshAsync).AllowAnonymous();
+        auth.MapPost("/logout", LogoutAsync);
+        auth.MapGet("/me", MeAsync);
+        auth.MapPost("/change-password", ChangePasswordAsync);
+        return auth;
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, HttpContext http, [AsParameters] SessionServices s, CancellationToken ct)
+    {
+        var errors = new ValidationErrors()
+            .Text("email", request.Email, 254)
+            .Text("password", request.Password, 1024);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var user = await connection.QuerySingleOrDefaultAsync<User>(
+            $"SELECT {UserQueries.Columns} FROM users WHERE email = @email::citext FOR UPDATE",
+            new { email = request.Email!.Trim() }, tx);
+        var now = s.Clock.GetUtcNow();
+
+        if (user is null)
+        {
+            Passwords.SpendVerificationTime(request.Password!);
+            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginFailed, null, request.Email!.Trim(), details: new { reason = "unknown_account" });
+            await tx.CommitAsync(ct);
+            AuthMetrics.Logins.WithLabels(AuthMetrics.Failure).Inc();
+            return InvalidCredentials();
+        }
+
+        if (user.LockedUntil is { } lockedUntil && lockedUntil > now.UtcDateTime)
+        {
+            Passwords.SpendVerificationTime(request.Password!);
+            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginLocked, user.Id, user.Email, details: new { reason = "attempt_while_locked" });
+            await tx.CommitAsync(ct);
+            AuthMetrics.Logins.WithLabels(AuthMetrics.Locked).Inc();
+            return Locked(http, lockedUntil - now.UtcDateTime);
+        }
+
+        var verification = Passwords.Verify(user.PasswordHash, request.Password!);
+        if (verification == PasswordVerificationResult.Failed)
+        {
+            var (failures, lockedNow) = await connection.QuerySingleAsync<(int, DateTime?)>(
+                """
+                WITH counted AS (
+                    SELECT CASE WHEN first_failed_login_at > @now - @window THEN failed_login_count + 1 ELSE 1 END AS failures,
+                           CASE WHEN first_failed_login_at > @now - @window THEN first_failed_login_at ELSE @now END AS first_failure
+                    FROM users WHERE id = @id)
+                UPDATE users SET failed_login_count = counted.failures,
+                                 first_failed_login_at = counted.first_failure,
+                                 locked_until = CASE WHEN counted.failures >= @max THEN @now + @duration END,
+                                 updated_at = @now
+                FROM counted WHERE users.id = @id
+                RETURNING users.failed_login_count, users.locked_until
+                """,
+                new { id = user.Id, now, window = LockoutWindow, duration = LockoutDuration, max = MaxFailedLogins }, tx);
+
+            var locked = lockedNow is not null;
+            await s.Events.WriteAsync(connection, tx, locked ? AuthEventTypes.LoginLocked : AuthEventTypes.LoginFailed,
+                user.Id, user.Email, details: new { reason = "wrong_password", failures });
+            await tx.CommitAsync(ct);
+            AuthMetrics.Logins.WithLabels(locked ? AuthMetrics.Locked : AuthMetrics.Failure).Inc();
+            return locked ? Locked(http, LockoutDuration) : InvalidCredentials();
+        }
+
+        if (!user.IsActive)
+        {
+            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginFailed, user.Id, user.Email, details: new { reason = "disabled" });
+            await tx.CommitAsync(ct);
+            AuthMetrics.Logins.WithLabels(AuthMetrics.Failure).Inc();
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This account is disabled.");
+        }
+
+        await connection.ExecuteAsync(
+            """
+            UPDATE users SET failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL,
+                             last_login_at = @now, updated_at = @now,
+                             password_hash = COALESCE(@rehash, password_hash)
+            WHERE id = @id
+            """,
+            new { id = user.Id, now, rehash = verification == PasswordVerificationResult.SuccessRehashNeeded ? Passwords.Hash(request.Password!) : null }, tx);
+        var (tokens, _) = await s.Sessions.IssueAsync(connection, tx, user);
+        await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginSucceeded, user.Id, user.Email);
+        await tx.CommitAsync(ct);
+        AuthMetrics.Logins.WithLabels(AuthMetrics.Success).Inc();
+        return TypedResults.Ok(tokens with { User = tokens.User with { LastLoginAt = now.UtcDateTime } });
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, [AsParameters] SessionServices s, CancellationToken ct)
+    {
+        var errors = new ValidationErrors().Text("refreshToken", request.RefreshToken, 256);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var presented = await connection.QuerySingleOrDefaultAsync<(Guid Id, Guid FamilyId, Guid UserId, DateTime ExpiresAt, DateTime? RevokedAt, string? RevokedReason)>(
+            "SELECT id, family_id, user_id, expires_at, revoked_at, revoked_reason FROM refresh_tokens WHERE token_hash = @hash FOR UPDATE",
+            new { hash = SessionIssuer.Hash(request.RefreshToken!) }, tx);
+        if (presented.Id == Guid.Empty)
+        {
+            return InvalidRefreshToken();
+        }
+
+        if (presented.RevokedAt is not null)
+        {
+            if (presented.RevokedReason == "rotated")
+            {
+                // A token that was already exchanged is being replayed: whoever holds this family is not to be trusted.
+                await SessionIssuer.RevokeFamilyAsync(connection, tx, presented.FamilyId, "reuse_detected");
+                await s.Events.WriteAsync(connection, tx, AuthEventTypes.RefreshReuseDetected, presented.UserId, null,
+                    details: new { familyId = presented.FamilyId });
+                await tx.CommitAsync(ct);
+            }
+            return InvalidRefreshToken();
+        }
+
+        var user = await connection.QuerySingleAsync<User>(
+            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id", new { id = presented.UserId }, tx);
+        if (presented.ExpiresAt <= s.Clock.GetUtcNow().UtcDateTime || !user.IsActive)
+        {
+            return InvalidRefreshToken();
+        }
+
+        var (tokens, replacement) = await s.Sessions.IssueAsync(connection, tx, user, presented.FamilyId);
+        await connection.ExecuteAsync(
+            "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'rotated', replaced_by = @replacement WHERE id = @id",
+            new { id = presented.Id, replacement }, tx);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(tokens);
+    }
+
+    public static async Task<Results<NoContent, ValidationProblem>> LogoutAsync(
+        [FromBody] LogoutRequest? request, ClaimsPrincipal principal, [AsParameters] SessionServices s, CancellationToken ct)
+    {
+        var errors = new ValidationErrors().Text("refreshToken", request?.RefreshToken, 256, required: false);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+
+        var userId = principal.GetUserId();
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(principal.FindFirstValue("exp")!, System.Globalization.CultureInfo.InvariantCulture));
+        await s.DenyList.RevokeTokenAsync(principal.FindFirstValue("jti")!, expiresAt);
+
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (request?.RefreshToken is { Length: > 0 } refreshToken)
+        {
+            var familyId = await connection.QuerySingleOrDefaultAsync<Guid?>(
+                "SELECT family_id FROM refresh_tokens WHERE token_hash = @hash AND user_id = @userId",
+                new { hash = SessionIssuer.Hash(refreshToken), userId }, tx);
+            if (familyId is { } family)
+            {
+                await SessionIssuer.RevokeFamilyAsync(connection, tx, family, "logout");
+            }
+        }
+        await s.Events.WriteAsync(connection, tx, AuthEventTypes.Logout, userId, principal.GetEmail());
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> MeAsync(
+        ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var user = await connection.QuerySingleOrDefaultAsync<User>(
+            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id", new { id = principal.GetUserId() });
+        return user is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This account no longer exists.")
+            : TypedResults.Ok(user.ToDto());
+    }
+
+    /// <summary>Changes the caller's password and ends every other session: their refresh tokens are revoked and their
+    /// access tokens denied. The caller gets a fresh session in the answer.</summary>
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordRequest request, ClaimsPrincipal principal, [AsParameters] SessionServices s, CancellationToken ct)
+    {
+        var errors = new ValidationErrors()
+            .Text("currentPassword", request.CurrentPassword, 1024)
+            .CheckNew("newPassword", request.NewPassword)
+            .Check(request.NewPassword != request.CurrentPassword, "newPassword", "newPassword must differ from the current password.");
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var user = await connection.QuerySingleOrDefaultAsync<User>(
+            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id FOR UPDATE", new { id = principal.GetUserId() }, tx);
+        if (user is null || !user.IsActive)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This account cannot change its password.");
+        }
+        if (Passwords.Verify(user.PasswordHash, request.CurrentPassword!) == PasswordVerificationResult.Failed)
+        {
+            return new ValidationErrors().Add("currentPassword", "currentPassword is not correct.").ToProblem();
+        }
+
+        user = await connection.QuerySingleAsync<User>(
+            $"""
+            UPDATE users SET password_hash = @hash, token_version = token_version + 1, updated_at = now()
+            WHERE id = @id RETURNING {UserQueries.Columns}
+            """,
+            new { id = user.Id, hash = Passwords.Hash(request.NewPassword!) }, tx);
+        await SessionIssuer.RevokeAllForUserAsync(connection, tx, user.Id, "password_changed");
+        await s.Events.WriteAsync(connection, tx, AuthEventTypes.PasswordChanged, user.Id, user.Email, actorId: user.Id);
+        var (tokens, _) = await s.Sessions.IssueAsync(connection, tx, user);
+        await tx.CommitAsync(ct);
+        await s.DenyList.RevokeUserTokensAsync(user.Id, user.TokenVersion);
+        return TypedResults.Ok(tokens);
+    }
+
+    // One answer for an unknown account and a wrong password, so the reply does not tell which accounts exist.
+    private static ProblemHttpResult InvalidCredentials() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid email or password.");
+
+    private static ProblemHttpResult InvalidRefreshToken() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The refresh token is invalid, expired or revoked.");
+
+    private static ProblemHttpResult Locked(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status423Locked,
+            title: "Too many failed sign-ins: the account is locked for a while.",
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace TracSeq.ServiceDefaults.Problems;
+
+/// <summary>Field errors collected while checking a request, answered as a 400 ProblemDetails with <c>errors</c> by field.</summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public ValidationErrors Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages))
+        {
+            _errors[field] = messages = [];
+        }
+        messages.Add(message);
+        return this;
+    }
+
+    /// <summary>Present, not blank, and at most <paramref name="maxLength"/> characters.</summary>
+    public ValidationErrors Text(string field, string? value, int maxLength, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return required ? Add(field, $"{field} is required.") : this;
+        }
+        return value.Length > maxLength ? Add(field, $"{field} must be at most {maxLength} characters.") : this;
+    }
+
+    public ValidationErrors Check(bool condition, string field, string message) => condition ? this : Add(field, message);
+
+    public ValidationProblem ToProblem() =>
+        TypedResults.ValidationProblem(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+}

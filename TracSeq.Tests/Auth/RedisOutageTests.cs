@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Http.Json;
+using TracSeq.Tests.Infrastructure;
+
+namespace TracSeq.Tests.Auth;
+
+/// <summary>
+/// With Redis down the API stays up: sign-in, token checks (the deny list fails open, see TokenDenyList) and
+/// sign-out keep working, and readiness reports the outage.
+/// </summary>
+[Collection(AppHostCollection.Name)]
+public sealed class RedisOutageTests(AppHostFixture fixture)
+{
+    private readonly AuthApiClient _auth = new(fixture);
+
+    [Fact]
+    public async Task Signing_in_and_token_checks_keep_working_while_Redis_is_down()
+    {
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("cache", KnownResourceCommands.StopCommand);
+        result.Success.ShouldBeTrue(result.Message);
+        try
+        {
+            var tokens = await _auth.LoginAsAdminAsync();
+            (await _auth.ProbeSamplesAsync(tokens.AccessToken)).ShouldBe(HttpStatusCode.NotFound);
+            (await _auth.ProbeSamplesAsync(null)).ShouldBe(HttpStatusCode.Unauthorized);
+            using var client = _auth.Client("gateway", tokens.AccessToken);
+            (await client.PostAsJsonAsync("/api/auth/logout", new { refreshToken = tokens.RefreshToken })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            (await _auth.RefreshAsync(tokens.RefreshToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+            using var samples = _auth.Client("samples");
+            (await samples.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            (await samples.GetAsync("/alive")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        finally
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            (await fixture.App.ResourceCommands.ExecuteCommandAsync("cache", KnownResourceCommands.StartCommand, timeout.Token)).Success.ShouldBeTrue();
+            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("cache", timeout.Token);
+            foreach (var service in AppHostFixture.Services)
+            {
+                await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(service, timeout.Token);
+            }
+        }
+    }
+}
