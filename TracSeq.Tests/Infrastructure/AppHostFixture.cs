@@ -25,6 +25,8 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public string AdminEmail { get; } = "admin@tracseq.local";
 
+    public static readonly TimeSpan TemplatesRouteTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The secret AppHost parameter <c>admin-password</c>, chosen afresh for every test run.</summary>
     public string AdminPassword { get; } = $"Adm1n-{Guid.NewGuid():N}";
 
@@ -39,6 +41,8 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             "--TracSeq:DurableStorage=false",
             "--TracSeq:ScrapeIntervalSeconds=2",
             $"--Parameters:admin-password={AdminPassword}",
+            // A short route timeout, so "a stopped service answers 503 within the route's timeout" is quick to check.
+            $"--TracSeq:Services:gateway:ReverseProxy:Clusters:templates:HttpRequest:ActivityTimeout={TemplatesRouteTimeout}",
         ], timeout.Token);
 
         _app = await builder.BuildAsync(timeout.Token);
