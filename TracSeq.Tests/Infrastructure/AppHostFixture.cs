@@ -12,7 +12,11 @@ namespace TracSeq.Tests.Infrastructure;
 public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public static readonly string[] Services = ["auth", "samples", "templates", "gateway"];
-    public static readonly string[] Infrastructure = ["postgres", "authdb", "samplesdb", "templatesdb", "cache", "prometheus"];
+    public static readonly string[] Infrastructure =
+    [
+        "postgres", "authdb", "samplesdb", "templatesdb", "cache",
+        "prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter",
+    ];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
@@ -22,6 +26,9 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"tracseq-tests-{Guid.NewGuid():N}"[..22]);
 
     public TimeSpan StartDuration { get; private set; }
+
+    /// <summary>Where this AppHost's Alertmanager sends notifications.</summary>
+    public AlertWebhookReceiver AlertReceiver { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -33,6 +40,10 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             $"--TracSeq:DataDirectory={DataDirectory}",
             "--TracSeq:DurableStorage=false",
             "--TracSeq:ScrapeIntervalSeconds=2",
+            $"--Parameters:alert-webhook-url={AlertReceiver.Url}",
+            // Notifications within seconds of an alert firing or resolving, instead of the shipped 10 s / 5 min.
+            "--TracSeq:Alerting:GroupWait=1s",
+            "--TracSeq:Alerting:GroupInterval=2s",
         ], timeout.Token);
 
         _app = await builder.BuildAsync(timeout.Token);
@@ -81,6 +92,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        await AlertReceiver.DisposeAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
