@@ -22,7 +22,9 @@ public static class ExporterHostingExtensions
     {
         if (infra.IsLocal)
         {
-            return builder.AddLocalExporter(name, infra, LocalPrograms.NodeExporter, port);
+            // Debian's build turns the systemd collector on; without systemd running (containers, CI) it logs an
+            // error at every scrape.
+            return builder.AddLocalExporter(name, infra, LocalPrograms.NodeExporter, port).WithArgs("--no-collector.systemd");
         }
         // The exporter reads the host's /proc, /sys and mounts, not the container's own.
         return builder.AddExporterContainer(name, NodeExporterImage, NodeExporterImageTag, 9100, port)
