@@ -31,7 +31,7 @@ public sealed class GatewayAvailabilityTests(AppHostFixture fixture)
     {
         using var gateway = _auth.Client("gateway", (await _auth.LoginAsAdminAsync()).AccessToken);
         gateway.Timeout = TimeSpan.FromSeconds(30);
-        (await fixture.App.ResourceCommands.ExecuteCommandAsync("templates", KnownResourceCommands.StopCommand)).Success.ShouldBeTrue();
+        await fixture.StopResourceAsync("templates");
         try
         {
             var stopped = Stopwatch.StartNew();
@@ -59,10 +59,7 @@ public sealed class GatewayAvailabilityTests(AppHostFixture fixture)
         }
         finally
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            (await fixture.App.ResourceCommands.ExecuteCommandAsync("templates", KnownResourceCommands.StartCommand, timeout.Token)).Success.ShouldBeTrue();
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("templates", timeout.Token);
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+            await fixture.StartResourceAsync("templates");
         }
     }
 

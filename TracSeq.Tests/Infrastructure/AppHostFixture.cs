@@ -12,7 +12,11 @@ namespace TracSeq.Tests.Infrastructure;
 public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public static readonly string[] Services = ["auth", "samples", "templates", "gateway"];
-    public static readonly string[] Infrastructure = ["postgres", "authdb", "samplesdb", "templatesdb", "cache", "prometheus"];
+    public static readonly string[] Infrastructure =
+    [
+        "postgres", "authdb", "samplesdb", "templatesdb", "cache",
+        "prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter",
+    ];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
@@ -30,6 +34,9 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>The secret AppHost parameter <c>admin-password</c>, chosen afresh for every test run.</summary>
     public string AdminPassword { get; } = $"Adm1n-{Guid.NewGuid():N}";
 
+    /// <summary>Where this AppHost's Alertmanager sends notifications.</summary>
+    public AlertWebhookReceiver AlertReceiver { get; } = new();
+
     public async Task InitializeAsync()
     {
         var stopwatch = Stopwatch.StartNew();
@@ -43,6 +50,10 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             $"--Parameters:admin-password={AdminPassword}",
             // A short route timeout, so "a stopped service answers 503 within the route's timeout" is quick to check.
             $"--TracSeq:Services:gateway:ReverseProxy:Clusters:templates:HttpRequest:ActivityTimeout={TemplatesRouteTimeout}",
+            $"--Parameters:alert-webhook-url={AlertReceiver.Url}",
+            // Notifications within seconds of an alert firing or resolving, instead of the shipped 10 s / 5 min.
+            "--TracSeq:Alerting:GroupWait=1s",
+            "--TracSeq:Alerting:GroupInterval=2s",
         ], timeout.Token);
 
         _app = await builder.BuildAsync(timeout.Token);
@@ -123,13 +134,46 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
         }
     }
 
-    /// <summary>Restarts a resource and waits until it is healthy again.</summary>
+    public Task StopResourceAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
+
+    /// <summary>Starts a stopped resource and waits until everything is serving again, as other tests expect.</summary>
+    public async Task StartResourceAsync(string resource)
+    {
+        await RunCommandAsync(resource, KnownResourceCommands.StartCommand);
+        await WaitUntilServingAsync(resource);
+    }
+
+    /// <summary>Restarts a resource and waits until everything is serving again.</summary>
     public async Task RestartAsync(string resource)
     {
+        await RunCommandAsync(resource, KnownResourceCommands.RestartCommand);
+        await WaitUntilServingAsync(resource);
+    }
+
+    private async Task RunCommandAsync(string resource, string command)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, timeout.Token);
-        result.Success.ShouldBeTrue(result.Message);
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, timeout.Token);
+        result.Success.ShouldBeTrue($"{command} {resource}: {result.Message}");
+    }
+
+    private async Task WaitUntilServingAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        foreach (var dependent in Services)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(dependent, timeout.Token);
+        }
+        if (resource is "auth" or "samples" or "templates")
+        {
+            // The gateway takes a service back after its next successful /alive probe (every 2 s).
+            using var gateway = CreateClient("gateway");
+            while ((await gateway.GetAsync($"/openapi/{resource}.json", timeout.Token)).StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                await Task.Delay(250, timeout.Token);
+            }
+        }
     }
 
     public async Task DisposeAsync()
@@ -139,6 +183,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        await AlertReceiver.DisposeAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
