@@ -27,6 +27,12 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public TimeSpan StartDuration { get; private set; }
 
+    /// <summary>
+    /// Alerts pending or firing once the freshly started stack has settled, before any test ran: tests provoke alerts
+    /// on purpose (stopped services, failed sign-ins), so "nothing fires on an idle stack" is judged here.
+    /// </summary>
+    public IReadOnlyList<string> IdleAlerts { get; private set; } = [];
+
     public string AdminEmail { get; } = "admin@tracseq.local";
 
     public static readonly TimeSpan TemplatesRouteTimeout = TimeSpan.FromSeconds(5);
@@ -63,10 +69,31 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
         StartDuration = stopwatch.Elapsed;
+        IdleAlerts = await AlertsOnTheIdleStackAsync(timeout.Token);
         diagnostics.OnMessage(new DiagnosticMessage($"TracSeq AppHost healthy in {StartDuration.TotalSeconds:F1} s"));
     }
 
     public HttpClient CreateClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    private async Task<IReadOnlyList<string>> AlertsOnTheIdleStackAsync(CancellationToken ct)
+    {
+        using var prometheus = CreateClient("prometheus");
+        // Every target scraped at least once, then a few rule evaluations (every 2 s here).
+        while (true)
+        {
+            using var targets = System.Text.Json.JsonDocument.Parse(await prometheus.GetStringAsync("/api/v1/targets?state=active", ct));
+            var active = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToList();
+            if (active.Count >= 9 && active.All(t => t.GetProperty("health").GetString() == "up"))
+            {
+                break;
+            }
+            await Task.Delay(500, ct);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(6), ct);
+        using var alerts = System.Text.Json.JsonDocument.Parse(await prometheus.GetStringAsync("/api/v1/alerts", ct));
+        return [.. alerts.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray()
+            .Select(a => $"{a.GetProperty("labels").GetProperty("alertname").GetString()} ({a.GetProperty("state").GetString()})")];
+    }
 
     public ValueTask<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
 
