@@ -28,15 +28,12 @@ public static partial class AlertmanagerHostingExtensions
         {
             alertmanager = builder.AddExecutable(name, infra.Programs.Resolve(LocalPrograms.Alertmanager), configDirectory)
                 .WithHttpEndpoint(port: port, name: "http")
-                .WithArgs(context =>
-                {
-                    var endpoint = ((IResourceWithEndpoints)context.Resource).GetEndpoint("http");
-                    context.Args.Add($"--config.file={Path.Combine(configDirectory, "alertmanager.yml")}");
-                    context.Args.Add($"--storage.path={Path.Combine(configDirectory, "data")}");
-                    context.Args.Add(ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"));
+                .WithLoopbackListenAddress()
+                .WithArgs(
+                    $"--config.file={Path.Combine(configDirectory, "alertmanager.yml")}",
+                    $"--storage.path={Path.Combine(configDirectory, "data")}",
                     // One instance, no gossip: the default cluster port 9094 would clash with a second stack (tests).
-                    context.Args.Add("--cluster.listen-address=");
-                });
+                    "--cluster.listen-address=");
         }
         else
         {

@@ -83,11 +83,7 @@ public static class ExporterHostingExtensions
         this IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra, LocalProgram program, int? port) =>
         builder.AddExecutable(name, infra.Programs.Resolve(program), infra.DataDirectory)
             .WithHttpEndpoint(port: port, name: "http")
-            .WithArgs(context =>
-            {
-                var endpoint = ((IResourceWithEndpoints)context.Resource).GetEndpoint("http");
-                context.Args.Add(ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"));
-            })
+            .WithLoopbackListenAddress()
             .WithHttpHealthCheck("/metrics");
 
     private static IResourceBuilder<ContainerResource> AddExporterContainer(

@@ -35,15 +35,12 @@ public static class PrometheusHostingExtensions
         {
             prometheus = builder.AddExecutable(name, infra.Programs.Resolve(LocalPrograms.Prometheus), configDirectory)
                 .WithHttpEndpoint(port: port, name: "http")
-                .WithArgs(context =>
-                {
-                    var endpoint = ((IResourceWithEndpoints)context.Resource).GetEndpoint("http");
-                    context.Args.Add($"--config.file={Path.Combine(configDirectory, "prometheus.yml")}");
-                    context.Args.Add($"--storage.tsdb.path={Path.Combine(configDirectory, "data")}");
-                    context.Args.Add("--storage.tsdb.retention.time=30d");
-                    context.Args.Add("--web.enable-lifecycle");
-                    context.Args.Add(ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"));
-                });
+                .WithLoopbackListenAddress()
+                .WithArgs(
+                    $"--config.file={Path.Combine(configDirectory, "prometheus.yml")}",
+                    $"--storage.tsdb.path={Path.Combine(configDirectory, "data")}",
+                    "--storage.tsdb.retention.time=30d",
+                    "--web.enable-lifecycle");
         }
         else
         {
