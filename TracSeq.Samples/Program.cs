@@ -1,3 +1,4 @@
+using TracSeq.Samples;
 using TracSeq.ServiceDefaults.Data;
 using TracSeq.ServiceDefaults.Security;
 
@@ -6,10 +7,12 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase("samplesdb", typeof(Program).Assembly);
 builder.AddServiceCache();
 builder.AddTracSeqAuthentication();
+builder.AddSamplesService();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapOpenApi().AllowAnonymous();
+app.MapSamplesEndpoints();
 
 app.Run();

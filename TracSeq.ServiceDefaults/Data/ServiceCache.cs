@@ -17,6 +17,9 @@ public static class ServiceCache
             o.ConnectTimeout = 2000;
             o.SyncTimeout = 1000;
             o.AsyncTimeout = 1000;
+            // While Redis is unreachable, fail a command at once instead of queueing it until the timeout: every user
+            // of this cache (deny list, sample cache) falls back immediately, so an outage costs no request a second.
+            o.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast;
         });
         return builder;
     }

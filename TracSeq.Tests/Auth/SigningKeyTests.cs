@@ -39,6 +39,6 @@ public sealed class SigningKeyTests(AppHostFixture fixture)
         Jwt.Decode(after.AccessToken).Header.GetProperty("kid").GetString().ShouldBe(kidBefore);
         using var me = _auth.Client("auth", before.AccessToken);
         (await me.GetFromJsonAsync<UserInfo>("/api/auth/me", AuthApiClient.Json))!.Email.ShouldBe(fixture.AdminEmail);
-        (await _auth.ProbeSamplesAsync(before.AccessToken)).ShouldBe(HttpStatusCode.NotFound);
+        (await _auth.ProbeSamplesAsync(before.AccessToken)).ShouldBe(HttpStatusCode.OK);
     }
 }

@@ -66,14 +66,17 @@ public sealed class AuthApiClient(AppHostFixture fixture)
         return await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken });
     }
 
+    /// <summary>A real read of Samples that any signed-in user may make.</summary>
+    public const string SamplesProbePath = "/api/samples?pageSize=1";
+
     /// <summary>
-    /// A request another service answers only for a valid token: Samples requires a signed-in user for every path,
-    /// so a path it has no endpoint for answers 404 with a good token and 401 without one.
+    /// A read another service answers only for a valid token: Samples lists samples to any signed-in user, so this
+    /// answers 200 with a good token and 401 without one.
     /// </summary>
     public async Task<HttpStatusCode> ProbeSamplesAsync(string? accessToken)
     {
         using var client = Client("samples", accessToken);
-        using var response = await client.GetAsync("/api/samples/token-probe");
+        using var response = await client.GetAsync(SamplesProbePath);
         return response.StatusCode;
     }
 }

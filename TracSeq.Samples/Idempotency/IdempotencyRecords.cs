@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using TracSeq.ServiceDefaults.Problems;
+
+namespace TracSeq.Samples.Idempotency;
+
+public enum IdempotencyState { New, Replay, KeyReused }
+
+/// <summary>What an earlier request under the same key answered.</summary>
+public sealed record IdempotencyClaim(IdempotencyState State, int StatusCode = 0, string Response = "");
+
+/// <summary>
+/// <c>Idempotency-Key</c>: the key is claimed inside the transaction that does the work and the answer is stored in
+/// it before commit. A retry after success replays the stored answer and creates nothing; a retry after a failure
+/// finds no record (it rolled back) and runs again; a concurrent duplicate waits on the primary key, then replays.
+/// </summary>
+public static class IdempotencyRecords
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const string ReplayedHeaderName = "Idempotent-Replayed";
+    public const int MaxKeyLength = 200;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Printable ASCII without spaces, bounded, like the correlation id.</summary>
+    public static ValidationErrors CheckKey(this ValidationErrors errors, string? key, bool required) =>
+        key is null
+            ? errors.Check(!required, HeaderName, $"The {HeaderName} header is required.")
+            : errors.Check(key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and < '\u007f'),
+                HeaderName, $"{HeaderName} must be 1 to {MaxKeyLength} printable characters without spaces.");
+
+    public static byte[] Hash<T>(T request) => SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Json));
+
+    public static async Task<IdempotencyClaim> ClaimAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, Guid ownerId, string key, byte[] requestHash)
+    {
+        var claimed = await connection.ExecuteAsync(
+            """
+            INSERT INTO idempotency_records (scope, owner_id, key, request_hash) VALUES (@scope, @ownerId, @key, @requestHash)
+            ON CONFLICT DO NOTHING
+            """,
+            new { scope, ownerId, key, requestHash }, transaction);
+        if (claimed == 1)
+        {
+            return new IdempotencyClaim(IdempotencyState.New);
+        }
+
+        var earlier = await connection.QuerySingleAsync<(byte[] RequestHash, int StatusCode, string Response)>(
+            "SELECT request_hash, status_code, response FROM idempotency_records WHERE scope = @scope AND owner_id = @ownerId AND key = @key",
+            new { scope, ownerId, key }, transaction);
+        return earlier.RequestHash.AsSpan().SequenceEqual(requestHash)
+            ? new IdempotencyClaim(IdempotencyState.Replay, earlier.StatusCode, earlier.Response)
+            : new IdempotencyClaim(IdempotencyState.KeyReused);
+    }
+
+    /// <summary>Stores the answer; call in the same transaction, just before commit. Returns the JSON that was stored.</summary>
+    public static async Task<string> CompleteAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, Guid ownerId, string key, int statusCode, T response)
+    {
+        var json = JsonSerializer.Serialize(response, Json);
+        await connection.ExecuteAsync(
+            """
+            UPDATE idempotency_records SET status_code = @statusCode, response = @json
+            WHERE scope = @scope AND owner_id = @ownerId AND key = @key
+            """,
+            new { scope, ownerId, key, statusCode, json }, transaction);
+        return json;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TracSeq.Samples.Audit;
+using TracSeq.Samples.Caching;
+using TracSeq.Samples.Samples;
+using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
+
+namespace TracSeq.Samples.Lifecycle;
+
+public sealed record ChangeStatusRequest(string? To, string? Reason);
+public sealed record BulkStatusRequest(IReadOnlyList<Guid>? Ids, string? To, string? Reason);
+public sealed record BulkStatusItem(Guid Id, string Barcode, string Status, int Version);
+public sealed record BulkStatusResult(string To, int Updated, IReadOnlyList<BulkStatusItem> Samples);
+
+/// <summary>Status changes, one sample at a time or many at once (all or nothing), by the rules of <see cref="SampleStatusMachine"/>.</summary>
+public static class SampleStatusApi
+{
+    public const int MaxBulkIds = 10_000;
+    public const int MaxReasonLength = 2000;
+
+    public static async Task<Results<Ok<SampleDto>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+        Guid id, ChangeStatusRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
+    {
+        var errors = new ValidationErrors().CheckMove(request.To, request.Reason);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        if (!SampleStatusMachine.MayMove(user.GetRole(), request.To!))
+        {
+            return SampleProblems.DiscardNeedsAdministrator();
+        }
+
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var sample = await connection.QuerySingleOrDefaultAsync<Sample>($"{SampleQueries.SelectById} FOR UPDATE OF s", new { id }, tx);
+        if (sample is null)
+        {
+            return SampleProblems.SampleNotFound();
+        }
+        switch (SampleETag.Check(http.Request, sample.Version))
+        {
+            case IfMatchOutcome.Malformed:
+                return new ValidationErrors().Add("If-Match", "If-Match must be an entity tag as given in ETag, such as \"3\".").ToProblem();
+            case IfMatchOutcome.DoesNotMatch:
+                return SampleProblems.PreconditionFailed(sample.Version);
+        }
+        if (!SampleStatusMachine.CanMove(sample.Status, request.To!))
+        {
+            return SampleProblems.IllegalMove(sample.Status, request.To!);
+        }
+
+        var changed = await StatusChanges.ApplyAsync(connection, tx, Actor.From(user), [sample], request.To!, Reason(request.Reason), ct);
+        var updated = await connection.QuerySingleAsync<Sample>(SampleQueries.SelectById, new { id }, tx);
+        await tx.CommitAsync(ct);
+
+        StatusChanges.Count(changed);
+        await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [updated.Barcode]));
+        return SamplesApi.Answer(http, updated.ToDto());
+    }
+
+    /// <summary>Moves every listed sample or none: one sample that may not move refuses the whole request.</summary>
+    public static async Task<Results<Ok<BulkStatusResult>, ValidationProblem, ProblemHttpResult>> BulkChangeAsync(
+        BulkStatusRequest request, ClaimsPrincipal user, [AsParameters] SampleServices s, CancellationToken ct)
+    {
+        var errors = new ValidationErrors()
+            .Check(request.Ids is { Count: > 0 and <= MaxBulkIds }, "ids", $"ids must list 1 to {MaxBulkIds} sample ids.")
+            .Check(request.Ids is null || request.Ids.Distinct().Count() == request.Ids.Count, "ids", "ids must not repeat a sample.")
+            .CheckMove(request.To, request.Reason);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        var to = request.To!;
+        if (!SampleStatusMachine.MayMove(user.GetRole(), to))
+        {
+            return SampleProblems.DiscardNeedsAdministrator();
+        }
+
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Locked in id order, so two bulk changes over overlapping samples queue instead of deadlocking.
+        var samples = (await connection.QueryAsync<Sample>(
+            $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE s.id = ANY(@ids) ORDER BY s.id FOR UPDATE OF s",
+            new { ids = request.Ids!.ToArray() }, tx)).ToList();
+
+        var missing = request.Ids!.Except(samples.Select(x => x.Id)).ToList();
+        if (missing.Count > 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+                title: missing.Count == 1 ? "A listed sample does not exist; nothing was changed." : $"{missing.Count} listed samples do not exist; nothing was changed.",
+                extensions: new Dictionary<string, object?> { ["missing"] = missing.Take(100).ToList() });
+        }
+        var refused = samples.Where(x => !SampleStatusMachine.CanMove(x.Status, to)).ToList();
+        if (refused.Count > 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: $"{refused.Count} of {samples.Count} samples cannot move to {to}; nothing was changed.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["to"] = to,
+                    ["refused"] = refused.Take(100).Select(x => new
+                    {
+                        x.Id, x.Barcode, from = x.Status, allowed = SampleStatusMachine.AllowedMoves(x.Status),
+                    }).ToList(),
+                });
+        }
+
+        var changed = await StatusChanges.ApplyAsync(connection, tx, Actor.From(user), samples, to, Reason(request.Reason), ct);
+        await tx.CommitAsync(ct);
+
+        StatusChanges.Count(changed);
+        await s.Cache.InvalidateAsync(changed.Select(c => new CachedSampleKey(c.Id, c.Version, [c.Barcode])));
+        return TypedResults.Ok(new BulkStatusResult(to, changed.Count,
+            [.. changed.Select(c => new BulkStatusItem(c.Id, c.Barcode, c.To, c.Version))]));
+    }
+
+    private static ValidationErrors CheckMove(this ValidationErrors errors, string? to, string? reason)
+    {
+        errors.Check(SampleStatus.IsKnown(to), "to", $"to must be one of: {string.Join(", ", SampleStatus.All)}.");
+        if (SampleStatus.IsKnown(to) && SampleStatusMachine.NeedsReason(to!) && string.IsNullOrWhiteSpace(reason))
+        {
+            return errors.Add("reason", $"A reason is required to move a sample to {to}.");
+        }
+        return errors.Text("reason", reason, MaxReasonLength, required: false);
+    }
+
+    private static string? Reason(string? reason) => string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+}

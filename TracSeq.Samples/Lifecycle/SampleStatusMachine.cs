@@ -1,0 +1,58 @@
+using TracSeq.ServiceDefaults.Security;
+using static TracSeq.Samples.Lifecycle.SampleStatus;
+
+namespace TracSeq.Samples.Lifecycle;
+
+/// <summary>
+/// The lab's rules for a sample's status, in one place. Every path that changes a status asks this class: a single
+/// change, a bulk change and placing a sample into storage. Anything not listed here is refused.
+/// </summary>
+public static class SampleStatusMachine
+{
+    private static readonly Dictionary<string, string[]> Moves = new(StringComparer.Ordinal)
+    {
+        [Pending] = [Received, Rejected, Discarded],
+        [Received] = [Validated, Rejected, Discarded],
+        [Validated] = [InStorage, InSequencing, Rejected, Failed, Discarded],
+        [InStorage] = [InSequencing, Failed, Discarded],
+        [InSequencing] = [Completed, Failed, Discarded],
+        [Completed] = [Archived, Discarded],
+        [Archived] = [],
+        [Rejected] = [Pending, Discarded],   // resubmitted
+        [Failed] = [Pending, Discarded],     // resubmitted
+        [Discarded] = [],
+    };
+
+    /// <summary>Every status change the rules allow, for publishing metric series before they first happen.</summary>
+    public static IEnumerable<(string From, string To)> AllMoves =>
+        Moves.SelectMany(m => m.Value.Select(to => (m.Key, to)));
+
+    public static IReadOnlyList<string> AllowedMoves(string from) => Moves.TryGetValue(from, out var to) ? to : [];
+
+    public static bool CanMove(string from, string to) => AllowedMoves(from).Contains(to);
+
+    /// <summary>Leaving the normal path must be explained: the reason ends up in the audit trail.</summary>
+    public static bool NeedsReason(string to) => to is Rejected or Failed or Discarded;
+
+    /// <summary>Discarding destroys material, so only a lab administrator may do it; other moves are for technicians.</summary>
+    public static string MinimumRoleFor(string to) => to == Discarded ? Roles.LabAdministrator : Roles.LabTechnician;
+
+    public static bool MayMove(string callerRole, string to) => Roles.AtLeast(MinimumRoleFor(to)).Contains(callerRole);
+
+    /// <summary>Statuses in which a sample can be put into (or moved within) storage: it must be in the lab.</summary>
+    public static readonly IReadOnlyList<string> PlaceableStatuses =
+        [Received, Validated, InStorage, InSequencing, Completed, Archived, Rejected, Failed];
+
+    /// <summary>
+    /// The status a sample has once placed: a validated sample becomes <c>in_storage</c> (through the same rule as any
+    /// other move); others keep theirs. Null when the sample cannot be placed (not yet received, or discarded).
+    /// </summary>
+    public static string? StatusAfterPlacement(string status)
+    {
+        if (!PlaceableStatuses.Contains(status))
+        {
+            return null;
+        }
+        return status == Validated && CanMove(Validated, InStorage) ? InStorage : status;
+    }
+}

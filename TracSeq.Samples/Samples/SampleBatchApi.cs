@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using TracSeq.Samples.Audit;
+using TracSeq.Samples.Idempotency;
+using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
+
+namespace TracSeq.Samples.Samples;
+
+/// <summary>A submission's samples, committed together. <c>samples[i]</c> is the sheet's row i + 2 (row 1 is the header).</summary>
+public sealed record CreateSampleBatchRequest(
+    Guid? SubmissionId, Guid? TemplateId, int? TemplateVersion, IReadOnlyList<CreateSampleRequest?>? Samples);
+
+public sealed record BatchCreatedSample(Guid Id, string Barcode);
+
+/// <summary>The samples created, in the order they were sent.</summary>
+public sealed record SampleBatchResult(
+    Guid SubmissionId, Guid TemplateId, int TemplateVersion, int Created, IReadOnlyList<BatchCreatedSample> Samples);
+
+/// <summary>
+/// <c>POST /internal/samples/batch</c>: the all-or-nothing create behind a spreadsheet submission, called by the
+/// Templates service with the submitting user's bearer token (it needs research_scientist or above) and
+/// <c>Idempotency-Key: {submissionId}</c>. Not routed by the gateway. Every sample and its "created" audit event go
+/// in by binary COPY in one transaction with the idempotency record, so a retry after success replays the answer
+/// and creates nothing, and a failure leaves nothing behind.
+/// </summary>
+public static class SampleBatchApi
+{
+    public const string Path = "/internal/samples/batch";
+    public const string Scope = "samples.batch";
+    public const int MaxSamples = 50_000;
+
+    public static IEndpointConventionBuilder MapSampleBatchApi(this IEndpointRouteBuilder app) =>
+        app.MapPost(Path, CreateAsync)
+            .RequireAuthorization(Policies.CanSubmit)
+            .WithTags("Internal")
+            .ExcludeFromDescription(); // service to service; the public API documents only what the gateway routes
+
+    public static async Task<Results<Created<SampleBatchResult>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateSampleBatchRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey,
+        ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
+    {
+        var now = s.Clock.GetUtcNow();
+        var errors = Validate(request, idempotencyKey, now);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        var submissionId = request.SubmissionId!.Value;
+        var samples = request.Samples!.Select(r => r!).ToList();
+
+        var actor = Actor.From(user);
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Keyed by the submission alone (not per user): one submission is committed once, whoever retries it.
+        var claim = await IdempotencyRecords.ClaimAsync(connection, tx, Scope, Guid.Empty, idempotencyKey!, IdempotencyRecords.Hash(request));
+        if (claim.State == IdempotencyState.KeyReused)
+        {
+            return SampleProblems.IdempotencyKeyReused();
+        }
+        if (claim.State == IdempotencyState.Replay)
+        {
+            http.Response.Headers[IdempotencyRecords.ReplayedHeaderName] = "true";
+            return TypedResults.Content(claim.Response, "application/json", Encoding.UTF8, claim.StatusCode);
+        }
+
+        var wanted = samples.Where(x => x.Barcode is not null).Select(x => x.Barcode!).ToList();
+        var taken = await Barcodes.TakenAsync(connection, tx, wanted);
+        if (taken.Count > 0)
+        {
+            return BarcodesTaken(samples, taken);
+        }
+
+        var numbers = await Barcodes.NextNumbersAsync(connection, tx, samples.Count - wanted.Count);
+        var next = 0;
+        var created = samples.Select(r => NewSample.From(r, r.Barcode ?? Barcodes.Generate(r.SampleType!, now, numbers[next++]), actor.Id,
+            submissionId, request.TemplateId, request.TemplateVersion)).ToList();
+        try
+        {
+            await SampleWriter.CopyAsync(connection, created, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == SamplesApi.UniqueBarcode)
+        {
+            // A concurrent request took one of the barcodes since the check above; the transaction rolls back whole.
+            await tx.RollbackAsync(ct);
+            return BarcodesTaken(samples, await Barcodes.TakenAsync(connection, null, wanted));
+        }
+        await SampleEventLog.WriteManyAsync(connection, actor, created.Select(c => c.CreatedEvent()), ct);
+
+        var result = new SampleBatchResult(submissionId, request.TemplateId!.Value, request.TemplateVersion!.Value, created.Count,
+            [.. created.Select(c => new BatchCreatedSample(c.Id, c.Barcode))]);
+        await IdempotencyRecords.CompleteAsync(connection, tx, Scope, Guid.Empty, idempotencyKey!, StatusCodes.Status201Created, result);
+        await tx.CommitAsync(ct);
+
+        SampleMetrics.CountCreated(created);
+        return TypedResults.Created($"/api/samples?submissionId={submissionId}", result);
+    }
+
+    private static ValidationErrors Validate(CreateSampleBatchRequest request, string? idempotencyKey, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors()
+            .CheckKey(idempotencyKey, required: true)
+            .Check(request.SubmissionId is { } id && id != Guid.Empty, "submissionId", "submissionId is required.")
+            .Check(request.TemplateId is { } template && template != Guid.Empty, "templateId", "templateId is required.")
+            .Check(request.TemplateVersion is >= 1, "templateVersion", "templateVersion must be 1 or more.")
+            .Check(request.Samples is { Count: > 0 and <= MaxSamples }, "samples", $"samples must hold 1 to {MaxSamples} samples.");
+        if (idempotencyKey is not null && request.SubmissionId is { } submission &&
+            !(Guid.TryParse(idempotencyKey, out var key) && key == submission))
+        {
+            errors.Add(IdempotencyRecords.HeaderName, "For a submission batch the Idempotency-Key is the submission id.");
+        }
+        if (request.Samples is not { Count: > 0 and <= MaxSamples } samples)
+        {
+            return errors;
+        }
+
+        var firstIndexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"samples[{i}].");
+            errors.CheckNew(samples[i], prefix, now);
+            if (samples[i]?.Barcode is { } barcode && !firstIndexOf.TryAdd(barcode, i))
+            {
+                errors.Add(prefix + "barcode", string.Create(CultureInfo.InvariantCulture,
+                    $"barcode {barcode} is already used by samples[{firstIndexOf[barcode]}] of this batch."));
+            }
+        }
+        return errors;
+    }
+
+    private static ProblemHttpResult BarcodesTaken(IReadOnlyList<CreateSampleRequest> samples, IReadOnlyCollection<string> taken)
+    {
+        var set = taken.ToHashSet(StringComparer.Ordinal);
+        var duplicates = samples.Select((sample, index) => (sample.Barcode, index))
+            .Where(x => x.Barcode is not null && set.Contains(x.Barcode))
+            .Select(x => new { x.index, barcode = x.Barcode }).Take(500).ToList();
+        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+            title: $"{set.Count} barcode(s) of this batch are already in use; nothing was created.",
+            extensions: new Dictionary<string, object?> { ["duplicates"] = duplicates });
+    }
+}

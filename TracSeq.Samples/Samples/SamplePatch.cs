@@ -1,0 +1,111 @@
+using System.Text.Json;
+using TracSeq.Samples.Audit;
+using TracSeq.ServiceDefaults.Problems;
+
+namespace TracSeq.Samples.Samples;
+
+/// <summary>The editable fields of a sample after a PATCH, as the UPDATE writes them.</summary>
+public sealed record SampleValues(
+    Guid Id, string Name, string SampleType, string Barcode, decimal? Volume, decimal? Concentration, decimal? QualityScore,
+    string? ProjectCode, DateTime? CollectedAt, string? Notes, string Metadata);
+
+/// <summary>A PATCH of a sample: which fields were given, checked by the same rules as a new sample.</summary>
+public sealed class SamplePatch
+{
+    private Optional<string?> _name;
+    private Optional<string?> _sampleType;
+    private Optional<string?> _barcode;
+    private Optional<decimal?> _volume;
+    private Optional<decimal?> _concentration;
+    private Optional<decimal?> _qualityScore;
+    private Optional<string?> _projectCode;
+    private Optional<DateTimeOffset?> _collectedAt;
+    private Optional<string?> _notes;
+    private Optional<JsonElement?> _metadata;
+
+    public static SamplePatch Read(JsonElement body, ValidationErrors errors, DateTimeOffset now)
+    {
+        var b = PatchBody.Open(body, errors);
+        var p = new SamplePatch
+        {
+            _name = b.Text("name", SampleRules.MaxNameLength, nullable: false),
+            _sampleType = b.Text("sampleType", 50, nullable: false),
+            _barcode = b.Text("barcode", 50, nullable: false),
+            _volume = b.Number("volume"),
+            _concentration = b.Number("concentration"),
+            _qualityScore = b.Number("qualityScore"),
+            _projectCode = b.Text("projectCode", 50),
+            _collectedAt = b.Time("collectedAt"),
+            _notes = b.Text("notes", SampleRules.MaxNotesLength),
+            _metadata = b.Json("metadata"),
+        };
+        b.Refuse("status", "Change the status with POST /api/samples/{id}/status.");
+        foreach (var field in new[] { "location", "locationId", "position" })
+        {
+            b.Refuse(field, "Move a sample with PUT /api/samples/{id}/location.");
+        }
+        b.RefuseUnknown();
+        if (body.ValueKind == JsonValueKind.Object && b.IsEmpty)
+        {
+            errors.Add("body", "Give at least one field to change.");
+        }
+
+        if (p._sampleType.Value is { } type)
+        {
+            errors.Check(SampleTypes.IsKnown(type), "sampleType", $"sampleType must be one of: {string.Join(", ", SampleTypes.All)}.");
+        }
+        if (p._barcode.Value is { } barcode && Barcodes.Problem(barcode, "barcode") is { } problem)
+        {
+            errors.Add("barcode", problem);
+        }
+        errors.CheckAmount("volume", p._volume.Value, SampleRules.MaxVolume)
+              .CheckAmount("concentration", p._concentration.Value, SampleRules.MaxConcentration)
+              .CheckAmount("qualityScore", p._qualityScore.Value, SampleRules.MaxQualityScore)
+              .CheckProjectCode("projectCode", p._projectCode.Value)
+              .CheckCollectedAt("collectedAt", p._collectedAt.Value, now)
+              .CheckMetadata("metadata", p._metadata.Value);
+        return p;
+    }
+
+    /// <summary>The sample's values after this patch, and each field that really changed (old → new).</summary>
+    public (SampleValues Values, List<SampleChange> Changes) ApplyTo(Sample current)
+    {
+        var changes = new List<SampleChange>();
+        T Pick<T>(string field, Optional<T> given, T old)
+        {
+            if (!given.IsSet || EqualityComparer<T>.Default.Equals(given.Value, old))
+            {
+                return old;
+            }
+            changes.Add(new SampleChange(field, old, given.Value));
+            return given.Value;
+        }
+
+        var name = Pick("name", Trimmed(_name), current.Name);
+        var sampleType = Pick("sampleType", _sampleType.IsSet ? new Optional<string>(true, _sampleType.Value!) : default, current.SampleType);
+        var barcode = Pick("barcode", _barcode.IsSet ? new Optional<string>(true, _barcode.Value!) : default, current.Barcode);
+        var volume = Pick("volume", _volume, current.Volume);
+        var concentration = Pick("concentration", _concentration, current.Concentration);
+        var qualityScore = Pick("qualityScore", _qualityScore, current.QualityScore);
+        var projectCode = Pick("projectCode", _projectCode, current.ProjectCode);
+        var collectedAt = Pick("collectedAt", _collectedAt.IsSet ? new Optional<DateTime?>(true, _collectedAt.Value?.UtcDateTime) : default, current.CollectedAt);
+        var notes = Pick("notes", _notes, current.Notes);
+
+        var metadata = current.Metadata;
+        if (_metadata.IsSet)
+        {
+            var old = Sample.ParseMetadata(current.Metadata);
+            var given = _metadata.Value ?? Sample.ParseMetadata("{}"); // null clears to an empty object
+            if (!JsonElement.DeepEquals(old, given))
+            {
+                changes.Add(new SampleChange("metadata", old, given));
+                metadata = given.GetRawText();
+            }
+        }
+
+        return (new SampleValues(current.Id, name, sampleType, barcode, volume, concentration, qualityScore, projectCode, collectedAt, notes, metadata), changes);
+    }
+
+    private static Optional<string> Trimmed(Optional<string?> value) =>
+        value.IsSet ? new Optional<string>(true, value.Value!.Trim()) : default;
+}

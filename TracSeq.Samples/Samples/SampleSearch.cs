@@ -1,0 +1,104 @@
+using Dapper;
+using TracSeq.Samples.Lifecycle;
+using TracSeq.ServiceDefaults.Problems;
+
+namespace TracSeq.Samples.Samples;
+
+/// <summary>
+/// The filters of <c>GET /api/samples</c>, shared by the list, the CSV export and the stats. <c>status</c> and
+/// <c>type</c> take one value or several separated by commas; <c>from</c>/<c>to</c> bound the creation time;
+/// <c>locationId</c> includes everything below that location; <c>sort</c> is a field, <c>-</c> first for descending.
+/// </summary>
+public sealed record SampleFilter(
+    string? Status, string? Type, string? Q, string? ProjectCode, Guid? SubmissionId, Guid? LocationId,
+    DateTimeOffset? From, DateTimeOffset? To, string? Sort);
+
+/// <summary>SQL for <see cref="SampleFilter"/>: only the conditions that were asked for, all parameterised.</summary>
+public sealed record SampleQuery(string Where, DynamicParameters Parameters, string OrderBy)
+{
+    public const int MaxQueryLength = 200;
+
+    private static readonly Dictionary<string, string> SortColumns = new(StringComparer.Ordinal)
+    {
+        ["createdAt"] = "s.created_at",
+        ["updatedAt"] = "s.updated_at",
+        ["collectedAt"] = "s.collected_at",
+        ["barcode"] = "s.barcode",
+        ["name"] = "s.name",
+        ["status"] = "s.status",
+        ["sampleType"] = "s.sample_type",
+        ["projectCode"] = "s.project_code",
+    };
+
+    public static SampleQuery From(SampleFilter filter, ValidationErrors errors)
+    {
+        var conditions = new List<string>();
+        var parameters = new DynamicParameters();
+
+        var statuses = SplitList(filter.Status);
+        errors.Check(statuses.All(SampleStatus.IsKnown), "status", $"status must be one or more of: {string.Join(", ", SampleStatus.All)}.");
+        if (statuses.Length > 0)
+        {
+            conditions.Add("s.status = ANY(@statuses)");
+            parameters.Add("statuses", statuses);
+        }
+
+        var types = SplitList(filter.Type);
+        errors.Check(types.All(SampleTypes.IsKnown), "type", $"type must be one or more of: {string.Join(", ", SampleTypes.All)}.");
+        if (types.Length > 0)
+        {
+            conditions.Add("s.sample_type = ANY(@types)");
+            parameters.Add("types", types);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Q))
+        {
+            var q = filter.Q.Trim();
+            errors.Check(q.Length <= MaxQueryLength, "q", $"q must be at most {MaxQueryLength} characters.");
+            // Same expression as the trigram index samples_search, so the index serves it.
+            conditions.Add("sample_search_text(s.barcode, s.name, s.project_code, s.metadata) ILIKE @q");
+            parameters.Add("q", $"%{Like.Escape(q)}%");
+        }
+
+        if (filter.ProjectCode is not null)
+        {
+            errors.CheckProjectCode("projectCode", filter.ProjectCode);
+            conditions.Add("s.project_code = @projectCode");
+            parameters.Add("projectCode", filter.ProjectCode);
+        }
+        if (filter.SubmissionId is { } submissionId)
+        {
+            conditions.Add("s.submission_id = @submissionId");
+            parameters.Add("submissionId", submissionId);
+        }
+        if (filter.LocationId is { } locationId)
+        {
+            conditions.Add("s.location_id IN (SELECT id FROM storage_location_subtree(@locationId))");
+            parameters.Add("locationId", locationId);
+        }
+        if (filter.From is { } from)
+        {
+            conditions.Add("s.created_at >= @from");
+            parameters.Add("from", from.UtcDateTime);
+        }
+        if (filter.To is { } to)
+        {
+            conditions.Add("s.created_at < @to");
+            parameters.Add("to", to.UtcDateTime);
+        }
+        errors.Check(filter.From is null || filter.To is null || filter.From < filter.To, "to", "to must be later than from.");
+
+        var sort = string.IsNullOrWhiteSpace(filter.Sort) ? "-createdAt" : filter.Sort.Trim();
+        var descending = sort.StartsWith('-');
+        var field = sort.TrimStart('-', '+');
+        errors.Check(SortColumns.ContainsKey(field), "sort", $"sort must be one of: {string.Join(", ", SortColumns.Keys)} (prefix - for descending).");
+        var column = SortColumns.GetValueOrDefault(field, "s.created_at");
+        var direction = descending ? "DESC" : "ASC";
+        var orderBy = $"{column} {direction} NULLS LAST, s.id {direction}";
+
+        return new SampleQuery(conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions), parameters, orderBy);
+    }
+
+    private static string[] SplitList(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? [] : value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+}

@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using TracSeq.Tests.Infrastructure;
+
+namespace TracSeq.Tests.Samples;
+
+public sealed record LocationRef(Guid Id, string Barcode, string Name, string Kind, string? Position, string Path);
+
+public sealed record SampleInfo(
+    Guid Id, string Barcode, string Name, string SampleType, string Status, string? ProjectCode,
+    Guid? SubmissionId, Guid? TemplateId, int? TemplateVersion, decimal? Volume, decimal? Concentration, decimal? QualityScore,
+    DateTime? CollectedAt, DateTime? ReceivedAt, string? Notes, JsonElement Metadata, LocationRef? Location,
+    Guid CreatedBy, DateTime CreatedAt, DateTime UpdatedAt, int Version);
+
+public sealed record Occupancy(long Capacity, long Occupied, long Free, long Samples);
+
+public sealed record LocationInfo(
+    Guid Id, string Name, string Barcode, string Kind, decimal? Temperature, Guid? ParentId, int? Rows, int? Columns,
+    string Path, Occupancy Occupancy);
+
+public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
+
+public sealed record EventActor(Guid Id, string? Email, string? Name);
+
+public sealed record SampleEvent(
+    long Id, string Type, DateTime At, EventActor Actor, string? FromStatus, string? ToStatus,
+    JsonElement Changes, string? Reason, JsonElement? Location, string? TraceId)
+{
+    public IReadOnlyList<string> ChangedFields => [.. Changes.EnumerateArray().Select(c => c.GetProperty("field").GetString()!)];
+
+    public JsonElement Change(string field) => Changes.EnumerateArray().Single(c => c.GetProperty("field").GetString() == field);
+}
+
+/// <summary>
+/// What the sample tests share: one signed-in user per role (made once per test run and reused, since creating and
+/// signing in users costs password hashing), and short ways to arrange samples and storage the way a lab would.
+/// Requests go through the gateway, where users go; the internal batch goes straight to Samples, as Templates calls it.
+/// </summary>
+public sealed class SampleLab(AppHostFixture fixture)
+{
+    public static readonly string[] Roles =
+        ["guest", "data_analyst", "research_scientist", "lab_technician", "principal_investigator", "lab_administrator"];
+
+    public static readonly JsonSerializerOptions Json = AuthApiClient.Json;
+
+    private static readonly ConcurrentDictionary<(AppHostFixture, string), Lazy<Task<(TokenPair Tokens, DateTime SignedInAt)>>> Sessions = new();
+    private static readonly TimeSpan SessionReuse = TimeSpan.FromMinutes(10); // access tokens live 15
+
+    private readonly AuthApiClient _auth = new(fixture);
+
+    public AppHostFixture Fixture => fixture;
+
+    public async Task<TokenPair> SessionAsync(string role)
+    {
+        var key = (fixture, role);
+        var session = await Sessions.GetOrAdd(key, _ => new Lazy<Task<(TokenPair, DateTime)>>(() => SignInAsync(role))).Value;
+        if (DateTime.UtcNow - session.SignedInAt < SessionReuse)
+        {
+            return session.Tokens;
+        }
+        Sessions.TryRemove(key, out _);
+        return await SessionAsync(role);
+    }
+
+    /// <summary>A gateway client signed in as a user of <paramref name="role"/>. Dispose it.</summary>
+    public async Task<HttpClient> AsAsync(string role, string resource = "gateway") =>
+        _auth.Client(resource, (await SessionAsync(role)).AccessToken);
+
+    public Task<HttpClient> TechnicianAsync() => AsAsync("lab_technician");
+
+    public Task<HttpClient> AdminAsync() => AsAsync("lab_administrator");
+
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)].ToUpperInvariant();
+
+    public async Task<SampleInfo> CreateSampleAsync(object? body = null, HttpClient? client = null)
+    {
+        using var own = client is null ? await AsAsync("research_scientist") : null;
+        using var response = await (client ?? own!).PostAsJsonAsync("/api/samples", body ?? new { name = "Liver biopsy", sampleType = "dna" });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<SampleInfo>(Json))!;
+    }
+
+    public async Task<SampleInfo> GetSampleAsync(Guid id)
+    {
+        using var client = await AsAsync("guest");
+        return (await client.GetFromJsonAsync<SampleInfo>($"/api/samples/{id}", Json))!;
+    }
+
+    /// <summary>Moves a sample along the given statuses as a technician (an administrator for discarding).</summary>
+    public async Task<SampleInfo> MoveAsync(Guid id, params string[] statuses)
+    {
+        SampleInfo? sample = null;
+        foreach (var to in statuses)
+        {
+            using var client = to == "discarded" ? await AdminAsync() : await TechnicianAsync();
+            using var response = await client.PostAsJsonAsync($"/api/samples/{id}/status", new { to, reason = $"test move to {to}" });
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            sample = await response.Content.ReadFromJsonAsync<SampleInfo>(Json);
+        }
+        return sample ?? await GetSampleAsync(id);
+    }
+
+    /// <summary>The statuses that take a new (pending) sample to <paramref name="status"/> by allowed moves.</summary>
+    public static string[] PathTo(string status) => status switch
+    {
+        "pending" => [],
+        "received" => ["received"],
+        "validated" => ["received", "validated"],
+        "in_storage" => ["received", "validated", "in_storage"],
+        "in_sequencing" => ["received", "validated", "in_sequencing"],
+        "completed" => ["received", "validated", "in_sequencing", "completed"],
+        "archived" => ["received", "validated", "in_sequencing", "completed", "archived"],
+        "rejected" => ["rejected"],
+        "failed" => ["received", "validated", "failed"],
+        "discarded" => ["discarded"],
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    /// <summary>Creates <paramref name="count"/> samples through the internal batch (as Templates would) and returns their ids.</summary>
+    public async Task<IReadOnlyList<Guid>> CreateBatchAsync(int count, string? projectCode = null, string sampleType = "rna")
+    {
+        var submissionId = Guid.NewGuid();
+        using var response = await PostBatchAsync("research_scientist", submissionId, BatchBody(submissionId, count, projectCode, sampleType));
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. body.RootElement.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("id").GetGuid())];
+    }
+
+    public static object BatchBody(Guid submissionId, int count, string? projectCode = null, string sampleType = "rna") => new
+    {
+        submissionId,
+        templateId = Guid.Parse("5a3f6c1e-0000-4000-8000-000000000001"),
+        templateVersion = 2,
+        samples = Enumerable.Range(1, count).Select(i => new
+        {
+            name = $"Row {i}",
+            sampleType,
+            projectCode,
+            volume = 10.5m + i,
+            metadata = new { donor = $"D-{i:D4}", plate = "P1" },
+        }).ToList(),
+    };
+
+    public async Task<HttpResponseMessage> PostBatchAsync(string role, Guid submissionId, object body, string? idempotencyKey = null)
+    {
+        using var client = await AsAsync(role, "samples");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? submissionId.ToString());
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Moves many samples at once as an administrator (arranging tests, not testing bulk moves).</summary>
+    public async Task BulkMoveAsync(IReadOnlyList<Guid> ids, params string[] statuses)
+    {
+        using var client = await AdminAsync();
+        foreach (var to in statuses)
+        {
+            using var response = await client.PostAsJsonAsync("/api/samples/bulk/status", new { ids, to, reason = "arranging a test" });
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    public async Task<LocationInfo> CreateLocationAsync(object body)
+    {
+        using var client = await TechnicianAsync();
+        using var response = await client.PostAsJsonAsync("/api/storage/locations", body);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<LocationInfo>(Json))!;
+    }
+
+    /// <summary>Room → freezer → rack → box (rows × columns), named uniquely; returns the box.</summary>
+    public async Task<LocationInfo> CreateBoxAsync(int rows = 8, int columns = 12)
+    {
+        var room = await CreateLocationAsync(new { name = Unique("Room"), kind = "room" });
+        var freezer = await CreateLocationAsync(new { name = "Freezer A", kind = "freezer", temperature = -80, parentId = room.Id });
+        var rack = await CreateLocationAsync(new { name = "Rack 2", kind = "rack", parentId = freezer.Id });
+        return await CreateLocationAsync(new { name = "Box 7", kind = "box", parentId = rack.Id, rows, columns, barcode = Unique("BOX") });
+    }
+
+    /// <summary>A sample that is validated, ready to be stored.</summary>
+    public async Task<SampleInfo> ValidatedSampleAsync(object? body = null)
+    {
+        var sample = await CreateSampleAsync(body);
+        return await MoveAsync(sample.Id, "received", "validated");
+    }
+
+    public async Task<HttpResponseMessage> PlaceAsync(Guid sampleId, Guid locationId, string? position)
+    {
+        using var client = await TechnicianAsync();
+        return await client.PutAsJsonAsync($"/api/samples/{sampleId}/location", new { locationId, position });
+    }
+
+    public async Task<IReadOnlyList<SampleEvent>> EventsAsync(Guid sampleId)
+    {
+        using var client = await AsAsync("guest");
+        return (await client.GetFromJsonAsync<PageOf<SampleEvent>>($"/api/samples/{sampleId}/events?pageSize=500", Json))!.Items;
+    }
+
+    public async Task<NpgsqlConnection> OpenDatabaseAsync()
+    {
+        var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("samplesdb"));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public static async Task<IReadOnlyList<string>> ErrorFieldsAsync(HttpResponseMessage response)
+    {
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. body.RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name)];
+    }
+
+    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.Clone();
+    }
+
+    private async Task<(TokenPair, DateTime)> SignInAsync(string role)
+    {
+        if (role == "lab_administrator")
+        {
+            // A second administrator, so tests never hold the bootstrap account's session.
+            var admin = await _auth.LoginAsAdminAsync();
+            var user = await _auth.CreateUserAsync(role, admin.AccessToken);
+            return (await _auth.LoginAsync(user.Email, user.Password), DateTime.UtcNow);
+        }
+        var created = await _auth.CreateUserAsync(role);
+        return (await _auth.LoginAsync(created.Email, created.Password), DateTime.UtcNow);
+    }
+}
+
+public static class HttpClientExtensions
+{
+    public static void IfMatch(this HttpRequestMessage request, string etag) =>
+        request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+
+namespace TracSeq.Benchmarks;
+
+/// <summary>The timed runs of one scenario.</summary>
+public sealed class Measurement(IBenchmarkScenario scenario)
+{
+    private readonly List<TimeSpan> _runs = [];
+
+    public IBenchmarkScenario Scenario => scenario;
+
+    public IReadOnlyList<TimeSpan> Runs => _runs;
+
+    public void Add(TimeSpan run) => _runs.Add(run);
+
+    public TimeSpan Median
+    {
+        get
+        {
+            var sorted = _runs.Order().ToList();
+            var middle = sorted.Count / 2;
+            return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        }
+    }
+
+    public TimeSpan Min => _runs.Min();
+
+    public TimeSpan Max => _runs.Max();
+
+    /// <summary>A Markdown table: median, min, max per scenario and the median as a multiple of the baseline's.</summary>
+    public static string Table(IReadOnlyList<Measurement> measurements)
+    {
+        var baseline = measurements.FirstOrDefault(m => m.Scenario.IsBaseline);
+        var text = new StringBuilder();
+        text.AppendLine("| scenario | runs | median | min | max | items/s (median) | × baseline |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in measurements)
+        {
+            var ratio = baseline is null ? "" : (m.Median / baseline.Median).ToString("0.0", CultureInfo.InvariantCulture);
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {m.Scenario.Name} | {m.Runs.Count} | {Seconds(m.Median)} | {Seconds(m.Min)} | {Seconds(m.Max)} | {m.Scenario.ItemsPerRun / m.Median.TotalSeconds:N0} | {ratio} |"));
+        }
+        foreach (var notes in measurements.Select(m => m.Scenario.Notes).OfType<string>())
+        {
+            text.AppendLine().AppendLine(notes);
+        }
+        return text.ToString();
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.000 's'", CultureInfo.InvariantCulture);
+}
