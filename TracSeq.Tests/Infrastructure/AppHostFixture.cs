@@ -188,9 +188,15 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        foreach (var dependent in Services)
+        // Aspire polls health every few seconds, so an outage shorter than that leaves "healthy" stale. Ask every
+        // service itself: its /health pings PostgreSQL and Redis, which also makes a client with a dead socket reconnect.
+        foreach (var service in Services)
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(dependent, timeout.Token);
+            using var client = CreateClient(service);
+            while ((await client.GetAsync("/health", timeout.Token)).StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                await Task.Delay(250, timeout.Token);
+            }
         }
         if (resource is "auth" or "samples" or "templates")
         {
