@@ -1,4 +1,9 @@
 using TracSeq.AppHost.Hosting;
+using TracSeq.AppHost.Hosting.Alertmanager;
+using TracSeq.AppHost.Hosting.Elastic;
+using TracSeq.AppHost.Hosting.Exporters;
+using TracSeq.AppHost.Hosting.Grafana;
+using TracSeq.AppHost.Hosting.Jaeger;
 using TracSeq.AppHost.Hosting.Postgres;
 using TracSeq.AppHost.Hosting.Prometheus;
 using TracSeq.AppHost.Hosting.Redis;
@@ -43,11 +48,34 @@ var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
     .WithReference(samples).WaitFor(samples)
     .WithReference(templates).WaitFor(templates);
 
-// Monitoring: Prometheus scrapes every service's /metrics (and itself) and loads the alert rules.
-builder.AddTracSeqPrometheus("prometheus", infra, port: 9090)
+// Monitoring: exporters for the host, PostgreSQL and Redis; Prometheus scrapes them, every service's /metrics and
+// itself, evaluates the alert rules and sends alerts to Alertmanager, which notifies the webhook by severity.
+var nodeExporter = builder.AddTracSeqNodeExporter("node-exporter", infra, port: 9100);
+var postgresExporter = builder.AddTracSeqPostgresExporter("postgres-exporter", infra, postgres, port: 9187);
+var redisExporter = builder.AddTracSeqRedisExporter("redis-exporter", infra, cache, port: 9121);
+
+var alertWebhookUrl = builder.AddParameter("alert-webhook-url")
+    .WithDescription("Where Alertmanager posts notifications (webhook JSON); default in appsettings.json.");
+var alertmanager = builder.AddTracSeqAlertmanager("alertmanager", infra, alertWebhookUrl, port: 9093);
+
+var prometheus = builder.AddTracSeqPrometheus("prometheus", infra, port: 9090)
     .WithScrapeTarget("gateway", gateway)
     .WithScrapeTarget("auth", auth)
     .WithScrapeTarget("samples", samples)
-    .WithScrapeTarget("templates", templates);
+    .WithScrapeTarget("templates", templates)
+    .WithScrapeTarget("postgres-exporter", postgresExporter)
+    .WithScrapeTarget("redis-exporter", redisExporter)
+    .WithScrapeTarget("node-exporter", nodeExporter)
+    .WithAlertmanager(alertmanager);
+
+// Traces go to Jaeger besides the Aspire dashboard's logs and metrics; Grafana shows the dashboards. Neither is a
+// Debian package: local mode runs them only where installed (the start log says when they are not).
+var jaeger = builder.AddTracSeqJaeger("jaeger", infra, uiPort: 16686)?
+    .CollectTracesFrom(gateway, auth, samples, templates);
+builder.AddTracSeqGrafana("grafana", infra, prometheus, jaeger, port: 3000);
+
+// Opt-in (TracSeq:Elk=true): the services' logs in Elasticsearch, searched with Kibana.
+builder.AddTracSeqElk(infra, elasticsearchPort: 9200, kibanaPort: 5601)?
+    .CollectLogsFrom(gateway, auth, samples, templates);
 
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +27,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddCorrelationIds();
         // Services sit behind the gateway: the client's address comes in X-Forwarded-For from a trusted (loopback) proxy.
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
         builder.Services.AddHealthChecks().AddLivenessCheck();
 
         builder.Services.AddServiceDiscovery();
@@ -53,6 +54,10 @@ public static class ServiceDefaultsExtensions
         app.UseStatusCodePages();
         app.UseCorrelationIds();
         app.UseRouting();
+        if (app.Services.GetService<ICorsService>() is not null)
+        {
+            app.UseCors(); // before authorization, so preflight requests need no token
+        }
         app.UseHttpLogging(); // after routing, so endpoints that opt out (health, metrics) are known
         app.UseTracSeqHttpMetrics();
         if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)

@@ -22,12 +22,12 @@ public static class HealthEndpoints
 
     public static WebApplication MapTracSeqHealthChecks(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJson }).WithHttpLogging(HttpLoggingFields.None).AllowAnonymous();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJson }).WithHttpLogging(HttpLoggingFields.None).AllowAnonymous().DisableRateLimiting();
         app.MapHealthChecks("/alive", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
             ResponseWriter = WriteJson,
-        }).WithHttpLogging(HttpLoggingFields.None).AllowAnonymous();
+        }).WithHttpLogging(HttpLoggingFields.None).AllowAnonymous().DisableRateLimiting();
         return app;
     }
 

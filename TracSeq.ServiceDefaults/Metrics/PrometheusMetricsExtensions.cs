@@ -26,5 +26,5 @@ public static class PrometheusMetricsExtensions
     }
 
     public static IEndpointConventionBuilder MapTracSeqMetrics(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapMetrics("/metrics").WithHttpLogging(HttpLoggingFields.None).AllowAnonymous();
+        endpoints.MapMetrics("/metrics").WithHttpLogging(HttpLoggingFields.None).AllowAnonymous().DisableRateLimiting();
 }

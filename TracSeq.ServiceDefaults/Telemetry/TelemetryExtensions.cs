@@ -39,6 +39,7 @@ public static class TelemetryExtensions
                               HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
             o.CombineLogs = true;
         });
+        builder.Services.AddHttpLoggingInterceptor<AccessLogEnricher>();
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics

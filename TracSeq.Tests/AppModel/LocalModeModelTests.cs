@@ -15,9 +15,45 @@ public sealed class LocalModeModelTests
         builder.Resources.OfType<ContainerResource>().ShouldBeEmpty();
         builder.Resources.Single(r => r.Name == "postgres").ShouldBeOfType<LocalPostgresServerResource>();
         builder.Resources.Single(r => r.Name == "cache").ShouldBeOfType<LocalRedisResource>();
-        builder.Resources.Single(r => r.Name == "prometheus").ShouldBeOfType<ExecutableResource>();
+        foreach (var name in new[] { "prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter" })
+        {
+            builder.Resources.Single(r => r.Name == name).ShouldBeOfType<ExecutableResource>(name);
+        }
         builder.Resources.Single(r => r.Name == "samplesdb").ShouldBeOfType<LocalPostgresDatabaseResource>()
             .DatabaseName.ShouldBe("samplesdb");
+    }
+
+    [Fact]
+    public async Task Grafana_Jaeger_and_ELK_are_left_out_of_local_mode_where_they_are_not_installed()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TracSeq_AppHost>(
+            ["--TracSeq:Infrastructure=local", "--TracSeq:Elk=true", $"--TracSeq:DataDirectory={Path.Combine(Path.GetTempPath(), "tracseq-model")}"]);
+        var programs = LocalPrograms.FromEnvironment();
+
+        var grafanaInstalled = programs.Find(LocalPrograms.Grafana) is not null || programs.Find(LocalPrograms.GrafanaServer) is not null;
+        builder.Resources.Any(r => r.Name == "grafana").ShouldBe(grafanaInstalled);
+        builder.Resources.Any(r => r.Name == "jaeger").ShouldBe(programs.Find(LocalPrograms.Jaeger) is not null);
+        // The ELK profile is container-only, asked for or not.
+        builder.Resources.ShouldNotContain(r => r.Name == "elasticsearch" || r.Name == "kibana" || r.Name == "log-shipper");
+    }
+
+    [Fact]
+    public async Task Local_exporters_listen_on_loopback_and_Alertmanager_does_not_gossip()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TracSeq_AppHost>(
+            ["--TracSeq:Infrastructure=local", $"--TracSeq:DataDirectory={Path.Combine(Path.GetTempPath(), "tracseq-model")}"]);
+
+        var alertmanager = (ExecutableResource)builder.Resources.Single(r => r.Name == "alertmanager");
+        alertmanager.Command.ShouldEndWith("prometheus-alertmanager");
+        var args = await ModelValues.ArgumentsAsync(alertmanager);
+        args.ShouldContain("--cluster.listen-address=");
+        args.ShouldContain(a => a.StartsWith("--web.listen-address=127.0.0.1:", StringComparison.Ordinal));
+        foreach (var name in new[] { "node-exporter", "postgres-exporter", "redis-exporter" })
+        {
+            var exporter = (ExecutableResource)builder.Resources.Single(r => r.Name == name);
+            (await ModelValues.ArgumentsAsync(exporter))
+                .ShouldContain(a => a.StartsWith("--web.listen-address=127.0.0.1:", StringComparison.Ordinal), name);
+        }
     }
 
     [Fact]
@@ -39,7 +75,10 @@ public sealed class LocalModeModelTests
         error.Message.ShouldContain("redis-server (package redis-server)");
         error.Message.ShouldContain("prometheus (package prometheus)");
         error.Message.ShouldContain("postgres (package postgresql-15)");
-        error.Message.ShouldContain("apt-get install -y postgresql-15 redis-server prometheus");
+        error.Message.ShouldContain("prometheus-alertmanager (package prometheus-alertmanager)");
+        error.Message.ShouldContain("prometheus-postgres-exporter (package prometheus-postgres-exporter)");
+        error.Message.ShouldContain("apt-get install -y postgresql-15 redis-server prometheus prometheus-alertmanager " +
+                                    "prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter`");
     }
 
     [Fact]

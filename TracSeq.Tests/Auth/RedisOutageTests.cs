@@ -16,8 +16,7 @@ public sealed class RedisOutageTests(AppHostFixture fixture)
     [Fact]
     public async Task Signing_in_and_token_checks_keep_working_while_Redis_is_down()
     {
-        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("cache", KnownResourceCommands.StopCommand);
-        result.Success.ShouldBeTrue(result.Message);
+        await fixture.StopResourceAsync("cache");
         try
         {
             var tokens = await _auth.LoginAsAdminAsync();
@@ -33,13 +32,7 @@ public sealed class RedisOutageTests(AppHostFixture fixture)
         }
         finally
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            (await fixture.App.ResourceCommands.ExecuteCommandAsync("cache", KnownResourceCommands.StartCommand, timeout.Token)).Success.ShouldBeTrue();
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("cache", timeout.Token);
-            foreach (var service in AppHostFixture.Services)
-            {
-                await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(service, timeout.Token);
-            }
+            await fixture.StartResourceAsync("cache");
         }
     }
 }

@@ -12,7 +12,11 @@ namespace TracSeq.Tests.Infrastructure;
 public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public static readonly string[] Services = ["auth", "samples", "templates", "gateway"];
-    public static readonly string[] Infrastructure = ["postgres", "authdb", "samplesdb", "templatesdb", "cache", "prometheus"];
+    public static readonly string[] Infrastructure =
+    [
+        "postgres", "authdb", "samplesdb", "templatesdb", "cache",
+        "prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter",
+    ];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
@@ -23,10 +27,21 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public TimeSpan StartDuration { get; private set; }
 
+    /// <summary>
+    /// Alerts pending or firing once the freshly started stack has settled, before any test ran: tests provoke alerts
+    /// on purpose (stopped services, failed sign-ins), so "nothing fires on an idle stack" is judged here.
+    /// </summary>
+    public IReadOnlyList<string> IdleAlerts { get; private set; } = [];
+
     public string AdminEmail { get; } = "admin@tracseq.local";
+
+    public static readonly TimeSpan TemplatesRouteTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The secret AppHost parameter <c>admin-password</c>, chosen afresh for every test run.</summary>
     public string AdminPassword { get; } = $"Adm1n-{Guid.NewGuid():N}";
+
+    /// <summary>Where this AppHost's Alertmanager sends notifications.</summary>
+    public AlertWebhookReceiver AlertReceiver { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -39,6 +54,12 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             "--TracSeq:DurableStorage=false",
             "--TracSeq:ScrapeIntervalSeconds=2",
             $"--Parameters:admin-password={AdminPassword}",
+            // A short route timeout, so "a stopped service answers 503 within the route's timeout" is quick to check.
+            $"--TracSeq:Services:gateway:ReverseProxy:Clusters:templates:HttpRequest:ActivityTimeout={TemplatesRouteTimeout}",
+            $"--Parameters:alert-webhook-url={AlertReceiver.Url}",
+            // Notifications within seconds of an alert firing or resolving, instead of the shipped 10 s / 5 min.
+            "--TracSeq:Alerting:GroupWait=1s",
+            "--TracSeq:Alerting:GroupInterval=2s",
         ], timeout.Token);
 
         _app = await builder.BuildAsync(timeout.Token);
@@ -48,10 +69,31 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
         StartDuration = stopwatch.Elapsed;
+        IdleAlerts = await AlertsOnTheIdleStackAsync(timeout.Token);
         diagnostics.OnMessage(new DiagnosticMessage($"TracSeq AppHost healthy in {StartDuration.TotalSeconds:F1} s"));
     }
 
     public HttpClient CreateClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    private async Task<IReadOnlyList<string>> AlertsOnTheIdleStackAsync(CancellationToken ct)
+    {
+        using var prometheus = CreateClient("prometheus");
+        // Every target scraped at least once, then a few rule evaluations (every 2 s here).
+        while (true)
+        {
+            using var targets = System.Text.Json.JsonDocument.Parse(await prometheus.GetStringAsync("/api/v1/targets?state=active", ct));
+            var active = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToList();
+            if (active.Count >= 9 && active.All(t => t.GetProperty("health").GetString() == "up"))
+            {
+                break;
+            }
+            await Task.Delay(500, ct);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(6), ct);
+        using var alerts = System.Text.Json.JsonDocument.Parse(await prometheus.GetStringAsync("/api/v1/alerts", ct));
+        return [.. alerts.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray()
+            .Select(a => $"{a.GetProperty("labels").GetProperty("alertname").GetString()} ({a.GetProperty("state").GetString()})")];
+    }
 
     public ValueTask<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
 
@@ -119,13 +161,46 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
         }
     }
 
-    /// <summary>Restarts a resource and waits until it is healthy again.</summary>
+    public Task StopResourceAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
+
+    /// <summary>Starts a stopped resource and waits until everything is serving again, as other tests expect.</summary>
+    public async Task StartResourceAsync(string resource)
+    {
+        await RunCommandAsync(resource, KnownResourceCommands.StartCommand);
+        await WaitUntilServingAsync(resource);
+    }
+
+    /// <summary>Restarts a resource and waits until everything is serving again.</summary>
     public async Task RestartAsync(string resource)
     {
+        await RunCommandAsync(resource, KnownResourceCommands.RestartCommand);
+        await WaitUntilServingAsync(resource);
+    }
+
+    private async Task RunCommandAsync(string resource, string command)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, timeout.Token);
-        result.Success.ShouldBeTrue(result.Message);
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, timeout.Token);
+        result.Success.ShouldBeTrue($"{command} {resource}: {result.Message}");
+    }
+
+    private async Task WaitUntilServingAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        foreach (var dependent in Services)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(dependent, timeout.Token);
+        }
+        if (resource is "auth" or "samples" or "templates")
+        {
+            // The gateway takes a service back after its next successful /alive probe (every 2 s).
+            using var gateway = CreateClient("gateway");
+            while ((await gateway.GetAsync($"/openapi/{resource}.json", timeout.Token)).StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                await Task.Delay(250, timeout.Token);
+            }
+        }
     }
 
     public async Task DisposeAsync()
@@ -135,6 +210,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        await AlertReceiver.DisposeAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -15,6 +15,10 @@ public sealed class LocalPostgresServerResource(string name, string workingDirec
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username=postgres;Password={PasswordParameter}");
+
+    /// <summary><c>postgresql://postgres:{password}@{host}:{port}</c>, the form libpq clients (exporters) read.</summary>
+    public ReferenceExpression UriExpression => ReferenceExpression.Create(
+        $"postgresql://postgres:{PasswordParameter:uri}@{PrimaryEndpoint.Property(EndpointProperty.Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)}");
 }
 
 /// <summary>One database on a <see cref="LocalPostgresServerResource"/>, created when the server is first ready.</summary>

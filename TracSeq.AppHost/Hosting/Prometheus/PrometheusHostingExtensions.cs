@@ -6,6 +6,9 @@ namespace TracSeq.AppHost.Hosting.Prometheus;
 /// <summary>A Prometheus job: the endpoint it scrapes and the path of the metrics there.</summary>
 public sealed record PrometheusScrapeTargetAnnotation(string Job, EndpointReference Endpoint, string MetricsPath) : IResourceAnnotation;
 
+/// <summary>The Alertmanager that Prometheus sends its firing and resolved alerts to.</summary>
+public sealed record PrometheusAlertmanagerAnnotation(EndpointReference Endpoint) : IResourceAnnotation;
+
 /// <summary>
 /// Prometheus as a local executable (Debian's <c>prometheus</c>) or as the official container image. Its configuration
 /// is generated just before start from the endpoints Aspire allocated; alert rules are the plain files in
@@ -73,6 +76,12 @@ public static class PrometheusHostingExtensions
         string endpointName = "http", string metricsPath = "/metrics") =>
         prometheus.WithAnnotation(new PrometheusScrapeTargetAnnotation(job, target.GetEndpoint(endpointName), metricsPath));
 
+    /// <summary>Send alerts to <paramref name="alertmanager"/> and scrape its own metrics as job <c>alertmanager</c>.</summary>
+    public static IResourceBuilder<IResourceWithEndpoints> WithAlertmanager(
+        this IResourceBuilder<IResourceWithEndpoints> prometheus, IResourceBuilder<IResourceWithEndpoints> alertmanager) =>
+        prometheus.WithAnnotation(new PrometheusAlertmanagerAnnotation(alertmanager.GetEndpoint("http")))
+            .WithScrapeTarget("alertmanager", alertmanager);
+
     internal static string RenderConfig(IResource prometheus, InfrastructureSettings infra, string rulesDirectory)
     {
         var interval = $"{(int)infra.ScrapeInterval.TotalSeconds}s";
@@ -90,7 +99,25 @@ public static class PrometheusHostingExtensions
                 system: tracseq
             rule_files:
               - "{rulesDirectory}/*.yml"
-            scrape_configs:
+            """);
+        var alertmanagers = prometheus.Annotations.OfType<PrometheusAlertmanagerAnnotation>().ToList();
+        if (alertmanagers.Count > 0)
+        {
+            yaml.AppendLine("""
+                alerting:
+                  alertmanagers:
+                    - static_configs:
+                """);
+            foreach (var alertmanager in alertmanagers)
+            {
+                var host = infra.IsLocal ? alertmanager.Endpoint.Host : ContainerHost;
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"""
+                            - targets: ["{host}:{alertmanager.Endpoint.Port}"]
+                    """);
+            }
+        }
+        yaml.AppendLine("scrape_configs:");
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"""
               - job_name: prometheus
                 static_configs:
                   - targets: ["{self}"]
