@@ -15,9 +15,10 @@ public static class TemplateRules
     public const int MaxTextLength = 4000;
     public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How a header is compared with a column key: case and whitespace do not count ("Sample Name" = "samplename").</summary>
+    /// <summary>How a header is compared with a column key: case, spaces and underscores do not count
+    /// ("Sample Name", "sample_name" and "SAMPLENAME" are one column), nor a stray byte-order mark.</summary>
     public static string NormalizeHeader(string header) =>
-        string.Concat(header.Where(c => !char.IsWhiteSpace(c) && c != '\uFEFF')).ToLowerInvariant();
+        string.Concat(header.Where(c => !char.IsWhiteSpace(c) && c is not '_' and not '\uFEFF')).ToLowerInvariant();
 
     public static ValidationErrors Check(TemplateRequest request)
     {
@@ -44,7 +45,7 @@ public static class TemplateRules
                   .Text(p + "unit", field.Unit, 20, required: false);
             if (!string.IsNullOrWhiteSpace(field.Key) && !keys.TryAdd(NormalizeHeader(field.Key), i))
             {
-                errors.Add(p + "key", $"'{field.Key.Trim()}' is the same column as fields[{keys[NormalizeHeader(field.Key)]}] (case and spaces do not count).");
+                errors.Add(p + "key", $"'{field.Key.Trim()}' is the same column as fields[{keys[NormalizeHeader(field.Key)]}] (case, spaces and underscores do not count).");
             }
             if (!FieldTypes.All.Contains(field.Type ?? ""))
             {
