@@ -26,6 +26,7 @@ public sealed partial class SamplesBatchClient(HttpClient http)
 {
     public const string Path = "/internal/samples/batch";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly TimeSpan AliveTimeout = TimeSpan.FromSeconds(2);
 
     [GeneratedRegex(@"^samples\[(\d+)\]\.(\w+)$")]
     private static partial Regex IndexedField();
@@ -46,6 +47,7 @@ public sealed partial class SamplesBatchClient(HttpClient http)
         HttpResponseMessage response;
         try
         {
+            await EnsureAliveAsync(ct);
             response = await http.SendAsync(request, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.ExecutionRejectedException ||
@@ -90,6 +92,29 @@ public sealed partial class SamplesBatchClient(HttpClient http)
                 default:
                     throw new SamplesUnavailableException($"Samples answered {(int)response.StatusCode}: {Truncate(body)}");
             }
+        }
+    }
+
+    /// <summary>
+    /// A stopped Samples may still have its address answered by a proxy that accepts the connection and then says
+    /// nothing, so the batch would wait out its whole timeout. Asking <c>/alive</c> first, with a short deadline,
+    /// turns that into a 503 within seconds; a large batch still gets its full time once Samples is known to be up.
+    /// </summary>
+    private async Task EnsureAliveAsync(CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(AliveTimeout);
+        try
+        {
+            using var alive = await http.GetAsync("/alive", deadline.Token);
+            if (!alive.IsSuccessStatusCode)
+            {
+                throw new SamplesUnavailableException($"Samples is not alive: /alive answered {(int)alive.StatusCode}.");
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new SamplesUnavailableException($"Samples did not answer /alive within {AliveTimeout.TotalSeconds} s.");
         }
     }
 

@@ -31,7 +31,7 @@ public static class SubmissionsApi
         submissions.MapPost("/", SubmitAsync)
             .RequireAuthorization(Policies.CanSubmit)
             .DisableAntiforgery() // bearer tokens, no cookies: there is no cross-site form to forge
-            .WithMetadata(new RequestSizeLimitAttribute(SubmissionLimits.MaxRequestBytes))
+            .WithMetadata(new RequestSizeLimitAttribute(SubmissionLimits.MaxDrainedBytes))
             .Accepts<IFormFile>("multipart/form-data");
         submissions.MapGet("/", ListAsync);
         submissions.MapGet("/{id:guid}", GetAsync);
@@ -44,6 +44,9 @@ public static class SubmissionsApi
     {
         if (http.Request.ContentLength > SubmissionLimits.MaxRequestBytes)
         {
+            // Read the (gateway-capped) body before answering: a proxy still sending it would turn an early
+            // answer into a broken connection and report 503 instead of this 413.
+            await http.Request.Body.CopyToAsync(Stream.Null, ct);
             return TooLarge();
         }
         if (!http.Request.HasFormContentType)
