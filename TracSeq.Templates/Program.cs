@@ -1,15 +1,18 @@
 using TracSeq.ServiceDefaults.Data;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase("templatesdb", typeof(Program).Assembly);
 builder.AddServiceCache();
 builder.AddTracSeqAuthentication();
+builder.AddTemplatesService();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapOpenApi().AllowAnonymous();
+app.MapTemplatesEndpoints();
 
 app.Run();

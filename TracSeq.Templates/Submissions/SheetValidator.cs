@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TracSeq.Templates.Templates;
+
+namespace TracSeq.Templates.Submissions;
+
+/// <summary>One problem in a sheet: the row and column as the user sees them (header = row 1), the value, and why.</summary>
+public sealed record SubmissionError(int Row, string Column, string? Value, string Message);
+
+/// <summary>A sample as the Samples batch takes it (its <c>CreateSampleRequest</c>).</summary>
+public sealed record BatchSample(
+    string Name, string SampleType, string? Barcode, decimal? Volume, decimal? Concentration,
+    string? ProjectCode, DateTimeOffset? CollectedAt, string? Notes, Dictionary<string, object?> Metadata);
+
+/// <summary>The checked sheet: one sample per data row (in sheet order) when <see cref="Errors"/> is empty.</summary>
+public sealed record ValidatedSheet(
+    int Rows, IReadOnlyList<SubmissionError> Errors, IReadOnlyList<BatchSample> Samples, IReadOnlyList<int> RowNumbers,
+    IReadOnlyDictionary<string, string> ColumnFor)
+{
+    public int Rejected => Errors.Any(e => e.Row == 1) ? Rows : Errors.Select(e => e.Row).Distinct().Count();
+    public int Accepted => Rows - Rejected;
+    public bool IsValid => Errors.Count == 0;
+}
+
+/// <summary>
+/// Checks every row of a sheet against a template and against what Samples will accept, so that a sheet that passes
+/// here commits; every problem is reported, none is guessed away. Headers match column keys ignoring case and spaces;
+/// columns the template does not know go into each sample's metadata under the header as written.
+/// </summary>
+public static partial class SheetValidator
+{
+    private const decimal MaxAmount = 1_000_000m;   // Samples: volume µL and concentration ng/µL
+    private const int MaxNameLength = 200;           // Samples' limits, so a sheet that passes here commits there
+    private const int MaxNotesLength = 4000;
+    private static readonly TimeSpan CollectedAtSkew = TimeSpan.FromMinutes(5);
+    private static readonly string[] IsoDateFormats =
+        ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
+
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{3,49}$")]
+    private static partial Regex BarcodePattern();
+
+    [GeneratedRegex("^TS-[A-Z]{3}-[0-9]{6}-[0-9]{5,}$")]
+    private static partial Regex GeneratedBarcodePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")]
+    private static partial Regex ProjectCodePattern();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}")]
+    private static partial Regex IsoDateStart();
+
+    public static ValidatedSheet Validate(Template template, Sheet sheet, DateTimeOffset now)
+    {
+        var errors = new List<SubmissionError>();
+        var byKey = template.Fields.ToDictionary(f => TemplateRules.NormalizeHeader(f.Key), StringComparer.Ordinal);
+        var columns = new List<(int Index, string Header, TemplateField? Field)>();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < sheet.Headers.Count; i++)
+        {
+            var header = sheet.Headers[i];
+            if (header.Length == 0)
+            {
+                if (sheet.Rows.Any(r => !r[i].IsBlank))
+                {
+                    errors.Add(new(1, ColumnLetter(i), null, $"Column {ColumnLetter(i)} has values but no header; name it or empty it."));
+                }
+                continue;
+            }
+            var normalized = TemplateRules.NormalizeHeader(header);
+            if (!seen.TryAdd(normalized, header))
+            {
+                errors.Add(new(1, header, header, $"The column '{header}' appears twice (as '{seen[normalized]}' too); keep one."));
+                continue;
+            }
+            columns.Add((i, header, byKey.GetValueOrDefault(normalized)));
+        }
+        foreach (var field in template.Fields.Where(f => f.Required && !columns.Any(c => c.Field == f)))
+        {
+            errors.Add(new(1, field.Key, null, $"The required column '{field.Key}' is missing."));
+        }
+        var columnFor = columns.Where(c => c.Field?.MapsTo is not null).ToDictionary(c => c.Field!.MapsTo!, c => c.Header, StringComparer.Ordinal);
+
+        var samples = new List<BatchSample>(sheet.Rows.Count);
+        var rowNumbers = new List<int>(sheet.Rows.Count);
+        foreach (var row in sheet.Rows)
+        {
+            var sample = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var metadata = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (index, header, field) in columns)
+            {
+                var cell = row[index];
+                if (field is null)
+                {
+                    if (!cell.IsBlank)
+                    {
+                        metadata[header] = cell.Text.Trim();
+                    }
+                    continue;
+                }
+                if (cell.IsBlank)
+                {
+                    if (field.Required)
+                    {
+                        errors.Add(new(row.Number, header, null, "A value is required here."));
+                    }
+                    continue;
+                }
+                var (value, problem) = FieldValues.Parse(field, cell);
+                if (problem is null && field.MapsTo is { } property)
+                {
+                    (value, problem) = CheckForSamples(property, value, cell.Text.Trim(), now);
+                }
+                if (problem is not null)
+                {
+                    errors.Add(new(row.Number, header, cell.Text, problem));
+                }
+                else if (field.MapsTo is { } mapsTo)
+                {
+                    sample[mapsTo] = value;
+                }
+                else
+                {
+                    metadata[field.Key] = value is DateTimeOffset date ? FieldValues.FormatDate(date) : value;
+                }
+            }
+            samples.Add(new BatchSample(
+                sample.GetValueOrDefault(SampleProperties.Name) as string ?? "",
+                sample.GetValueOrDefault(SampleProperties.SampleType) as string ?? "",
+                sample.GetValueOrDefault(SampleProperties.Barcode) as string,
+                sample.GetValueOrDefault(SampleProperties.Volume) as decimal?,
+                sample.GetValueOrDefault(SampleProperties.Concentration) as decimal?,
+                sample.GetValueOrDefault(SampleProperties.ProjectCode) as string,
+                sample.GetValueOrDefault(SampleProperties.CollectedAt) as DateTimeOffset?,
+                sample.GetValueOrDefault(SampleProperties.Notes) as string,
+                metadata));
+            rowNumbers.Add(row.Number);
+            if (metadata.Count > 0 && JsonSerializer.Serialize(metadata).Length > 16 * 1024)
+            {
+                errors.Add(new(row.Number, columns.First(c => c.Field?.MapsTo is null).Header, null,
+                    "The columns outside the template hold more than 16 KB of text in this row; shorten them."));
+            }
+        }
+
+        if (columnFor.TryGetValue(SampleProperties.Barcode, out var barcodeColumn))
+        {
+            foreach (var group in samples.Select((s, i) => (s.Barcode, Row: rowNumbers[i])).Where(x => x.Barcode is not null)
+                         .GroupBy(x => x.Barcode!, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                foreach (var (barcode, rowNumber) in group)
+                {
+                    var others = string.Join(", ", group.Where(x => x.Row != rowNumber).Select(x => x.Row));
+                    errors.Add(new(rowNumber, barcodeColumn, barcode, $"The barcode '{barcode}' is used more than once in this sheet (also in row {others})."));
+                }
+            }
+        }
+        return new ValidatedSheet(sheet.Rows.Count, [.. errors.OrderBy(e => e.Row)], samples, rowNumbers, columnFor);
+    }
+
+    /// <summary>Samples' own rules for the properties a column fills, said in the sheet's terms.</summary>
+    private static (object? Value, string? Problem) CheckForSamples(string property, object? value, string text, DateTimeOffset now) => property switch
+    {
+        SampleProperties.Name when ((string)value!).Length > MaxNameLength => (null, $"A name may have at most {MaxNameLength} characters; this one has {((string)value!).Length}."),
+        SampleProperties.Notes when ((string)value!).Length > MaxNotesLength => (null, $"Notes may have at most {MaxNotesLength} characters; these have {((string)value!).Length}."),
+        SampleProperties.SampleType => SampleProperties.SampleTypes.Contains(((string)value!).ToLowerInvariant())
+            ? (((string)value!).ToLowerInvariant(), null)
+            : (null, $"'{text}' is not a sample type; use one of: {string.Join(", ", SampleProperties.SampleTypes)}."),
+        SampleProperties.Barcode => !BarcodePattern().IsMatch((string)value!)
+            ? (null, $"'{text}' is not a valid barcode: use 4 to 50 capital letters, digits or hyphens, starting with a letter or digit.")
+            : GeneratedBarcodePattern().IsMatch((string)value!)
+                ? (null, $"'{text}' has the shape of a barcode TracSeq generates; leave the cell empty to get one.")
+                : (value, null),
+        SampleProperties.Volume or SampleProperties.Concentration when (decimal)value! is < 0 or > MaxAmount =>
+            (null, $"{text} is out of range: it must be between 0 and {MaxAmount.ToString(CultureInfo.InvariantCulture)}."),
+        SampleProperties.ProjectCode when !ProjectCodePattern().IsMatch((string)value!) =>
+            (null, $"'{text}' is not a valid project code: use up to 50 letters, digits, dots, hyphens or underscores."),
+        SampleProperties.CollectedAt when (DateTimeOffset)value! > now + CollectedAtSkew => (null, $"{text} is in the future."),
+        SampleProperties.CollectedAt when ((DateTimeOffset)value!).Year < 1900 => (null, $"{text} is before 1900."),
+        _ => (value, null),
+    };
+
+    public static string ColumnLetter(int index)
+    {
+        var letters = "";
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+        {
+            letters = (char)('A' + (n - 1) % 26) + letters;
+        }
+        return letters;
+    }
+
+    internal static bool TryParseIsoDate(string text, out DateTimeOffset value)
+    {
+        value = default;
+        if (!IsoDateStart().IsMatch(text))
+        {
+            return false;
+        }
+        if (DateTime.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var plain))
+        {
+            value = new DateTimeOffset(plain, TimeSpan.Zero);
+            return true;
+        }
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace TracSeq.Templates.Submissions;
+
+public static class SubmissionOutcome
+{
+    public const string Processing = "processing";
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+    public const string DryRun = "dry_run";
+    public const string Failed = "failed";
+}
+
+/// <summary>The answer to an upload, and what <c>GET /api/submissions/{id}</c> shows later.</summary>
+public sealed record SubmissionReport(
+    Guid SubmissionId, Guid TemplateId, int TemplateVersion, int Rows, int Accepted, int Rejected,
+    IReadOnlyList<SubmissionError> Errors, int ErrorsOmitted, IReadOnlyList<Guid> SampleIds,
+    string Outcome, bool DryRun, string FileName, Guid SubmittedBy, DateTime SubmittedAt, DateTime? CompletedAt);
+
+public sealed record SubmissionSummary(
+    Guid SubmissionId, Guid TemplateId, int TemplateVersion, string FileName, string Outcome, bool DryRun,
+    int Rows, int Accepted, int Rejected, Guid SubmittedBy, DateTime SubmittedAt, DateTime? CompletedAt);
+
+/// <summary>A row of <c>submissions</c>.</summary>
+public sealed class Submission
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Guid Id { get; init; }
+    public Guid TemplateId { get; init; }
+    public int TemplateVersion { get; init; }
+    public Guid SubmittedBy { get; init; }
+    public DateTime SubmittedAt { get; init; }
+    public DateTime? CompletedAt { get; init; }
+    public string FileName { get; init; } = "";
+    public bool DryRun { get; init; }
+    public string Outcome { get; init; } = "";
+    public int Rows { get; init; }
+    public int Accepted { get; init; }
+    public int Rejected { get; init; }
+    public string Errors { get; init; } = "[]";
+    public int ErrorsOmitted { get; init; }
+    public Guid[] SampleIds { get; init; } = [];
+    public byte[] RequestHash { get; init; } = [];
+
+    public SubmissionReport ToReport() => new(Id, TemplateId, TemplateVersion, Rows, Accepted, Rejected,
+        JsonSerializer.Deserialize<List<SubmissionError>>(Errors, Json) ?? [], ErrorsOmitted, SampleIds,
+        Outcome, DryRun, FileName, SubmittedBy, SubmittedAt, CompletedAt);
+
+    public SubmissionSummary ToSummary() => new(Id, TemplateId, TemplateVersion, FileName, Outcome, DryRun,
+        Rows, Accepted, Rejected, SubmittedBy, SubmittedAt, CompletedAt);
+
+    public static string ErrorsJson(IEnumerable<SubmissionError> errors) => JsonSerializer.Serialize(errors, Json);
+}
+
+public enum ClaimState { New, Replay, InProgress, KeyReused }
+
+public sealed record SubmissionClaim(ClaimState State, Guid Id, Submission? Earlier = null);
+
+/// <summary>
+/// The submissions table. A submission row is written ('processing') before Samples is asked, then completed with
+/// its outcome. With an Idempotency-Key, the same user sending the same upload again gets the recorded answer; after
+/// a failure (Samples down) the same submission id is tried again, so Samples' own key stops any duplicate.
+/// </summary>
+public static class SubmissionStore
+{
+    public const string Columns = """
+        id, template_id, template_version, submitted_by, submitted_at, completed_at, file_name, dry_run, outcome,
+        rows, accepted, rejected, errors::text AS errors, errors_omitted, sample_ids, request_hash
+        """;
+
+    public static async Task<SubmissionClaim> ClaimAsync(
+        NpgsqlConnection connection, Guid userId, string? key, byte[] hash, Guid templateId, int templateVersion, string fileName, bool dryRun)
+    {
+        var id = Guid.CreateVersion7();
+        var inserted = await connection.ExecuteAsync(
+            """
+            INSERT INTO submissions (id, template_id, template_version, submitted_by, file_name, dry_run, outcome, idempotency_key, request_hash)
+            VALUES (@id, @templateId, @templateVersion, @userId, @fileName, @dryRun, 'processing', @key, @hash)
+            ON CONFLICT (submitted_by, idempotency_key) DO NOTHING
+            """, new { id, templateId, templateVersion, userId, fileName, dryRun, key, hash });
+        if (inserted == 1)
+        {
+            return new SubmissionClaim(ClaimState.New, id);
+        }
+
+        var earlier = await connection.QuerySingleAsync<Submission>(
+            $"SELECT {Columns} FROM submissions WHERE submitted_by = @userId AND idempotency_key = @key", new { userId, key });
+        if (!earlier.RequestHash.AsSpan().SequenceEqual(hash))
+        {
+            return new SubmissionClaim(ClaimState.KeyReused, earlier.Id);
+        }
+        if (earlier.Outcome == SubmissionOutcome.Failed)
+        {
+            // Only one retry may take a failed submission over; a concurrent one sees 'processing'.
+            var taken = await connection.ExecuteAsync(
+                "UPDATE submissions SET outcome = 'processing', failure = NULL WHERE id = @Id AND outcome = 'failed'", new { earlier.Id });
+            return new SubmissionClaim(taken == 1 ? ClaimState.New : ClaimState.InProgress, earlier.Id);
+        }
+        return earlier.Outcome == SubmissionOutcome.Processing
+            ? new SubmissionClaim(ClaimState.InProgress, earlier.Id)
+            : new SubmissionClaim(ClaimState.Replay, earlier.Id, earlier);
+    }
+
+    public static async Task<Submission> CompleteAsync(
+        NpgsqlConnection connection, Guid id, string outcome, ValidatedSheet sheet, IReadOnlyList<SubmissionError> errors,
+        IReadOnlyList<Guid> sampleIds, string? failure, TimeProvider clock)
+    {
+        var reported = errors.Take(SubmissionLimits.MaxReportedErrors).ToList();
+        var rejectedRows = errors.Any(e => e.Row == 1) ? sheet.Rows : errors.Select(e => e.Row).Distinct().Count();
+        return await connection.QuerySingleAsync<Submission>(
+            $"""
+            UPDATE submissions SET outcome = @outcome, completed_at = @now, rows = @rows, accepted = @accepted, rejected = @rejected,
+                   errors = @errors::jsonb, errors_omitted = @omitted, sample_ids = @sampleIds, failure = @failure
+            WHERE id = @id
+            RETURNING {Columns}
+            """,
+            new
+            {
+                id, outcome, now = clock.GetUtcNow(), rows = sheet.Rows, accepted = sheet.Rows - rejectedRows, rejected = rejectedRows,
+                errors = Submission.ErrorsJson(reported), omitted = errors.Count - reported.Count, sampleIds = sampleIds.ToArray(), failure,
+            });
+    }
+}

@@ -1,0 +1,15 @@
+namespace TracSeq.Templates.Submissions;
+
+/// <summary>
+/// What one upload may be (README "Limits"). A 96-well plate is 96 rows; a large batch of plates is a few thousand.
+/// Past these a sheet is almost certainly not a sample sheet, and holding it whole in memory stops being cheap.
+/// </summary>
+public static class SubmissionLimits
+{
+    public const long MaxFileBytes = 10 * 1024 * 1024;     // 413 above this
+    public const long MaxRequestBytes = MaxFileBytes + 64 * 1024; // the file plus the multipart envelope and fields
+    public const long MaxDrainedBytes = 64 * 1024 * 1024;  // read and dropped to answer 413 cleanly (gateway caps at 50 MiB)
+    public const int MaxRows = 10_000;                      // data rows (the header not counted); 400 above this
+    public const int MaxColumns = 100;                      // 400 above this (Samples keeps at most 100 metadata keys)
+    public const int MaxReportedErrors = 1_000;             // the rest are counted in errorsOmitted
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using ClosedXML.Excel;
+using CsvHelper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using System.Globalization;
+using TracSeq.ServiceDefaults.Problems;
+using TracSeq.Templates.Submissions;
+
+namespace TracSeq.Templates.Templates;
+
+/// <summary>
+/// <c>GET /api/templates/{id}/spreadsheet?format=csv|xlsx</c>: the empty sheet a researcher fills in. Headers are the
+/// column keys; the XLSX adds drop-down lists for select columns (options on a hidden "Lists" sheet, so long lists
+/// are not cut at Excel's 255-character inline limit), date formatting, and a note per header with label, type and unit.
+/// </summary>
+public static class BlankSheet
+{
+    public const string CsvType = "text/csv";
+    public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> DownloadAsync(
+        Guid id, string? format, NpgsqlDataSource db, CancellationToken ct)
+    {
+        format = (format ?? "xlsx").ToLowerInvariant();
+        if (format is not ("csv" or "xlsx"))
+        {
+            return new ValidationErrors().Add("format", "format must be csv or xlsx.").ToProblem();
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (await TemplateStore.LoadAsync(connection, id) is not { } template)
+        {
+            return TemplatesApi.NotFound();
+        }
+        var fileName = $"{Slug(template.Name)}-v{template.Version}.{format}";
+        return format == "csv"
+            ? TypedResults.File(Csv(template), $"{CsvType}; charset=utf-8", fileName)
+            : TypedResults.File(Xlsx(template), XlsxType, fileName);
+    }
+
+    /// <summary>UTF-8 with a BOM, so Excel reads µ and accents right when it opens the file.</summary>
+    public static byte[] Csv(Template template)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
+        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\r\n" }))
+        {
+            csv.WriteRecord([.. template.Fields.Select(f => f.Key)]);
+        }
+        return buffer.ToArray();
+    }
+
+    public static byte[] Xlsx(Template template)
+    {
+        using var workbook = new XLWorkbook();
+        var sheet = workbook.Worksheets.Add("Samples");
+        var lists = workbook.Worksheets.Add("Lists");
+        var listColumn = 0;
+        var lastRow = SubmissionLimits.MaxRows + 1;
+        foreach (var field in template.Fields)
+        {
+            var column = field.Position + 1;
+            var header = sheet.Cell(1, column);
+            header.Value = field.Key;
+            header.Style.Font.Bold = true;
+            header.Comment.AddText(Describe(field));
+            var body = sheet.Range(2, column, lastRow, column);
+            if (field.Type == FieldTypes.Date)
+            {
+                body.Style.NumberFormat.Format = "yyyy-mm-dd";
+            }
+            else if (field.Type is FieldTypes.Text or FieldTypes.Select or FieldTypes.Multiselect)
+            {
+                body.Style.NumberFormat.Format = "@"; // text: Excel must not turn 00123 or 1-2 into numbers or dates
+            }
+            if (field.Type == FieldTypes.Select)
+            {
+                listColumn++;
+                lists.Cell(1, listColumn).Value = field.Key;
+                for (var i = 0; i < field.Options.Length; i++)
+                {
+                    lists.Cell(i + 2, listColumn).SetValue(field.Options[i]);
+                }
+                var validation = body.SetDataValidation();
+                validation.List(lists.Range(2, listColumn, field.Options.Length + 1, listColumn), true);
+                validation.IgnoreBlanks = true;
+                validation.ErrorTitle = field.Key;
+                validation.ErrorMessage = $"Choose one of the listed values for {field.Key}.";
+            }
+        }
+        lists.Visibility = XLWorksheetVisibility.Hidden;
+        sheet.SheetView.FreezeRows(1);
+        sheet.Columns(1, Math.Max(template.Fields.Count, 1)).Width = 20;
+        using var buffer = new MemoryStream();
+        workbook.SaveAs(buffer);
+        return buffer.ToArray();
+    }
+
+    private static string Describe(TemplateField f)
+    {
+        var parts = new List<string> { f.Label ?? f.Key, f.Required ? $"{f.Type}, required" : f.Type };
+        if (f.Unit is not null) parts.Add($"unit: {f.Unit}");
+        if (f.Min is not null || f.Max is not null) parts.Add($"range: {f.Min?.ToString(CultureInfo.InvariantCulture) ?? "…"} to {f.Max?.ToString(CultureInfo.InvariantCulture) ?? "…"}");
+        if (f.Type == FieldTypes.Date) parts.Add("format: YYYY-MM-DD");
+        if (f.Type == FieldTypes.Multiselect) parts.Add($"one or more of {string.Join(", ", f.Options)}, separated by ';'");
+        return string.Join("\n", parts);
+    }
+
+    private static string Slug(string name)
+    {
+        var slug = new string([.. name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')]).Trim('-');
+        return slug.Length == 0 ? "template" : slug[..Math.Min(slug.Length, 60)];
+    }
+}

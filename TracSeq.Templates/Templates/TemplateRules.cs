@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using TracSeq.ServiceDefaults.Problems;
+
+namespace TracSeq.Templates.Templates;
+
+/// <summary>What a template must be before it is stored: every column typed and unambiguous, and enough of them mapped
+/// to sample properties that each row can become a sample (a name and a sample type, both required).</summary>
+public static class TemplateRules
+{
+    public const int MaxFields = 100; // Samples keeps at most 100 metadata keys, and no lab sheet needs more columns
+    public const int MaxKeyLength = 100;
+    public const int MaxOptions = 500;
+    public const int MaxOptionLength = 100;
+    public const int MaxTextLength = 4000;
+    public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How a header is compared with a column key: case, spaces and underscores do not count
+    /// ("Sample Name", "sample_name" and "SAMPLENAME" are one column), nor a stray byte-order mark.</summary>
+    public static string NormalizeHeader(string header) =>
+        string.Concat(header.Where(c => !char.IsWhiteSpace(c) && c is not '_' and not '\uFEFF')).ToLowerInvariant();
+
+    public static ValidationErrors Check(TemplateRequest request)
+    {
+        var errors = new ValidationErrors()
+            .Text("name", request.Name, 200)
+            .Text("description", request.Description, 2000, required: false)
+            .Text("category", request.Category, 100, required: false);
+        if (request.Fields is not { Count: > 0 and <= MaxFields } fields)
+        {
+            return errors.Add("fields", $"fields must hold 1 to {MaxFields} columns.");
+        }
+
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        var mapped = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var p = string.Create(CultureInfo.InvariantCulture, $"fields[{i}].");
+            if (fields[i] is not { } field)
+            {
+                errors.Add($"fields[{i}]", "A field is required here.");
+                continue;
+            }
+            errors.Text(p + "key", field.Key, MaxKeyLength).Text(p + "label", field.Label, 200, required: false)
+                  .Text(p + "unit", field.Unit, 20, required: false);
+            if (!string.IsNullOrWhiteSpace(field.Key) && !keys.TryAdd(NormalizeHeader(field.Key), i))
+            {
+                errors.Add(p + "key", $"'{field.Key.Trim()}' is the same column as fields[{keys[NormalizeHeader(field.Key)]}] (case, spaces and underscores do not count).");
+            }
+            if (!FieldTypes.All.Contains(field.Type ?? ""))
+            {
+                errors.Add(p + "type", $"type must be one of: {string.Join(", ", FieldTypes.All)}.");
+                continue;
+            }
+            CheckTypeSpecific(errors, field, p);
+            if (field.MapsTo is { } mapsTo)
+            {
+                if (!SampleProperties.AllowedTypes.TryGetValue(mapsTo, out var types))
+                {
+                    errors.Add(p + "mapsTo", $"mapsTo must be one of: {string.Join(", ", SampleProperties.AllowedTypes.Keys)}.");
+                }
+                else if (!types.Contains(field.Type))
+                {
+                    errors.Add(p + "mapsTo", $"A {field.Type} column cannot fill {mapsTo}; use a {string.Join(" or ", types)} column.");
+                }
+                else if (!mapped.TryAdd(mapsTo, i))
+                {
+                    errors.Add(p + "mapsTo", $"{mapsTo} is already filled by fields[{mapped[mapsTo]}].");
+                }
+                else if (mapsTo is SampleProperties.Name or SampleProperties.SampleType && field.Required != true)
+                {
+                    errors.Add(p + "required", $"The column that fills {mapsTo} must be required: every sample needs one.");
+                }
+            }
+        }
+        foreach (var needed in new[] { SampleProperties.Name, SampleProperties.SampleType })
+        {
+            errors.Check(mapped.ContainsKey(needed), "fields", $"One column must have mapsTo {needed}: every sample needs one.");
+        }
+        return errors;
+    }
+
+    private static void CheckTypeSpecific(ValidationErrors errors, TemplateFieldRequest field, string p)
+    {
+        var hasOptions = field.Type is FieldTypes.Select or FieldTypes.Multiselect;
+        if (hasOptions)
+        {
+            var options = field.Options ?? [];
+            errors.Check(options.Count is > 0 and <= MaxOptions, p + "options", $"A {field.Type} column needs 1 to {MaxOptions} options.")
+                  .Check(options.All(o => o is not null && o.Trim().Length is > 0 and <= MaxOptionLength), p + "options",
+                      $"Each option must be 1 to {MaxOptionLength} characters.")
+                  .Check(options.Where(o => o is not null).Select(o => o!.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() == options.Count,
+                      p + "options", "Options must differ (case does not count).");
+            if (field.Type == FieldTypes.Multiselect)
+            {
+                errors.Check(options.All(o => o is null || !o.Contains(';', StringComparison.Ordinal)), p + "options",
+                    "Multiselect options cannot contain ';' (it separates the chosen options in a cell).");
+            }
+            if (field.MapsTo == SampleProperties.SampleType)
+            {
+                errors.Check(options.All(o => o is not null && SampleProperties.SampleTypes.Contains(o.Trim().ToLowerInvariant())), p + "options",
+                    $"The options of a sampleType column must be sample types: {string.Join(", ", SampleProperties.SampleTypes)}.");
+            }
+        }
+        else
+        {
+            errors.Check(field.Options is null or { Count: 0 }, p + "options", "Only select and multiselect columns have options.");
+        }
+
+        var numeric = field.Type is FieldTypes.Integer or FieldTypes.Decimal;
+        errors.Check(numeric || (field.Min is null && field.Max is null), p + "min", "Only integer and decimal columns have min and max.")
+              .Check(field.Min is null || field.Max is null || field.Min <= field.Max, p + "max", "max must not be below min.");
+        var text = field.Type == FieldTypes.Text;
+        errors.Check(field.MaxLength is null || (text && field.MaxLength is >= 1 and <= MaxTextLength), p + "maxLength",
+            $"maxLength is for text columns, 1 to {MaxTextLength}.");
+        if (!string.IsNullOrEmpty(field.Pattern))
+        {
+            if (!text || field.Pattern.Length > 500)
+            {
+                errors.Add(p + "pattern", "pattern is for text columns, at most 500 characters.");
+            }
+            else
+            {
+                try
+                {
+                    _ = new Regex(field.Pattern, RegexOptions.None, PatternTimeout);
+                }
+                catch (ArgumentException e)
+                {
+                    errors.Add(p + "pattern", $"pattern is not a valid regular expression: {e.Message}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using TracSeq.ServiceDefaults.Paging;
+using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
+
+namespace TracSeq.Templates.Templates;
+
+public sealed record TemplateServices(NpgsqlDataSource Db, TimeProvider Clock);
+
+/// <summary>
+/// Templates: anyone signed in reads them; principal investigators and above write them. A template is a draft
+/// (editable, deletable), then published (frozen: sheets and samples refer to it by id and version), then archived
+/// when a newer version of the same lineage is published. Changes after publishing go into a new version.
+/// </summary>
+public static class TemplatesApi
+{
+    private const string UniqueDraft = "templates_one_draft_per_lineage";
+
+    public static RouteGroupBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
+    {
+        var templates = app.MapGroup("/api/templates").WithTags("Templates");
+        templates.MapGet("/", ListAsync);
+        templates.MapPost("/", CreateAsync).RequireAuthorization(Policies.CanManageTemplates);
+        templates.MapGet("/{id:guid}", GetAsync);
+        templates.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.CanManageTemplates);
+        templates.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(Policies.CanManageTemplates);
+        templates.MapPost("/{id:guid}/publish", PublishAsync).RequireAuthorization(Policies.CanManageTemplates);
+        templates.MapPost("/{id:guid}/versions", NewVersionAsync).RequireAuthorization(Policies.CanManageTemplates);
+        templates.MapGet("/{id:guid}/spreadsheet", BlankSheet.DownloadAsync);
+        return templates;
+    }
+
+    /// <summary>Templates by status, lineage (every version of one template) and name text; newest version first.</summary>
+    public static async Task<Results<Ok<PagedResult<TemplateDto>>, ValidationProblem>> ListAsync(
+        string? status, Guid? lineageId, string? q, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var paging = PageRequest.From(page, pageSize, errors);
+        errors.Check(status is null || TemplateStatus.All.Contains(status), "status", $"status must be one of: {string.Join(", ", TemplateStatus.All)}.")
+              .Text("q", q, 200, required: false);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        const string where = """
+            (@status::text IS NULL OR status = @status) AND (@lineageId::uuid IS NULL OR lineage_id = @lineageId)
+            AND (@q::text IS NULL OR name ILIKE '%' || @q || '%')
+            """;
+        var parameters = new { status, lineageId, q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), limit = paging.PageSize, offset = paging.Offset };
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM templates WHERE {where}", parameters);
+        var items = await TemplateStore.ListAsync(connection, where, parameters);
+        return TypedResults.Ok(new PagedResult<TemplateDto>([.. items.Select(t => t.ToDto())], paging.Page, paging.PageSize, total));
+    }
+
+    public static async Task<Results<Ok<TemplateDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await TemplateStore.LoadAsync(connection, id) is { } template ? TypedResults.Ok(template.ToDto()) : NotFound();
+    }
+
+    public static async Task<Results<Created<TemplateDto>, ValidationProblem>> CreateAsync(
+        TemplateRequest request, ClaimsPrincipal user, [AsParameters] TemplateServices s, CancellationToken ct)
+    {
+        var errors = TemplateRules.Check(request);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        var id = Guid.CreateVersion7();
+        var now = s.Clock.GetUtcNow().UtcDateTime;
+        var template = new Template
+        {
+            Id = id, LineageId = id, Version = 1, Name = request.Name!.Trim(), Description = Blank(request.Description),
+            Category = Blank(request.Category), Status = TemplateStatus.Draft, CreatedBy = user.GetUserId(), CreatedAt = now, UpdatedAt = now,
+        };
+        template.Fields.AddRange(request.Fields!.Select((f, i) => TemplateField.From(f!, id, i)));
+
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await TemplateStore.InsertAsync(connection, tx, template);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/templates/{id}", template.ToDto());
+    }
+
+    /// <summary>Replaces a draft's name, description, category and columns. Published and archived versions never change.</summary>
+    public static async Task<Results<Ok<TemplateDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid id, TemplateRequest request, [AsParameters] TemplateServices s, CancellationToken ct)
+    {
+        var errors = TemplateRules.Check(request);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var existing = await TemplateStore.LoadAsync(connection, id, tx, forUpdate: true);
+        if (existing is null)
+        {
+            return NotFound();
+        }
+        if (existing.Status != TemplateStatus.Draft)
+        {
+            return Frozen(existing);
+        }
+        await connection.ExecuteAsync(
+            "UPDATE templates SET name = @name, description = @description, category = @category, updated_at = @now WHERE id = @id",
+            new { id, name = request.Name!.Trim(), description = Blank(request.Description), category = Blank(request.Category), now = s.Clock.GetUtcNow() }, tx);
+        await TemplateStore.ReplaceFieldsAsync(connection, tx, id, [.. request.Fields!.Select((f, i) => TemplateField.From(f!, id, i))]);
+        var updated = (await TemplateStore.LoadAsync(connection, id, tx))!;
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(updated.ToDto());
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var existing = await TemplateStore.LoadAsync(connection, id, tx, forUpdate: true);
+        if (existing is null)
+        {
+            return NotFound();
+        }
+        if (existing.Status != TemplateStatus.Draft)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a draft can be deleted.",
+                detail: $"Version {existing.Version} is {existing.Status}: sheets and samples may refer to it.");
+        }
+        await connection.ExecuteAsync("DELETE FROM templates WHERE id = @id", new { id }, tx);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Freezes a draft; the lineage's previously published version is archived (new sheets use the new one).</summary>
+    public static async Task<Results<Ok<TemplateDto>, ProblemHttpResult>> PublishAsync(Guid id, [AsParameters] TemplateServices s, CancellationToken ct)
+    {
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var existing = await TemplateStore.LoadAsync(connection, id, tx, forUpdate: true);
+        if (existing is null)
+        {
+            return NotFound();
+        }
+        if (existing.Status != TemplateStatus.Draft)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a draft can be published.",
+                detail: $"Version {existing.Version} is already {existing.Status}.");
+        }
+        var now = s.Clock.GetUtcNow();
+        await connection.ExecuteAsync(
+            "UPDATE templates SET status = 'archived', updated_at = @now WHERE lineage_id = @lineageId AND status = 'published'",
+            new { existing.LineageId, now }, tx);
+        await connection.ExecuteAsync(
+            "UPDATE templates SET status = 'published', published_at = @now, updated_at = @now WHERE id = @id", new { id, now }, tx);
+        var published = (await TemplateStore.LoadAsync(connection, id, tx))!;
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(published.ToDto());
+    }
+
+    /// <summary>A new draft copied from a published (or archived) version, numbered after the lineage's latest version.</summary>
+    public static async Task<Results<Created<TemplateDto>, ProblemHttpResult>> NewVersionAsync(
+        Guid id, ClaimsPrincipal user, [AsParameters] TemplateServices s, CancellationToken ct)
+    {
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var source = await TemplateStore.LoadAsync(connection, id, tx);
+        if (source is null)
+        {
+            return NotFound();
+        }
+        if (source.Status == TemplateStatus.Draft)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This version is still a draft.",
+                detail: "Edit the draft itself; new versions are made from published ones.");
+        }
+        var newId = Guid.CreateVersion7();
+        var now = s.Clock.GetUtcNow().UtcDateTime;
+        var next = await connection.ExecuteScalarAsync<int>(
+            "SELECT max(version) + 1 FROM templates WHERE lineage_id = @LineageId", new { source.LineageId }, tx);
+        var draft = new Template
+        {
+            Id = newId, LineageId = source.LineageId, Version = next, Name = source.Name, Description = source.Description,
+            Category = source.Category, Status = TemplateStatus.Draft, CreatedBy = user.GetUserId(), CreatedAt = now, UpdatedAt = now,
+        };
+        draft.Fields.AddRange(source.Fields.Select(f => TemplateField.From(f.ToRequest(), newId, f.Position)));
+        try
+        {
+            await TemplateStore.InsertAsync(connection, tx, draft);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // The transaction is aborted by the violation: find the existing draft on a connection of its own.
+            await using var other = await s.Db.OpenConnectionAsync(ct);
+            var draftId = await other.ExecuteScalarAsync<Guid?>(
+                "SELECT id FROM templates WHERE lineage_id = @LineageId AND status = 'draft'", new { source.LineageId });
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This template already has a draft version.",
+                detail: "Edit and publish that draft first.", extensions: new Dictionary<string, object?> { ["draftId"] = draftId });
+        }
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/templates/{newId}", draft.ToDto());
+    }
+
+    private static TemplateFieldRequest ToRequest(this TemplateField f) =>
+        new(f.Key, f.Label, f.Type, f.Required, f.Options, f.Min, f.Max, f.MaxLength, f.Pattern, f.Unit, f.MapsTo);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    public static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such template.");
+
+    private static ProblemHttpResult Frozen(Template t) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A {t.Status} template never changes.",
+            detail: $"Version {t.Version} is {t.Status}; create a new version (POST /api/templates/{t.Id}/versions) and edit that draft.");
+}
