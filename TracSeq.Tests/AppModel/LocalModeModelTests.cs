@@ -85,10 +85,17 @@ public sealed class LocalModeModelTests
     public void Programs_are_found_on_the_search_path()
     {
         var dir = Directory.CreateTempSubdirectory("tracseq-bin-").FullName;
-        File.WriteAllText(Path.Combine(dir, "redis-server"), "#!/bin/sh\n");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "redis-server"), "#!/bin/sh\n");
 
-        new LocalPrograms([dir]).Find(LocalPrograms.Redis).ShouldBe(Path.Combine(dir, "redis-server"));
-        new LocalPrograms([dir]).Find(LocalPrograms.Prometheus).ShouldBeNull();
+            new LocalPrograms([dir]).Find(LocalPrograms.Redis).ShouldBe(Path.Combine(dir, "redis-server"));
+            new LocalPrograms([dir]).Find(LocalPrograms.Prometheus).ShouldBeNull();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static string Flatten(Exception error) =>
