@@ -18,8 +18,10 @@ public sealed class SubmissionTests(AppHostFixture fixture, ITestOutputHelper ou
 {
     private readonly TemplateLab _lab = new(fixture);
 
-    [Fact]
-    public async Task A_96_row_sheet_with_a_dozen_mistakes_gets_each_reported_exactly_and_nothing_committed_then_the_fixed_sheet_commits()
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public async Task A_96_row_sheet_with_a_dozen_mistakes_gets_each_reported_exactly_and_nothing_committed_then_the_fixed_sheet_commits(string format)
     {
         var template = await _lab.CreateTemplateAsync();
         var prefix = SampleLab.Unique("PL");
@@ -46,7 +48,7 @@ public sealed class SubmissionTests(AppHostFixture fixture, ITestOutputHelper ou
         Set(89, 0, new string('x', 60));    // too long
         var before = await SubmissionsCounterAsync("rejected");
 
-        using var response = await _lab.SubmitAsync(TemplateLab.Csv(broken), "plate-1.csv", template.Id);
+        using var response = await _lab.SubmitAsync(Sheet(broken, format), $"plate-1.{format}", template.Id);
 
         var report = await TemplateLab.ReportAsync(response, HttpStatusCode.UnprocessableEntity);
         var twice = broken[68][2];
@@ -73,7 +75,7 @@ public sealed class SubmissionTests(AppHostFixture fixture, ITestOutputHelper ou
         (await SubmissionsCounterAsync("rejected")).ShouldBe(before + 1);
 
         var stopwatch = Stopwatch.StartNew();
-        using var fixedUp = await _lab.SubmitAsync(TemplateLab.Csv(rows), "plate-1-fixed.csv", template.Id);
+        using var fixedUp = await _lab.SubmitAsync(Sheet(rows, format), $"plate-1-fixed.{format}", template.Id);
         var took = stopwatch.Elapsed;
 
         var accepted = await TemplateLab.ReportAsync(fixedUp, HttpStatusCode.Created);
@@ -92,8 +94,26 @@ public sealed class SubmissionTests(AppHostFixture fixture, ITestOutputHelper ou
         first.Metadata.GetProperty("Passed_QC").GetBoolean().ShouldBeFalse();
         first.Metadata.GetProperty("Donor").GetString().ShouldBe("D-0001");
         second.Barcode.ShouldMatch("^TS-DNA-[0-9]{6}-[0-9]{5,}$"); // left empty in the sheet: generated
-        output.WriteLine($"96-row CSV submission committed through the gateway in {took.TotalMilliseconds:F0} ms");
+        output.WriteLine($"96-row {format} submission committed through the gateway in {took.TotalMilliseconds:F0} ms");
     }
+
+    /// <summary>
+    /// The same rows as a CSV, or as an XLSX typed the way Excel users make it: numbers as number cells, ISO dates as
+    /// date cells, TRUE/FALSE as booleans, everything else (including the mistakes) as the text the user typed.
+    /// </summary>
+    private static byte[] Sheet(IEnumerable<string[]> rows, string format) => format == "csv"
+        ? TemplateLab.Csv(rows)
+        : TemplateLab.Xlsx(rows.Select(row => row.Select(TypedCell).ToArray()));
+
+    private static object? TypedCell(string text) => text switch
+    {
+        "" => null,
+        "TRUE" or "FALSE" => text == "TRUE",
+        _ when Regex.IsMatch(text, "^-?[0-9]+(\\.[0-9]+)?$") => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+        _ when DateTime.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var date) => date,
+        _ => text,
+    };
 
     [Fact]
     public async Task A_dry_run_reports_like_a_submission_and_commits_nothing()
