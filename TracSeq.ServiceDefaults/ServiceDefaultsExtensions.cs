@@ -67,8 +67,11 @@ public static class ServiceDefaultsExtensions
         {
             app.UseCors(); // before authorization, so preflight requests need no token
         }
-        app.UseHttpLogging(); // after routing, so endpoints that opt out (health, metrics) are known
-        app.UseTracSeqHttpMetrics();
+        if (app.Configuration.IsTelemetryEnabled()) // TracSeq:Telemetry:Enabled, see TelemetryExtensions
+        {
+            app.UseHttpLogging(); // after routing, so endpoints that opt out (health, metrics) are known
+            app.UseTracSeqHttpMetrics();
+        }
         if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
         {
             app.UseAuthentication();

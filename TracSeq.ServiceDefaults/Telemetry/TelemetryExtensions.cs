@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,17 @@ namespace TracSeq.ServiceDefaults.Telemetry;
 
 public static class TelemetryExtensions
 {
+    /// <summary>
+    /// <c>TracSeq:Telemetry:Enabled</c> (default <c>true</c>). <c>false</c> turns off per-request instrumentation:
+    /// OpenTelemetry tracing, metrics and log export, prometheus-net's HTTP request metrics and the per-request access
+    /// log. Console logs, <c>/metrics</c> (process and runtime figures, the service's own meters), <c>/health</c> and
+    /// correlation ids stay. It exists to measure what instrumentation costs (BENCHMARKS.md, scenario 3); production
+    /// keeps the default.
+    /// </summary>
+    public const string EnabledSetting = "TracSeq:Telemetry:Enabled";
+
+    public static bool IsTelemetryEnabled(this IConfiguration configuration) => configuration.GetValue(EnabledSetting, true);
+
     /// <summary>Requests that operators' tools make all the time; tracing them would bury the real traffic.</summary>
     public static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");
@@ -26,6 +38,10 @@ public static class TelemetryExtensions
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        if (!builder.Configuration.IsTelemetryEnabled())
+        {
+            return builder;
+        }
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;

@@ -7,12 +7,20 @@ namespace TracSeq.Benchmarks;
 public sealed class Measurement(IBenchmarkScenario scenario)
 {
     private readonly List<TimeSpan> _runs = [];
+    private readonly List<double> _loads = [];
 
     public IBenchmarkScenario Scenario => scenario;
 
     public IReadOnlyList<TimeSpan> Runs => _runs;
 
-    public void Add(TimeSpan run) => _runs.Add(run);
+    /// <summary>The 1-minute load average when each run ended.</summary>
+    public IReadOnlyList<double> Loads => _loads;
+
+    public void Add(TimeSpan run)
+    {
+        _runs.Add(run);
+        _loads.Add(Load.LoadResult.CurrentLoad());
+    }
 
     public TimeSpan Median
     {
@@ -33,13 +41,13 @@ public sealed class Measurement(IBenchmarkScenario scenario)
     {
         var baseline = measurements.FirstOrDefault(m => m.Scenario.IsBaseline);
         var text = new StringBuilder();
-        text.AppendLine("| scenario | runs | median | min | max | items/s (median) | × baseline |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| scenario | runs | median | min | max | items/s (median) | × baseline | load 1m |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in measurements)
         {
             var ratio = baseline is null ? "" : (m.Median / baseline.Median).ToString("0.0", CultureInfo.InvariantCulture);
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {m.Scenario.Name} | {m.Runs.Count} | {Seconds(m.Median)} | {Seconds(m.Min)} | {Seconds(m.Max)} | {m.Scenario.ItemsPerRun / m.Median.TotalSeconds:N0} | {ratio} |"));
+                $"| {m.Scenario.Name} | {m.Runs.Count} | {Seconds(m.Median)} | {Seconds(m.Min)} | {Seconds(m.Max)} | {m.Scenario.ItemsPerRun / m.Median.TotalSeconds:N0} | {ratio} | {m.Loads.Min():F1}–{m.Loads.Max():F1} |"));
         }
         foreach (var notes in measurements.Select(m => m.Scenario.Notes).OfType<string>())
         {

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using TracSeq.Benchmarks.Baselines;
+using TracSeq.Benchmarks.Load;
+
+namespace TracSeq.Benchmarks.Scenarios;
+
+/// <summary>
+/// Scenario 2: <c>POST /api/samples</c> (a new sample, barcode from the sequence, its audit event, read back, one
+/// transaction) through the gateway and straight to Samples, vs the harness inserting the same sample row and audit
+/// row in one transaction with raw Npgsql at the same concurrency.
+/// </summary>
+public static class CreateSampleScenario
+{
+    public const string Name = "2. Create a sample";
+
+    public static readonly object Body = new
+    {
+        name = "Benchmark sample",
+        sampleType = "dna",
+        volume = 50,
+        concentration = 12.5,
+        projectCode = "BENCH-2025",
+        metadata = new { donor = "D-0001" },
+    };
+
+    public static async Task<LoadComparison> CreateAsync(BenchmarkHost host, CancellationToken ct)
+    {
+        var token = await host.SignInAsync(ct);
+        var body = JsonSerializer.Serialize(Body, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}", ["Content-Type"] = "application/json" };
+        ILoadTarget[] targets =
+        [
+            new WrkTarget("gateway → (DCP proxy) → Samples", new Uri(host.KestrelEndpoint("gateway"), "api/samples"), "POST", headers, body),
+            new WrkTarget("Samples direct", new Uri(host.KestrelEndpoint("samples"), "api/samples"), "POST", headers, body),
+            new RawInsertTarget(await host.ConnectionStringAsync("samplesdb")),
+        ];
+        return new LoadComparison(Name,
+            $"`POST /api/samples` with {body.Length} bytes of JSON, no Idempotency-Key; the baseline writes the same two rows per transaction.",
+            targets, baselineIndex: 2);
+    }
+}
