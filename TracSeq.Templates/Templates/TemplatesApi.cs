@@ -97,14 +97,10 @@ public static class TemplatesApi
         }
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var existing = await TemplateStore.LoadAsync(connection, id, tx, forUpdate: true);
-        if (existing is null)
+        var (_, refused) = await LockDraftAsync(connection, tx, id, Frozen);
+        if (refused is not null)
         {
-            return NotFound();
-        }
-        if (existing.Status != TemplateStatus.Draft)
-        {
-            return Frozen(existing);
+            return refused;
         }
         await connection.ExecuteAsync(
             "UPDATE templates SET name = @name, description = @description, category = @category, updated_at = @now WHERE id = @id",
@@ -119,15 +115,12 @@ public static class TemplatesApi
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var existing = await TemplateStore.LoadAsync(connection, id, tx, forUpdate: true);
-        if (existing is null)
+        var (_, refused) = await LockDraftAsync(connection, tx, id, t =>
+            TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a draft can be deleted.",
+                detail: $"Version {t.Version} is {t.Status}: sheets and samples may refer to it."));
+        if (refused is not null)
         {
-            return NotFound();
-        }
-        if (existing.Status != TemplateStatus.Draft)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a draft can be deleted.",
-                detail: $"Version {existing.Version} is {existing.Status}: sheets and samples may refer to it.");
+            return refused;
         }
         await connection.ExecuteAsync("DELETE FROM templates WHERE id = @id", new { id }, tx);
         await tx.CommitAsync(ct);
@@ -139,20 +132,17 @@ public static class TemplatesApi
     {
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var existing = await TemplateStore.LoadAsync(connection, id, tx, forUpdate: true);
-        if (existing is null)
+        var (existing, refused) = await LockDraftAsync(connection, tx, id, t =>
+            TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a draft can be published.",
+                detail: $"Version {t.Version} is already {t.Status}."));
+        if (refused is not null)
         {
-            return NotFound();
-        }
-        if (existing.Status != TemplateStatus.Draft)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a draft can be published.",
-                detail: $"Version {existing.Version} is already {existing.Status}.");
+            return refused;
         }
         var now = s.Clock.GetUtcNow();
         await connection.ExecuteAsync(
             "UPDATE templates SET status = 'archived', updated_at = @now WHERE lineage_id = @lineageId AND status = 'published'",
-            new { existing.LineageId, now }, tx);
+            new { existing!.LineageId, now }, tx); // a draft is always there when nothing was refused
         await connection.ExecuteAsync(
             "UPDATE templates SET status = 'published', published_at = @now, updated_at = @now WHERE id = @id", new { id, now }, tx);
         var published = (await TemplateStore.LoadAsync(connection, id, tx))!;
@@ -207,6 +197,22 @@ public static class TemplatesApi
         new(f.Key, f.Label, f.Type, f.Required, f.Options, f.Min, f.Max, f.MaxLength, f.Pattern, f.Unit, f.MapsTo);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>
+    /// Locks a template for a change only a draft may have: 404 when it does not exist, <paramref name="notDraft"/>'s
+    /// answer when it is published or archived. Shared by edit, delete and publish.
+    /// </summary>
+    private static async Task<(Template? Draft, ProblemHttpResult? Refused)> LockDraftAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, Func<Template, ProblemHttpResult> notDraft)
+    {
+        var existing = await TemplateStore.LoadAsync(connection, id, tx, forUpdate: true);
+        return existing switch
+        {
+            null => (null, NotFound()),
+            { Status: not TemplateStatus.Draft } => (existing, notDraft(existing)),
+            _ => (existing, null),
+        };
+    }
 
     public static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such template.");
 
