@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that TracSeq's local infrastructure mode runs (and the tests use):
 # PostgreSQL 15, Redis, Prometheus and its Alertmanager and exporters, and wrk for the benchmarks
-# (bench/TracSeq.Benchmarks; psql comes with PostgreSQL). Safe to run again.
+# (bench/TracSeq.Benchmarks; psql comes with PostgreSQL), and Chromium, the browser the web tests drive.
+# Safe to run again.
 # Packages this script newly installs do not keep running as system services: the AppHost starts its own
 # instances on ports it chooses, and a system Prometheus would hold port 9090.
 set -euo pipefail
@@ -15,6 +16,7 @@ packages=(
   prometheus-postgres-exporter
   prometheus-redis-exporter
   wrk
+  chromium
 )
 
 as_root=()
