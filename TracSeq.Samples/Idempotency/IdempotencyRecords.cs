@@ -18,9 +18,8 @@ public sealed record IdempotencyClaim(IdempotencyState State, int StatusCode = 0
 /// </summary>
 public static class IdempotencyRecords
 {
-    public const string HeaderName = "Idempotency-Key";
-    public const string ReplayedHeaderName = "Idempotent-Replayed";
-    public const int MaxKeyLength = 200;
+    public const string HeaderName = IdempotencyKeys.HeaderName;
+    public const string ReplayedHeaderName = IdempotencyKeys.ReplayedHeaderName;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -28,8 +27,7 @@ public static class IdempotencyRecords
     public static ValidationErrors CheckKey(this ValidationErrors errors, string? key, bool required) =>
         key is null
             ? errors.Check(!required, HeaderName, $"The {HeaderName} header is required.")
-            : errors.Check(key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and < '\u007f'),
-                HeaderName, $"{HeaderName} must be 1 to {MaxKeyLength} printable characters without spaces.");
+            : errors.Check(IdempotencyKeys.IsValid(key), HeaderName, IdempotencyKeys.Problem);
 
     public static byte[] Hash<T>(T request) => SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Json));
 

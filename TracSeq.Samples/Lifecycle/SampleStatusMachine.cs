@@ -1,38 +1,24 @@
 using TracSeq.ServiceDefaults.Security;
-using static TracSeq.Samples.Lifecycle.SampleStatus;
+using static TracSeq.Contracts.SampleStatus;
 
 namespace TracSeq.Samples.Lifecycle;
 
 /// <summary>
 /// The lab's rules for a sample's status, in one place. Every path that changes a status asks this class: a single
-/// change, a bulk change and placing a sample into storage. Anything not listed here is refused.
+/// change, a bulk change and placing a sample into storage. The moves themselves are the shared table of
+/// <see cref="SampleLifecycle"/>; this class adds who may make them and what placing a sample does.
 /// </summary>
 public static class SampleStatusMachine
 {
-    private static readonly Dictionary<string, string[]> Moves = new(StringComparer.Ordinal)
-    {
-        [Pending] = [Received, Rejected, Discarded],
-        [Received] = [Validated, Rejected, Discarded],
-        [Validated] = [InStorage, InSequencing, Rejected, Failed, Discarded],
-        [InStorage] = [InSequencing, Failed, Discarded],
-        [InSequencing] = [Completed, Failed, Discarded],
-        [Completed] = [Archived, Discarded],
-        [Archived] = [],
-        [Rejected] = [Pending, Discarded],   // resubmitted
-        [Failed] = [Pending, Discarded],     // resubmitted
-        [Discarded] = [],
-    };
-
     /// <summary>Every status change the rules allow, for publishing metric series before they first happen.</summary>
-    public static IEnumerable<(string From, string To)> AllMoves =>
-        Moves.SelectMany(m => m.Value.Select(to => (m.Key, to)));
+    public static IEnumerable<(string From, string To)> AllMoves => SampleLifecycle.AllMoves;
 
-    public static IReadOnlyList<string> AllowedMoves(string from) => Moves.TryGetValue(from, out var to) ? to : [];
+    public static IReadOnlyList<string> AllowedMoves(string from) => SampleLifecycle.AllowedMoves(from);
 
-    public static bool CanMove(string from, string to) => AllowedMoves(from).Contains(to);
+    public static bool CanMove(string from, string to) => SampleLifecycle.CanMove(from, to);
 
     /// <summary>Leaving the normal path must be explained: the reason ends up in the audit trail.</summary>
-    public static bool NeedsReason(string to) => to is Rejected or Failed or Discarded;
+    public static bool NeedsReason(string to) => SampleLifecycle.NeedsReason(to);
 
     /// <summary>Discarding destroys material, so only a lab administrator may do it; other moves are for technicians.</summary>
     public static string MinimumRoleFor(string to) => to == Discarded ? Roles.LabAdministrator : Roles.LabTechnician;

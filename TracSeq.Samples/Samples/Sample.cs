@@ -62,13 +62,6 @@ public sealed record SampleDto(
 /// <summary>Where a sample sits: the location, the position in a box, and the path from the top of the tree.</summary>
 public sealed record SampleLocationDto(Guid Id, string Barcode, string Name, string Kind, string? Position, string Path);
 
-public static class SampleTypes
-{
-    public static readonly IReadOnlyList<string> All = ["dna", "rna", "blood", "saliva", "tissue", "cells", "plasma", "other"];
-
-    public static bool IsKnown(string? type) => type is not null && All.Contains(type);
-}
-
 public static class SampleQueries
 {
     /// <summary>Every column of <see cref="Sample"/>, for <c>FROM samples s LEFT JOIN storage_locations l ON l.id = s.location_id</c>.</summary>

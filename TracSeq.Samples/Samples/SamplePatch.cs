@@ -28,7 +28,7 @@ public sealed class SamplePatch
         var b = PatchBody.Open(body, errors);
         var p = new SamplePatch
         {
-            _name = b.Text("name", SampleRules.MaxNameLength, nullable: false),
+            _name = b.Text("name", SampleLimits.MaxNameLength, nullable: false),
             _sampleType = b.Text("sampleType", 50, nullable: false),
             _barcode = b.Text("barcode", 50, nullable: false),
             _volume = b.Number("volume"),
@@ -36,7 +36,7 @@ public sealed class SamplePatch
             _qualityScore = b.Number("qualityScore"),
             _projectCode = b.Text("projectCode", 50),
             _collectedAt = b.Time("collectedAt"),
-            _notes = b.Text("notes", SampleRules.MaxNotesLength),
+            _notes = b.Text("notes", SampleLimits.MaxNotesLength),
             _metadata = b.Json("metadata"),
         };
         b.Refuse("status", "Change the status with POST /api/samples/{id}/status.");
@@ -58,9 +58,9 @@ public sealed class SamplePatch
         {
             errors.Add("barcode", problem);
         }
-        errors.CheckAmount("volume", p._volume.Value, SampleRules.MaxVolume)
-              .CheckAmount("concentration", p._concentration.Value, SampleRules.MaxConcentration)
-              .CheckAmount("qualityScore", p._qualityScore.Value, SampleRules.MaxQualityScore)
+        errors.CheckAmount("volume", p._volume.Value, SampleLimits.MaxVolume)
+              .CheckAmount("concentration", p._concentration.Value, SampleLimits.MaxConcentration)
+              .CheckAmount("qualityScore", p._qualityScore.Value, SampleLimits.MaxQualityScore)
               .CheckProjectCode("projectCode", p._projectCode.Value)
               .CheckCollectedAt("collectedAt", p._collectedAt.Value, now)
               .CheckMetadata("metadata", p._metadata.Value);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using TracSeq.ServiceDefaults.Problems;
 
 namespace TracSeq.Samples.Samples;
@@ -9,22 +8,10 @@ public sealed record CreateSampleRequest(
     string? Name, string? SampleType, string? Barcode, decimal? Volume, decimal? Concentration, decimal? QualityScore,
     string? ProjectCode, DateTimeOffset? CollectedAt, string? Notes, JsonElement? Metadata);
 
-/// <summary>What a sample's fields may hold; shared by create, batch create and edit so they can never disagree.</summary>
-public static partial class SampleRules
+/// <summary>What a sample's fields may hold; used by create, batch create and edit so they can never disagree.
+/// The numbers and patterns are the shared <see cref="SampleLimits"/>, <see cref="ProjectCodes"/> and <see cref="BarcodeRules"/>.</summary>
+public static class SampleRules
 {
-    public const int MaxNameLength = 200;
-    public const int MaxNotesLength = 4000;
-    public const int MaxMetadataLength = 16 * 1024;
-    public const int MaxMetadataKeys = 100;
-    public const int MaxMetadataKeyLength = 100;
-    public const decimal MaxVolume = 1_000_000m;        // µL: a litre
-    public const decimal MaxConcentration = 1_000_000m; // ng/µL
-    public const decimal MaxQualityScore = 100m;        // RIN, DIN, percentages: all fit in 0..100
-    public static readonly TimeSpan CollectedAtSkew = TimeSpan.FromMinutes(5);
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")]
-    private static partial Regex ProjectCodePattern();
-
     /// <summary>Checks a new sample; <paramref name="prefix"/> names it inside a batch (<c>samples[3].</c>).</summary>
     public static ValidationErrors CheckNew(this ValidationErrors errors, CreateSampleRequest? request, string prefix, DateTimeOffset now)
     {
@@ -32,31 +19,31 @@ public static partial class SampleRules
         {
             return errors.Add(prefix.TrimEnd('.'), "A sample is required here.");
         }
-        errors.Text(prefix + "name", request.Name, MaxNameLength)
+        errors.Text(prefix + "name", request.Name, SampleLimits.MaxNameLength)
               .Check(SampleTypes.IsKnown(request.SampleType), prefix + "sampleType", $"sampleType must be one of: {string.Join(", ", SampleTypes.All)}.");
         if (request.Barcode is not null && Barcodes.Problem(request.Barcode, "barcode") is { } barcodeProblem)
         {
             errors.Add(prefix + "barcode", barcodeProblem);
         }
         return errors
-            .CheckAmount(prefix + "volume", request.Volume, MaxVolume)
-            .CheckAmount(prefix + "concentration", request.Concentration, MaxConcentration)
-            .CheckAmount(prefix + "qualityScore", request.QualityScore, MaxQualityScore)
+            .CheckAmount(prefix + "volume", request.Volume, SampleLimits.MaxVolume)
+            .CheckAmount(prefix + "concentration", request.Concentration, SampleLimits.MaxConcentration)
+            .CheckAmount(prefix + "qualityScore", request.QualityScore, SampleLimits.MaxQualityScore)
             .CheckProjectCode(prefix + "projectCode", request.ProjectCode)
             .CheckCollectedAt(prefix + "collectedAt", request.CollectedAt, now)
-            .Text(prefix + "notes", request.Notes, MaxNotesLength, required: false)
+            .Text(prefix + "notes", request.Notes, SampleLimits.MaxNotesLength, required: false)
             .CheckMetadata(prefix + "metadata", request.Metadata);
     }
 
     public static ValidationErrors CheckAmount(this ValidationErrors errors, string field, decimal? value, decimal max) =>
-        errors.Check(value is null || (value >= 0 && value <= max), field, $"{field} must be between 0 and {max}.");
+        errors.Check(value is null || SampleLimits.IsInRange(value.Value, max), field, $"{field} must be between 0 and {max}.");
 
     public static ValidationErrors CheckProjectCode(this ValidationErrors errors, string field, string? value) =>
-        errors.Check(value is null || ProjectCodePattern().IsMatch(value), field,
+        errors.Check(value is null || ProjectCodes.IsValid(value), field,
             $"{field} must be 1 to 50 letters, digits, dots, hyphens or underscores, starting with a letter or digit.");
 
     public static ValidationErrors CheckCollectedAt(this ValidationErrors errors, string field, DateTimeOffset? value, DateTimeOffset now) =>
-        errors.Check(value is null || (value <= now + CollectedAtSkew && value.Value.Year >= 1900), field,
+        errors.Check(value is null || !(SampleLimits.IsCollectedAtInFuture(value.Value, now) || SampleLimits.IsCollectedAtTooEarly(value.Value)), field,
             $"{field} cannot be in the future or before 1900.");
 
     /// <summary>Metadata is a JSON object of bounded size: the columns of a submission that map to no sample field.</summary>
@@ -72,10 +59,10 @@ public static partial class SampleRules
         }
         var keys = metadata.EnumerateObject().Select(p => p.Name).ToList();
         return errors
-            .Check(metadata.GetRawText().Length <= MaxMetadataLength, field, $"{field} must be at most {MaxMetadataLength} characters of JSON.")
-            .Check(keys.Count <= MaxMetadataKeys, field, $"{field} may have at most {MaxMetadataKeys} keys.")
-            .Check(keys.All(k => k.Trim().Length is > 0 and <= MaxMetadataKeyLength), field,
-                $"{field} keys must be 1 to {MaxMetadataKeyLength} characters.")
+            .Check(metadata.GetRawText().Length <= SampleLimits.MaxMetadataLength, field, $"{field} must be at most {SampleLimits.MaxMetadataLength} characters of JSON.")
+            .Check(keys.Count <= SampleLimits.MaxMetadataKeys, field, $"{field} may have at most {SampleLimits.MaxMetadataKeys} keys.")
+            .Check(keys.All(k => k.Trim().Length is > 0 and <= SampleLimits.MaxMetadataKeyLength), field,
+                $"{field} keys must be 1 to {SampleLimits.MaxMetadataKeyLength} characters.")
             .Check(keys.Distinct(StringComparer.Ordinal).Count() == keys.Count, field, $"{field} has a key twice.");
     }
 

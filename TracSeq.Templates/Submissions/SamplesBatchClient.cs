@@ -70,7 +70,8 @@ public sealed partial class SamplesBatchClient(HttpClient http)
                              $"The barcode '{d.GetProperty("barcode").GetString()}' is already in use by another sample."))]);
                     }
                 case HttpStatusCode.BadRequest:
-                    // Our checks mirror Samples' rules; should they ever drift, its field errors still land on rows.
+                    // Our checks use the same shared rules as Samples; a 400 can still come from a rule only Samples knows
+                    // (metadata keys, say), so its field errors still land on rows.
                     using (var problem = JsonDocument.Parse(body))
                     {
                         var refused = new List<(int, string, string?, string)>();

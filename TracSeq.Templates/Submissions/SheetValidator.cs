@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TracSeq.Contracts;
 using TracSeq.Templates.Templates;
 
 namespace TracSeq.Templates.Submissions;
@@ -24,27 +25,15 @@ public sealed record ValidatedSheet(
 }
 
 /// <summary>
-/// Checks every row of a sheet against a template and against what Samples will accept, so that a sheet that passes
-/// here commits; every problem is reported, none is guessed away. Headers match column keys ignoring case and spaces;
+/// Checks every row of a sheet against a template and against what Samples will accept (the same shared rules Samples
+/// enforces: sample types, barcode shapes, project codes, limits), so that a sheet that passes here commits; every
+/// problem is reported, none is guessed away. Headers match column keys ignoring case and spaces;
 /// columns the template does not know go into each sample's metadata under the header as written.
 /// </summary>
 public static partial class SheetValidator
 {
-    private const decimal MaxAmount = 1_000_000m;   // Samples: volume µL and concentration ng/µL
-    private const int MaxNameLength = 200;           // Samples' limits, so a sheet that passes here commits there
-    private const int MaxNotesLength = 4000;
-    private static readonly TimeSpan CollectedAtSkew = TimeSpan.FromMinutes(5);
     private static readonly string[] IsoDateFormats =
         ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
-
-    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{3,49}$")]
-    private static partial Regex BarcodePattern();
-
-    [GeneratedRegex("^TS-[A-Z]{3}-[0-9]{6}-[0-9]{5,}$")]
-    private static partial Regex GeneratedBarcodePattern();
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")]
-    private static partial Regex ProjectCodePattern();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}")]
     private static partial Regex IsoDateStart();
@@ -134,7 +123,7 @@ public static partial class SheetValidator
                 sample.GetValueOrDefault(SampleProperties.Notes) as string,
                 metadata));
             rowNumbers.Add(row.Number);
-            if (metadata.Count > 0 && JsonSerializer.Serialize(metadata).Length > 16 * 1024)
+            if (metadata.Count > 0 && JsonSerializer.Serialize(metadata).Length > SampleLimits.MaxMetadataLength)
             {
                 errors.Add(new(row.Number, columns.First(c => c.Field?.MapsTo is null).Header, null,
                     "The columns outside the template hold more than 16 KB of text in this row; shorten them."));
@@ -157,26 +146,33 @@ public static partial class SheetValidator
     }
 
     /// <summary>Samples' own rules for the properties a column fills, said in the sheet's terms.</summary>
-    private static (object? Value, string? Problem) CheckForSamples(string property, object? value, string text, DateTimeOffset now) => property switch
+    internal static (object? Value, string? Problem) CheckForSamples(string property, object? value, string text, DateTimeOffset now) => property switch
     {
-        SampleProperties.Name when ((string)value!).Length > MaxNameLength => (null, $"A name may have at most {MaxNameLength} characters; this one has {((string)value!).Length}."),
-        SampleProperties.Notes when ((string)value!).Length > MaxNotesLength => (null, $"Notes may have at most {MaxNotesLength} characters; these have {((string)value!).Length}."),
-        SampleProperties.SampleType => SampleProperties.SampleTypes.Contains(((string)value!).ToLowerInvariant())
+        SampleProperties.Name when ((string)value!).Length > SampleLimits.MaxNameLength =>
+            (null, $"A name may have at most {SampleLimits.MaxNameLength} characters; this one has {((string)value!).Length}."),
+        SampleProperties.Notes when ((string)value!).Length > SampleLimits.MaxNotesLength =>
+            (null, $"Notes may have at most {SampleLimits.MaxNotesLength} characters; these have {((string)value!).Length}."),
+        SampleProperties.SampleType => SampleTypes.IsKnown(((string)value!).ToLowerInvariant())
             ? (((string)value!).ToLowerInvariant(), null)
-            : (null, $"'{text}' is not a sample type; use one of: {string.Join(", ", SampleProperties.SampleTypes)}."),
-        SampleProperties.Barcode => !BarcodePattern().IsMatch((string)value!)
-            ? (null, $"'{text}' is not a valid barcode: use 4 to 50 capital letters, digits or hyphens, starting with a letter or digit.")
-            : GeneratedBarcodePattern().IsMatch((string)value!)
-                ? (null, $"'{text}' has the shape of a barcode TracSeq generates; leave the cell empty to get one.")
-                : (value, null),
-        SampleProperties.Volume or SampleProperties.Concentration when (decimal)value! is < 0 or > MaxAmount =>
-            (null, $"{text} is out of range: it must be between 0 and {MaxAmount.ToString(CultureInfo.InvariantCulture)}."),
-        SampleProperties.ProjectCode when !ProjectCodePattern().IsMatch((string)value!) =>
+            : (null, $"'{text}' is not a sample type; use one of: {string.Join(", ", SampleTypes.All)}."),
+        SampleProperties.Barcode => BarcodeRules.Classify((string)value!) switch
+        {
+            BarcodeShape.Malformed => (null, $"'{text}' is not a valid barcode: use 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."),
+            BarcodeShape.Reserved => (null, $"'{text}' has the shape of a barcode TracSeq generates; leave the cell empty to get one."),
+            _ => (value, null),
+        },
+        SampleProperties.Volume when !SampleLimits.IsInRange((decimal)value!, SampleLimits.MaxVolume) => OutOfRange(text, SampleLimits.MaxVolume),
+        SampleProperties.Concentration when !SampleLimits.IsInRange((decimal)value!, SampleLimits.MaxConcentration) => OutOfRange(text, SampleLimits.MaxConcentration),
+        SampleProperties.ProjectCode when !ProjectCodes.IsValid((string)value!) =>
             (null, $"'{text}' is not a valid project code: use up to 50 letters, digits, dots, hyphens or underscores."),
-        SampleProperties.CollectedAt when (DateTimeOffset)value! > now + CollectedAtSkew => (null, $"{text} is in the future."),
-        SampleProperties.CollectedAt when ((DateTimeOffset)value!).Year < 1900 => (null, $"{text} is before 1900."),
+        SampleProperties.CollectedAt when SampleLimits.IsCollectedAtInFuture((DateTimeOffset)value!, now) => (null, $"{text} is in the future."),
+        SampleProperties.CollectedAt when SampleLimits.IsCollectedAtTooEarly((DateTimeOffset)value!) =>
+            (null, $"{text} is before {SampleLimits.EarliestCollectionYear}."),
         _ => (value, null),
     };
+
+    private static (object?, string?) OutOfRange(string text, decimal max) =>
+        (null, $"{text} is out of range: it must be between 0 and {max.ToString(CultureInfo.InvariantCulture)}.");
 
     public static string ColumnLetter(int index)
     {

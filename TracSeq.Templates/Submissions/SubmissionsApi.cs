@@ -6,6 +6,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using TracSeq.Contracts;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
@@ -23,7 +24,7 @@ public sealed record SubmissionServices(NpgsqlDataSource Db, SamplesBatchClient 
 /// </summary>
 public static class SubmissionsApi
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
+    public const string IdempotencyHeader = IdempotencyKeys.HeaderName;
 
     public static RouteGroupBuilder MapSubmissionsApi(this IEndpointRouteBuilder app)
     {
@@ -73,8 +74,7 @@ public static class SubmissionsApi
             .Check(file is not null, "file", "Attach the filled sheet as the form field 'file' (CSV or XLSX).")
             .Check(Guid.TryParse(form["templateId"], out var templateId), "templateId", "templateId must be the id of a published template.")
             .Check(string.IsNullOrEmpty(form["dryRun"]) || bool.TryParse(form["dryRun"], out _), "dryRun", "dryRun must be true or false.")
-            .Check(idempotencyKey is null || (idempotencyKey.Length is > 0 and <= 200 && idempotencyKey.All(c => c is > ' ' and < '\u007f')),
-                IdempotencyHeader, $"{IdempotencyHeader} must be 1 to 200 printable characters without spaces.");
+            .Check(idempotencyKey is null || IdempotencyKeys.IsValid(idempotencyKey), IdempotencyHeader, IdempotencyKeys.Problem);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -131,7 +131,7 @@ public static class SubmissionsApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This submission is still being processed.",
                     detail: "Ask again in a moment.", extensions: new Dictionary<string, object?> { ["submissionId"] = claim.Id });
             case ClaimState.Replay:
-                http.Response.Headers["Idempotent-Replayed"] = "true";
+                http.Response.Headers[IdempotencyKeys.ReplayedHeaderName] = "true";
                 return Answer(claim.Earlier!);
         }
 

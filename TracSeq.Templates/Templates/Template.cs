@@ -118,7 +118,4 @@ public static class SampleProperties
         [ProjectCode] = [FieldTypes.Text, FieldTypes.Select],
         [Notes] = [FieldTypes.Text],
     };
-
-    /// <summary>The sample types Samples knows (its contract); a sampleType column must produce one of them.</summary>
-    public static readonly IReadOnlyList<string> SampleTypes = ["dna", "rna", "blood", "saliva", "tissue", "cells", "plasma", "other"];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using TracSeq.Contracts;
 using TracSeq.ServiceDefaults.Problems;
 
 namespace TracSeq.Templates.Templates;
@@ -98,8 +99,8 @@ public static class TemplateRules
             }
             if (field.MapsTo == SampleProperties.SampleType)
             {
-                errors.Check(options.All(o => o is not null && SampleProperties.SampleTypes.Contains(o.Trim().ToLowerInvariant())), p + "options",
-                    $"The options of a sampleType column must be sample types: {string.Join(", ", SampleProperties.SampleTypes)}.");
+                errors.Check(options.All(o => o is not null && SampleTypes.All.Contains(o.Trim().ToLowerInvariant())), p + "options",
+                    $"The options of a sampleType column must be sample types: {string.Join(", ", SampleTypes.All)}.");
             }
         }
         else

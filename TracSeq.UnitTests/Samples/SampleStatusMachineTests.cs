@@ -1,5 +1,5 @@
 using TracSeq.Samples.Lifecycle;
-using static TracSeq.Samples.Lifecycle.SampleStatus;
+using static TracSeq.Contracts.SampleStatus;
 
 namespace TracSeq.UnitTests.Samples;
 

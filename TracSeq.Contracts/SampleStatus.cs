@@ -1,4 +1,4 @@
-namespace TracSeq.Samples.Lifecycle;
+namespace TracSeq.Contracts;
 
 /// <summary>The lifecycle states, as they appear on the wire and in the database.</summary>
 public static class SampleStatus
