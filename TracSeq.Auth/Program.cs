@@ -3,6 +3,7 @@ using TracSeq.Auth.Sessions;
 using TracSeq.Auth.Tokens;
 using TracSeq.Auth.Users;
 using TracSeq.ServiceDefaults.Data;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ builder.AddServiceCache();
 builder.AddTracSeqAuthentication();
 builder.AddAuthService();
 builder.Services.AddOpenApi();
+builder.Services.AddTracSeqOpenApi();
 
 var app = builder.Build();
 app.UseServiceDefaults();

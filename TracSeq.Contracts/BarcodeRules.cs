@@ -31,17 +31,35 @@ public static partial class BarcodeRules
     /// <summary>The generated (reserved) barcode pattern.</summary>
     public const string GeneratedPatternText = @"\ATS-[A-Z]{3}-[0-9]{6}-[0-9]{5,}\z";
 
+    /// <summary>The generated (reserved) shape of a storage location's barcode.</summary>
+    public const string GeneratedLocationPatternText = @"\ALOC-[0-9]{5,}\z";
+
     [GeneratedRegex(ClientPatternText, RegexOptions.CultureInvariant)]
     private static partial Regex ClientPattern();
 
     [GeneratedRegex(GeneratedPatternText, RegexOptions.CultureInvariant)]
     private static partial Regex GeneratedPattern();
 
+    [GeneratedRegex(GeneratedLocationPatternText, RegexOptions.CultureInvariant)]
+    private static partial Regex GeneratedLocationPattern();
+
     /// <summary>Whether a barcode a client sends may be used (uniqueness is the database's to say).</summary>
     public static BarcodeShape Classify(string barcode) =>
         !ClientPattern().IsMatch(barcode) ? BarcodeShape.Malformed
         : GeneratedPattern().IsMatch(barcode) ? BarcodeShape.Reserved
         : BarcodeShape.Acceptable;
+
+    /// <summary>
+    /// The same for a storage location: the client shape, and <c>LOC-nnnnn</c> reserved. A location may carry a
+    /// sample-shaped barcode (<c>TS-…</c>): the two never meet in one lookup.
+    /// </summary>
+    public static BarcodeShape ClassifyLocation(string barcode) =>
+        !ClientPattern().IsMatch(barcode) ? BarcodeShape.Malformed
+        : GeneratedLocationPattern().IsMatch(barcode) ? BarcodeShape.Reserved
+        : BarcodeShape.Acceptable;
+
+    /// <summary>The barcode of the <paramref name="number"/>th storage location.</summary>
+    public static string GenerateLocation(long number) => string.Create(CultureInfo.InvariantCulture, $"LOC-{number:D5}");
 
     /// <summary>Whether the barcode has the shape TracSeq generates.</summary>
     public static bool IsGenerated(string barcode) => GeneratedPattern().IsMatch(barcode);

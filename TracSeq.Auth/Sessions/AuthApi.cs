@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using TracSeq.Auth.Events;
 using TracSeq.Auth.Users;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
 
@@ -30,15 +31,42 @@ public static class AuthApi
 
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/api/auth").WithTags("Auth");
-        auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(LoginRateLimit.PolicyName);
-        auth.MapPost("/refresh", RefreshAsync).AllowAnonymous();
+        var auth = app.MapGroup("/api/auth").WithTags("Auth").WithStandardProblems();
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(LoginRateLimit.PolicyName)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status423Locked).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithRequestExample("""{"email": "tech@lab.example.org", "password": "correct horse battery staple"}""")
+            .WithResponseExample(StatusCodes.Status200OK, """
+                {"accessToken": "eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
+                 "refreshToken": "q3Jc0m1cXJ2l0Y2hlZC1yZWZyZXNoLXRva2VuLWJhc2U2NHVybA",
+                 "expiresAt": "2025-03-14T09:45:00+00:00",
+                 "user": {"id": "0b9a3c3e-5d0c-4a8e-9f57-2f1d6f2a7c11", "email": "tech@lab.example.org", "displayName": "Ada Tech",
+                          "role": "lab_technician", "status": "active", "createdAt": "2025-01-06T08:00:00Z", "lastLoginAt": "2025-03-14T09:30:00Z"}}
+                """)
+            .WithResponseExample(StatusCodes.Status401Unauthorized, """
+                {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.2", "title": "Invalid email or password.", "status": 401,
+                 "instance": "/api/auth/login", "traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "correlationId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+                """);
+        auth.MapPost("/refresh", RefreshAsync).AllowAnonymous().ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapPost("/logout", LogoutAsync);
-        auth.MapGet("/me", MeAsync);
-        auth.MapPost("/change-password", ChangePasswordAsync);
+        auth.MapGet("/me", MeAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        auth.MapPost("/change-password", ChangePasswordAsync).ProducesProblem(StatusCodes.Status403Forbidden);
         return auth;
     }
 
+    /// <summary>Sign in with e-mail and password</summary>
+    /// <remarks>
+    /// Answers an access token (an ES256 JWT valid 15 minutes; send it as <c>Authorization: Bearer …</c>), a refresh
+    /// token (valid 14 days, single use) and the account. An unknown e-mail and a wrong password get the same 401.
+    /// Five failures within 15 minutes lock the account for 15 minutes (423 with <c>Retry-After</c>); too many attempts
+    /// from one address are refused with 429 and <c>Retry-After</c>. A disabled account gets 403.
+    /// </remarks>
+    /// <response code="200">Signed in: tokens and the account.</response>
+    /// <response code="400">email or password missing or too long; <c>errors</c> names the field.</response>
+    /// <response code="401">Invalid e-mail or password (the same answer for both).</response>
+    /// <response code="403">The account is disabled.</response>
+    /// <response code="423">The account is locked after repeated failures; retry after <c>Retry-After</c> seconds.</response>
+    /// <response code="429">Too many sign-in attempts from this address; retry after <c>Retry-After</c> seconds.</response>
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext http, [AsParameters] SessionServices s, CancellationToken ct)
     {
@@ -124,6 +152,14 @@ public static class AuthApi
         return TypedResults.Ok(tokens with { User = tokens.User with { LastLoginAt = now.UtcDateTime } });
     }
 
+    /// <summary>Exchange a refresh token for a new session</summary>
+    /// <remarks>
+    /// Answers a new access token and a new refresh token; the one presented stops working (rotation). Presenting a
+    /// refresh token that was already exchanged revokes the whole session, since someone else may hold a copy.
+    /// </remarks>
+    /// <response code="200">New tokens and the account.</response>
+    /// <response code="400">refreshToken missing or too long.</response>
+    /// <response code="401">The refresh token is unknown, expired, revoked or already used, or the account is disabled.</response>
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
         RefreshRequest request, [AsParameters] SessionServices s, CancellationToken ct)
     {
@@ -171,6 +207,13 @@ public static class AuthApi
         return TypedResults.Ok(tokens);
     }
 
+    /// <summary>Sign out</summary>
+    /// <remarks>
+    /// Denies the access token used for this call everywhere until it expires and, when <c>refreshToken</c> is given,
+    /// revokes that session. The body is optional.
+    /// </remarks>
+    /// <response code="204">Signed out.</response>
+    /// <response code="400">refreshToken is too long.</response>
     public static async Task<Results<NoContent, ValidationProblem>> LogoutAsync(
         [FromBody] LogoutRequest? request, ClaimsPrincipal principal, [AsParameters] SessionServices s, CancellationToken ct)
     {
@@ -201,6 +244,10 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>The signed-in account</summary>
+    /// <remarks>The caller's own account: id, e-mail, display name, role and status.</remarks>
+    /// <response code="200">The account.</response>
+    /// <response code="404">The account behind the token no longer exists.</response>
     public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> MeAsync(
         ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -212,8 +259,14 @@ public static class AuthApi
             : TypedResults.Ok(user.ToDto());
     }
 
-    /// <summary>Changes the caller's password and ends every other session: their refresh tokens are revoked and their
-    /// access tokens denied. The caller gets a fresh session in the answer.</summary>
+    /// <summary>Change your password</summary>
+    /// <remarks>
+    /// Checks the current password and sets a new one (12 to 128 characters). Every other session ends: refresh tokens
+    /// are revoked and older access tokens denied at once. The answer is a fresh session for the caller.
+    /// </remarks>
+    /// <response code="200">Password changed; new tokens.</response>
+    /// <response code="400">currentPassword wrong or missing, or newPassword too short, too long or unchanged.</response>
+    /// <response code="403">The account is disabled.</response>
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, ClaimsPrincipal principal, [AsParameters] SessionServices s, CancellationToken ct)
     {

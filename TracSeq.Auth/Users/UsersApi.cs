@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TracSeq.Auth.Events;
 using TracSeq.Auth.Sessions;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
@@ -21,15 +22,24 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.CanAdminister);
+        var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.CanAdminister).WithStandardProblems();
         users.MapGet("/", ListAsync);
-        users.MapPost("/", CreateAsync);
-        users.MapGet("/{id:guid}", GetAsync);
-        users.MapPatch("/{id:guid}", UpdateAsync);
-        users.MapGet("/{id:guid}/events", EventsAsync);
+        users.MapPost("/", CreateAsync).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"email": "ada@lab.example.org", "displayName": "Ada Tech", "role": "lab_technician", "password": "a long passphrase of words"}""");
+        users.MapGet("/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapPatch("/{id:guid}", UpdateAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"role": "principal_investigator"}""");
+        users.MapGet("/{id:guid}/events", EventsAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return users;
     }
 
+    /// <summary>List accounts</summary>
+    /// <remarks>
+    /// Lab administrators only. <c>q</c> searches e-mail and display name; <c>role</c> and <c>status</c>
+    /// (<c>active</c>, <c>disabled</c>) filter; ordered by e-mail, paged (<c>page</c> from 1, <c>pageSize</c> up to 500).
+    /// </remarks>
+    /// <response code="200">A page of accounts: <c>{items, page, pageSize, total}</c>.</response>
+    /// <response code="400">An unknown role or status, a bad page or page size.</response>
     public static async Task<Results<Ok<PagedResult<UserDto>>, ValidationProblem>> ListAsync(
         NpgsqlDataSource db, string? q, string? role, string? status, int? page, int? pageSize, CancellationToken ct)
     {
@@ -55,6 +65,14 @@ public static class UsersApi
         return TypedResults.Ok(new PagedResult<UserDto>([.. users.Select(u => u.ToDto())], paging.Page, paging.PageSize, total));
     }
 
+    /// <summary>Create an account</summary>
+    /// <remarks>
+    /// Lab administrators only. The password (12 to 128 characters) is set by the administrator and should be changed
+    /// by its owner with <c>POST /api/auth/change-password</c>. Recorded in the account's events.
+    /// </remarks>
+    /// <response code="201">The new account; <c>Location</c> names it.</response>
+    /// <response code="400">A malformed e-mail, a missing display name, an unknown role or a password out of bounds.</response>
+    /// <response code="409">An account with this e-mail already exists.</response>
     public static async Task<Results<Created<UserDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateUserRequest request, ClaimsPrincipal admin, [AsParameters] UserAdminServices s, CancellationToken ct)
     {
@@ -105,6 +123,10 @@ public static class UsersApi
             RETURNING {UserQueries.Columns}
             """, user, tx);
 
+    /// <summary>Get an account</summary>
+    /// <remarks>Lab administrators only.</remarks>
+    /// <response code="200">The account.</response>
+    /// <response code="404">No account has this id.</response>
     public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -112,10 +134,16 @@ public static class UsersApi
         return user is null ? UserNotFound() : TypedResults.Ok(user.ToDto());
     }
 
-    /// <summary>
-    /// Changes display name, role or status. A role change or a disabled account takes effect at once: the token
-    /// version is bumped so the user's access tokens are denied, and disabling also revokes every refresh token.
-    /// </summary>
+    /// <summary>Change an account's display name, role or status</summary>
+    /// <remarks>
+    /// Lab administrators only. A role change or disabling takes effect at once: the account's older access tokens
+    /// stop working everywhere, and disabling also ends every session. Administrators cannot change their own role
+    /// or status (409), so the lab can never lock itself out.
+    /// </remarks>
+    /// <response code="200">The account as changed.</response>
+    /// <response code="400">An unknown role or status, or a display name too long.</response>
+    /// <response code="404">No account has this id.</response>
+    /// <response code="409">You tried to change your own role or status.</response>
     public static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateUserRequest request, ClaimsPrincipal admin, [AsParameters] UserAdminServices s, CancellationToken ct)
     {
@@ -177,6 +205,14 @@ public static class UsersApi
         return TypedResults.Ok(updated.ToDto());
     }
 
+    /// <summary>An account's security events</summary>
+    /// <remarks>
+    /// Lab administrators only. Sign-ins, failures, locks, sign-outs, refresh-token reuse, password changes, creation,
+    /// role and status changes, newest first, with time, address, user agent and trace id. The log is append-only.
+    /// </remarks>
+    /// <response code="200">A page of events.</response>
+    /// <response code="400">A bad page or page size.</response>
+    /// <response code="404">No account has this id.</response>
     public static async Task<Results<Ok<PagedResult<AuthEventDto>>, ValidationProblem, ProblemHttpResult>> EventsAsync(
         Guid id, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
     {

@@ -30,11 +30,11 @@ public sealed class SamplePatch
         {
             _name = b.Text("name", SampleLimits.MaxNameLength, nullable: false),
             _sampleType = b.Text("sampleType", 50, nullable: false),
-            _barcode = b.Text("barcode", 50, nullable: false),
+            _barcode = b.Text("barcode", BarcodeRules.MaxLength, nullable: false),
             _volume = b.Number("volume"),
             _concentration = b.Number("concentration"),
             _qualityScore = b.Number("qualityScore"),
-            _projectCode = b.Text("projectCode", 50),
+            _projectCode = b.Text("projectCode", ProjectCodes.MaxLength),
             _collectedAt = b.Time("collectedAt"),
             _notes = b.Text("notes", SampleLimits.MaxNotesLength),
             _metadata = b.Json("metadata"),

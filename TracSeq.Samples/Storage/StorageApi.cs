@@ -28,9 +28,6 @@ public static partial class StorageApi
     public const int MaxContents = 3000; // more than the largest box (26 × 99) holds
     private const string UniqueBarcode = "storage_locations_barcode_key";
 
-    [GeneratedRegex("^LOC-[0-9]{5,}$")]
-    private static partial Regex GeneratedBarcodePattern();
-
     private const string Columns = """
         l.id, l.name, l.barcode, l.kind, l.temperature, l.parent_id, l.rows, l.columns,
         storage_location_path(l.id) AS path, o.capacity, o.occupied, o.samples, l.created_by, l.created_at, l.updated_at
@@ -138,7 +135,7 @@ public static partial class StorageApi
         var number = request.Barcode is null
             ? await connection.ExecuteScalarAsync<long>("SELECT nextval('storage_location_barcode_seq')", transaction: tx)
             : 0;
-        var barcode = request.Barcode ?? string.Create(CultureInfo.InvariantCulture, $"LOC-{number:D5}");
+        var barcode = request.Barcode ?? BarcodeRules.GenerateLocation(number);
         var id = Guid.CreateVersion7();
         try
         {
@@ -282,16 +279,12 @@ public static partial class StorageApi
 
     private static ValidationErrors CheckBarcode(this ValidationErrors errors, string? barcode)
     {
-        if (barcode is null)
+        return barcode is null ? errors : BarcodeRules.ClassifyLocation(barcode) switch
         {
-            return errors;
-        }
-        if (Samples.Barcodes.Problem(barcode, "barcode") is { } problem && !problem.Contains("reserved", StringComparison.Ordinal))
-        {
-            return errors.Add("barcode", problem);
-        }
-        return errors.Check(!GeneratedBarcodePattern().IsMatch(barcode), "barcode",
-            "barcode: LOC-nnnnn barcodes are reserved for the ones TracSeq generates; leave barcode out to get one.");
+            BarcodeShape.Malformed => errors.Add("barcode", "barcode must be 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."),
+            BarcodeShape.Reserved => errors.Add("barcode", "barcode: LOC-nnnnn barcodes are reserved for the ones TracSeq generates; leave barcode out to get one."),
+            _ => errors,
+        };
     }
 
     private static ValidationErrors CheckTemperature(this ValidationErrors errors, decimal? temperature) =>

@@ -86,7 +86,7 @@ public static partial class Positions
     public const int MaxRows = 26;
     public const int MaxColumns = 99;
 
-    [GeneratedRegex("^([A-Za-z])0*([1-9][0-9]?)$")]
+    [GeneratedRegex(@"\A([A-Za-z])0*([1-9][0-9]?)\z")]
     private static partial Regex Pattern();
 
     /// <summary>The position written canonically (<c>b07</c> → <c>B7</c>), or a message saying what is wrong.</summary>

@@ -56,7 +56,7 @@ public static class FieldValues
         {
             try
             {
-                if (!Regex.IsMatch(text, $"^(?:{pattern})$", RegexOptions.None, TemplateRules.PatternTimeout))
+                if (!Regex.IsMatch(text, $@"\A(?:{pattern})\z", RegexOptions.None, TemplateRules.PatternTimeout))
                 {
                     return (null, $"'{text}' does not have the expected form ({pattern}).");
                 }

@@ -28,7 +28,7 @@ public sealed partial class SamplesBatchClient(HttpClient http)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     public static readonly TimeSpan AliveTimeout = TimeSpan.FromSeconds(2);
 
-    [GeneratedRegex(@"^samples\[(\d+)\]\.(\w+)$")]
+    [GeneratedRegex(@"\Asamples\[(\d+)\]\.(\w+)\z")]
     private static partial Regex IndexedField();
 
     public async Task<BatchOutcome> CreateAsync(SampleBatchRequest batch, string? authorization, CancellationToken ct)

@@ -95,6 +95,8 @@ public sealed class SampleCreationTests(AppHostFixture fixture)
     [InlineData("-ABCD")]            // starts with a hyphen
     [InlineData("AB CD")]            // space
     [InlineData("TS-DNA-250101-00001")] // the generated shape is reserved
+    [InlineData("ABCD-1\n")]         // a trailing line feed: a pattern ending in $ would let it through
+    [InlineData("TS-DNA-250101-00001\n")]
     public async Task A_client_barcode_outside_the_pattern_is_a_400(string barcode)
     {
         using var client = await _lab.AsAsync("research_scientist");

@@ -99,7 +99,7 @@ public sealed record AlertmanagerTimings(string? GroupWait, string? GroupInterva
         config[key] switch
         {
             null or "" => null,
-            var value when Regex.IsMatch(value, "^[0-9]+(ms|s|m|h)$") => value,
+            var value when Regex.IsMatch(value, @"\A[0-9]+(ms|s|m|h)\z") => value,
             var value => throw new DistributedApplicationException($"{key} is '{value}'; use a duration such as 1s or 5m."),
         };
 }
