@@ -1,5 +1,6 @@
 using TracSeq.Samples;
 using TracSeq.ServiceDefaults.Data;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddServiceCache();
 builder.AddTracSeqAuthentication();
 builder.AddSamplesService();
 builder.Services.AddOpenApi();
+builder.Services.AddTracSeqOpenApi();
 
 var app = builder.Build();
 app.UseServiceDefaults();

@@ -41,7 +41,8 @@ public static class AuthApi
                  "refreshToken": "q3Jc0m1cXJ2l0Y2hlZC1yZWZyZXNoLXRva2VuLWJhc2U2NHVybA",
                  "expiresAt": "2025-03-14T09:45:00+00:00",
                  "user": {"id": "0b9a3c3e-5d0c-4a8e-9f57-2f1d6f2a7c11", "email": "tech@lab.example.org", "displayName": "Ada Tech",
-                          "role": "lab_technician", "status": "active", "createdAt": "2025-01-06T08:00:00Z", "lastLoginAt": "2025-03-14T09:30:00Z"}}
+                          "role": "lab_technician", "status": "active", "lastLoginAt": "2025-03-14T09:30:00Z",
+                          "createdAt": "2025-01-06T08:00:00Z", "updatedAt": "2025-01-06T08:00:00Z"}}
                 """)
             .WithResponseExample(StatusCodes.Status401Unauthorized, """
                 {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.2", "title": "Invalid email or password.", "status": 401,

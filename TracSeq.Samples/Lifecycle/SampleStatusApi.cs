@@ -20,6 +20,20 @@ public static class SampleStatusApi
     public const int MaxBulkIds = 10_000;
     public const int MaxReasonLength = 2000;
 
+    /// <summary>Move a sample to another status</summary>
+    /// <remarks>
+    /// Lab technicians and above; discarding needs a lab administrator. The lifecycle: pending → received → validated →
+    /// in_storage → in_sequencing → completed → archived; validated may skip to in_sequencing; pending, received and
+    /// validated may be rejected; validated, in_storage and in_sequencing may fail; rejected and failed return to
+    /// pending; anything but archived and discarded may be discarded. rejected, failed and discarded need a
+    /// <c>reason</c>. Honours <c>If-Match</c>.
+    /// </remarks>
+    /// <response code="200">The sample in its new status, with its new <c>ETag</c>.</response>
+    /// <response code="400">An unknown status, a missing reason, or a malformed If-Match.</response>
+    /// <response code="403">Your role may not make this move (discarding needs a lab administrator).</response>
+    /// <response code="404">No sample has this id.</response>
+    /// <response code="409">The move is not allowed from the sample's status; <c>allowed</c> lists the moves that are.</response>
+    /// <response code="412">If-Match does not name the current version.</response>
     public static async Task<Results<Ok<SampleDto>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         Guid id, ChangeStatusRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
@@ -61,7 +75,16 @@ public static class SampleStatusApi
         return SamplesApi.Answer(http, updated.ToDto());
     }
 
-    /// <summary>Moves every listed sample or none: one sample that may not move refuses the whole request.</summary>
+    /// <summary>Move many samples to one status, all or nothing</summary>
+    /// <remarks>
+    /// Lab technicians and above (discarding: lab administrators). Up to 10,000 ids. Every listed sample moves, or none
+    /// does: one that does not exist (404) or may not make the move (409, <c>refused</c> lists them) refuses the request.
+    /// </remarks>
+    /// <response code="200">How many moved, and each sample's new status and version.</response>
+    /// <response code="400">No ids, too many, an id twice, an unknown status or a missing reason.</response>
+    /// <response code="403">Your role may not make this move.</response>
+    /// <response code="404">A listed sample does not exist (<c>missing</c>); nothing changed.</response>
+    /// <response code="409">Some samples may not make this move (<c>refused</c>); nothing changed.</response>
     public static async Task<Results<Ok<BulkStatusResult>, ValidationProblem, ProblemHttpResult>> BulkChangeAsync(
         BulkStatusRequest request, ClaimsPrincipal user, [AsParameters] SampleServices s, CancellationToken ct)
     {

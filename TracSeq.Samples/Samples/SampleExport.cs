@@ -34,6 +34,10 @@ public static class SampleExport
         FROM samples s LEFT JOIN storage_locations l ON l.id = s.location_id LEFT JOIN paths p ON p.id = s.location_id
         """;
 
+    /// <summary>Export samples as CSV</summary>
+    /// <remarks>Any signed-in user. The same filters as the search (<c>format=csv</c>, the only format); every matching sample, one row each, streamed.</remarks>
+    /// <response code="200">A UTF-8 CSV file.</response>
+    /// <response code="400">An unknown format or a malformed filter.</response>
     public static async Task<Results<PushStreamHttpResult, ValidationProblem>> ExportAsync(
         [AsParameters] SampleFilter filter, string? format, NpgsqlDataSource db, TimeProvider clock, HttpContext http)
     {

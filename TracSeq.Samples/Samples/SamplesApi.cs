@@ -10,6 +10,7 @@ using TracSeq.Samples.Caching;
 using TracSeq.Samples.Idempotency;
 using TracSeq.Samples.Lifecycle;
 using TracSeq.Samples.Storage;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
@@ -25,27 +26,89 @@ public sealed record SampleStats(long Total, IReadOnlyDictionary<string, long> B
 /// are in <see cref="SampleStatusApi"/> and <see cref="SamplePlacementApi"/>.</summary>
 public static class SamplesApi
 {
+    /// <summary>Example bodies for the OpenAPI document.</summary>
+    private static class Examples
+    {
+        public const string Sample = """
+            {"id": "01956a1e-7c3b-7d2a-9a41-6f0c2b8e5d10", "barcode": "TS-DNA-250314-00017", "name": "Liver biopsy 12",
+             "sampleType": "dna", "status": "in_storage", "projectCode": "ONC-2025", "submissionId": null, "templateId": null,
+             "templateVersion": null, "volume": 250.5, "concentration": 12.25, "qualityScore": 8.1,
+             "collectedAt": "2025-03-14T08:30:00Z", "receivedAt": "2025-03-14T11:02:00Z", "notes": "Keep on dry ice",
+             "metadata": {"donor": "D-0042"},
+             "location": {"id": "01956a1e-0000-7000-8000-00000000b007", "barcode": "LOC-00007", "name": "Box 7", "kind": "box",
+                          "position": "B7", "path": "Room 101 > Freezer A > Rack 2 > Box 7"},
+             "createdBy": "0b9a3c3e-5d0c-4a8e-9f57-2f1d6f2a7c11", "createdAt": "2025-03-14T09:30:00Z",
+             "updatedAt": "2025-03-14T11:05:00Z", "version": 4}
+            """;
+    }
+
     public const string CreateScope = "samples.create";
     public const string UniqueBarcode = "samples_barcode_key";
 
     public static RouteGroupBuilder MapSamplesApi(this IEndpointRouteBuilder app)
     {
-        var samples = app.MapGroup("/api/samples").WithTags("Samples");
-        samples.MapGet("/", ListAsync);
-        samples.MapPost("/", CreateAsync).RequireAuthorization(Policies.CanSubmit);
+        var samples = app.MapGroup("/api/samples").WithTags("Samples").WithStandardProblems();
+        samples.MapGet("/", ListAsync)
+            .WithResponseExample(StatusCodes.Status200OK, $$"""{"items": [{{Examples.Sample}}], "page": 1, "pageSize": 50, "total": 1}""");
+        samples.MapPost("/", CreateAsync).RequireAuthorization(Policies.CanSubmit)
+            .Produces<SampleDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithRequestExample("""
+                {"name": "Liver biopsy 12", "sampleType": "dna", "volume": 250.5, "concentration": 12.25, "qualityScore": 8.1,
+                 "projectCode": "ONC-2025", "collectedAt": "2025-03-14T09:30:00+01:00", "notes": "Keep on dry ice", "metadata": {"donor": "D-0042"}}
+                """)
+            .WithResponseExample(StatusCodes.Status201Created, Examples.Sample)
+            .WithResponseExample(StatusCodes.Status400BadRequest, """
+                {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.1", "title": "One or more validation errors occurred.", "status": 400,
+                 "errors": {"barcode": ["barcode must be 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."]},
+                 "traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "correlationId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+                """)
+            .WithResponseExample(StatusCodes.Status409Conflict, """
+                {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.10", "title": "This barcode is already in use.", "status": 409, "detail": "LAB-PLATE7-A01",
+                 "barcodes": ["LAB-PLATE7-A01"], "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+                """);
         samples.MapGet("/stats", StatsAsync);
-        samples.MapGet("/export", SampleExport.ExportAsync);
-        samples.MapGet("/by-barcode/{barcode}", GetByBarcodeAsync);
-        samples.MapGet("/{id:guid}", GetAsync);
-        samples.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.CanHandleSamples);
-        samples.MapGet("/{id:guid}/events", EventsAsync);
-        samples.MapPost("/{id:guid}/status", SampleStatusApi.ChangeAsync).RequireAuthorization(Policies.CanHandleSamples);
-        samples.MapPost("/bulk/status", SampleStatusApi.BulkChangeAsync).RequireAuthorization(Policies.CanHandleSamples);
-        samples.MapPut("/{id:guid}/location", SamplePlacementApi.PlaceAsync).RequireAuthorization(Policies.CanHandleSamples);
-        samples.MapDelete("/{id:guid}/location", SamplePlacementApi.RemoveAsync).RequireAuthorization(Policies.CanHandleSamples);
+        samples.MapGet("/export", SampleExport.ExportAsync).Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        samples.MapGet("/by-barcode/{barcode}", GetByBarcodeAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithResponseExample(StatusCodes.Status200OK, Examples.Sample);
+        samples.MapGet("/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithResponseExample(StatusCodes.Status200OK, Examples.Sample);
+        samples.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .Accepts<JsonElement>("application/json", "application/merge-patch+json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithRequestExample("""{"volume": 240, "notes": null, "metadata": {"donor": "D-0042", "aliquot": 2}}""");
+        samples.MapGet("/{id:guid}/events", EventsAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        samples.MapPost("/{id:guid}/status", SampleStatusApi.ChangeAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithRequestExample("""{"to": "rejected", "reason": "Tube cracked on arrival"}""")
+            .WithResponseExample(StatusCodes.Status409Conflict, """
+                {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.10", "title": "This status change is not allowed.", "status": 409,
+                 "detail": "A sample that is pending can move to: received, rejected, discarded.",
+                 "from": "pending", "to": "in_storage", "allowed": ["received", "rejected", "discarded"], "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+                """);
+        samples.MapPost("/bulk/status", SampleStatusApi.BulkChangeAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"ids": ["01956a1e-7c3b-7d2a-9a41-6f0c2b8e5d10", "01956a1e-7c3b-7d2a-9a41-6f0c2b8e5d11"], "to": "received"}""");
+        samples.MapPut("/{id:guid}/location", SamplePlacementApi.PlaceAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"locationId": "01956a1e-0000-7000-8000-00000000b007", "position": "B7"}""");
+        samples.MapDelete("/{id:guid}/location", SamplePlacementApi.RemoveAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return samples;
     }
 
+    /// <summary>Search samples</summary>
+    /// <remarks>
+    /// Any signed-in user. Filters combine: <c>status</c> and <c>type</c> take comma lists; <c>q</c> searches barcode,
+    /// name, project code and metadata values; <c>projectCode</c>, <c>submissionId</c>; <c>locationId</c> includes
+    /// everything stored below that location; <c>from</c>/<c>to</c> bound the creation time. <c>sort</c> is one of
+    /// createdAt (default, newest first as <c>-createdAt</c>), updatedAt, collectedAt, barcode, name, status, sampleType,
+    /// projectCode, with <c>-</c> for descending. Paged: <c>page</c> from 1, <c>pageSize</c> 1 to 500 (default 50).
+    /// </remarks>
+    /// <response code="200">A page of samples: <c>{items, page, pageSize, total}</c>.</response>
+    /// <response code="400">An unknown status, type or sort, a malformed date or id, or a bad page; <c>errors</c> names the parameter.</response>
     public static async Task<Results<Ok<PagedResult<SampleDto>>, ValidationProblem>> ListAsync(
         [AsParameters] SampleFilter filter, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -67,6 +130,10 @@ public static class SamplesApi
         return TypedResults.Ok(new PagedResult<SampleDto>([.. rows.Select(r => r.ToDto())], paging.Page, paging.PageSize, total));
     }
 
+    /// <summary>Count samples by status and type</summary>
+    /// <remarks>Any signed-in user. Takes the same filters as the search and answers the total and the counts by status and by sample type (every status and type listed, zeros included).</remarks>
+    /// <response code="200">The counts.</response>
+    /// <response code="400">A filter is malformed.</response>
     public static async Task<Results<Ok<SampleStats>, ValidationProblem>> StatsAsync(
         [AsParameters] SampleFilter filter, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -86,6 +153,10 @@ public static class SamplesApi
         return TypedResults.Ok(new SampleStats(counts.Sum(c => c.Count), byStatus, byType));
     }
 
+    /// <summary>Get a sample</summary>
+    /// <remarks>Any signed-in user. The sample with its location; the <c>ETag</c> header is its version, for <c>If-Match</c> on edits and status changes.</remarks>
+    /// <response code="200">The sample, with <c>ETag</c>.</response>
+    /// <response code="404">No sample has this id.</response>
     public static async Task<Results<Ok<SampleDto>, ProblemHttpResult>> GetAsync(
         Guid id, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
@@ -93,6 +164,10 @@ public static class SamplesApi
         return sample is null ? SampleProblems.SampleNotFound() : Answer(http, sample);
     }
 
+    /// <summary>Find a sample by its barcode</summary>
+    /// <remarks>Any signed-in user; what a scanner calls. The barcode is matched exactly.</remarks>
+    /// <response code="200">The sample, with <c>ETag</c>.</response>
+    /// <response code="404">No sample has this barcode.</response>
     public static async Task<Results<Ok<SampleDto>, ProblemHttpResult>> GetByBarcodeAsync(
         string barcode, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
@@ -104,6 +179,19 @@ public static class SamplesApi
         return sample is null ? SampleProblems.SampleNotFound() : Answer(http, sample);
     }
 
+    /// <summary>Register a sample</summary>
+    /// <remarks>
+    /// Research scientists and above. The sample starts <c>pending</c>. Leave <c>barcode</c> out to get a generated one
+    /// (<c>TS-DNA-250314-00017</c>), or give your own: 4 to 50 capital letters, digits and hyphens, starting with a
+    /// letter or digit, not shaped like a generated one. Sample types: dna, rna, blood, saliva, tissue, cells, plasma,
+    /// other. Volume in µL, concentration in ng/µL (0 to 1,000,000), quality score 0 to 100; <c>collectedAt</c> not in
+    /// the future. With an <c>Idempotency-Key</c> header, repeating the request answers the first result
+    /// (<c>Idempotent-Replayed: true</c>) and creates nothing.
+    /// </remarks>
+    /// <response code="201">The new sample; <c>Location</c> and <c>ETag</c> headers.</response>
+    /// <response code="400">A field is missing or out of bounds; <c>errors</c> names each.</response>
+    /// <response code="409">The barcode is already in use (<c>barcodes</c> lists it).</response>
+    /// <response code="422">The Idempotency-Key was already used for a different request.</response>
     public static async Task<Results<Created<SampleDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateSampleRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey,
         ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
@@ -158,10 +246,19 @@ public static class SamplesApi
         return TypedResults.Created($"/api/samples/{created.Id}", created);
     }
 
-    /// <summary>
-    /// Edits descriptive fields (merge-patch: left out = unchanged, null = cleared; <c>metadata</c> is replaced as a
-    /// whole). Status and location have their own endpoints. <c>If-Match</c> with the ETag makes the edit conditional.
-    /// </summary>
+    /// <summary>Edit a sample</summary>
+    /// <remarks>
+    /// Lab technicians and above. A merge patch of name, sampleType, barcode, volume, concentration, qualityScore,
+    /// projectCode, collectedAt, notes and metadata: a field left out stays, <c>null</c> clears it, <c>metadata</c> is
+    /// replaced as a whole. Status and location have their own endpoints and are refused here, as is any unknown field.
+    /// Send <c>If-Match</c> with the ETag you read to make sure nobody changed the sample since (412 otherwise). Every
+    /// changed field is recorded in the audit trail, old and new.
+    /// </remarks>
+    /// <response code="200">The sample as changed, with its new <c>ETag</c>.</response>
+    /// <response code="400">A field is malformed, unknown or not editable here, or If-Match is not an entity tag.</response>
+    /// <response code="404">No sample has this id.</response>
+    /// <response code="409">The new barcode is already in use.</response>
+    /// <response code="412">If-Match does not name the current version (<c>currentETag</c> does).</response>
     public static async Task<Results<Ok<SampleDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, [FromBody] JsonElement body, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
@@ -221,6 +318,14 @@ public static class SamplesApi
         return Answer(http, updated.ToDto());
     }
 
+    /// <summary>A sample's audit trail</summary>
+    /// <remarks>
+    /// Any signed-in user. Every event, oldest first: type, time, actor, status before and after, changed fields (old
+    /// and new), reason, location and the trace id of the request that made it. Events are never changed or deleted.
+    /// </remarks>
+    /// <response code="200">A page of events.</response>
+    /// <response code="400">A bad page or page size.</response>
+    /// <response code="404">No sample has this id.</response>
     public static async Task<Results<Ok<PagedResult<SampleEventDto>>, ValidationProblem, ProblemHttpResult>> EventsAsync(
         Guid id, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
     {

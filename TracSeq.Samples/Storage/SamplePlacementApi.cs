@@ -21,6 +21,16 @@ public static class SamplePlacementApi
 {
     private const string OnePerPosition = "samples_one_per_position";
 
+    /// <summary>Put a sample into a storage location</summary>
+    /// <remarks>
+    /// Lab technicians and above. A box needs a <c>position</c> (row letter and column number, such as B7, within the
+    /// box); other locations take none. One sample per position. The sample must be in the lab (received or later,
+    /// not discarded); a validated sample becomes in_storage. Moving within storage is the same call.
+    /// </remarks>
+    /// <response code="200">The sample with its new location.</response>
+    /// <response code="400">No such location, a missing or out-of-range position, or a position on something that is not a box.</response>
+    /// <response code="404">No sample has this id.</response>
+    /// <response code="409">The position is taken, or the sample's status does not allow storing it.</response>
     public static async Task<Results<Ok<SampleDto>, ValidationProblem, ProblemHttpResult>> PlaceAsync(
         Guid id, PlaceSampleRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
@@ -119,7 +129,10 @@ public static class SamplePlacementApi
         return SamplesApi.Answer(http, updated.ToDto());
     }
 
-    /// <summary>Takes a sample out of storage; its status stays (taking it to sequencing is a status change of its own).</summary>
+    /// <summary>Take a sample out of storage</summary>
+    /// <remarks>Lab technicians and above. The sample's status stays (taking it to sequencing is a status change of its own).</remarks>
+    /// <response code="200">The sample, without a location.</response>
+    /// <response code="404">No sample has this id.</response>
     public static async Task<Results<Ok<SampleDto>, ProblemHttpResult>> RemoveAsync(
         Guid id, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using TracSeq.Samples.Caching;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
@@ -37,16 +38,26 @@ public static partial class StorageApi
 
     public static RouteGroupBuilder MapStorageApi(this IEndpointRouteBuilder app)
     {
-        var storage = app.MapGroup("/api/storage/locations").WithTags("Storage");
+        var storage = app.MapGroup("/api/storage/locations").WithTags("Storage").WithStandardProblems();
         storage.MapGet("/", ListAsync);
-        storage.MapPost("/", CreateAsync).RequireAuthorization(Policies.CanHandleSamples);
-        storage.MapGet("/by-barcode/{barcode}", GetByBarcodeAsync);
-        storage.MapGet("/{id:guid}", GetAsync);
-        storage.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.CanHandleSamples);
+        storage.MapPost("/", CreateAsync).RequireAuthorization(Policies.CanHandleSamples).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"name": "Box 7", "kind": "box", "parentId": "01956a1e-0000-7000-8000-0000000a0002", "rows": 9, "columns": 9}""");
+        storage.MapGet("/by-barcode/{barcode}", GetByBarcodeAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        storage.MapGet("/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        storage.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .Accepts<JsonElement>("application/json", "application/merge-patch+json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"name": "Box 7 (DNA)", "temperature": -80}""");
         return storage;
     }
 
-    /// <summary>Locations by parent (<c>parentId</c>, or <c>root=true</c> for the top level), kind and name or barcode text.</summary>
+    /// <summary>List storage locations</summary>
+    /// <remarks>
+    /// Any signed-in user. Filter by parent (<c>parentId</c>, or <c>root=true</c> for the top level), <c>kind</c>
+    /// (room, freezer, fridge, shelf, rack, box) and <c>q</c> (name or barcode text); each with its path and occupancy.
+    /// </remarks>
+    /// <response code="200">A page of locations.</response>
+    /// <response code="400">An unknown kind, both root and parentId, or a bad page.</response>
     public static async Task<Results<Ok<PagedResult<StorageLocationDto>>, ValidationProblem>> ListAsync(
         Guid? parentId, bool? root, string? kind, string? q, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -88,6 +99,10 @@ public static partial class StorageApi
         return TypedResults.Ok(new PagedResult<StorageLocationDto>([.. rows.Select(r => r.ToDto())], paging.Page, paging.PageSize, total));
     }
 
+    /// <summary>Get a storage location with its children and contents</summary>
+    /// <remarks>Any signed-in user. The location, its path from the top, occupancy, the locations directly inside it and the samples it holds (at most 3,000 listed).</remarks>
+    /// <response code="200">The location.</response>
+    /// <response code="404">No location has this id.</response>
     public static async Task<Results<Ok<StorageLocationDetailDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -95,6 +110,10 @@ public static partial class StorageApi
         return detail is null ? SampleProblems.LocationNotFound() : TypedResults.Ok(detail);
     }
 
+    /// <summary>Find a storage location by its barcode</summary>
+    /// <remarks>Any signed-in user; what a scanner calls at a freezer or box.</remarks>
+    /// <response code="200">The location.</response>
+    /// <response code="404">No location has this barcode.</response>
     public static async Task<Results<Ok<StorageLocationDetailDto>, ProblemHttpResult>> GetByBarcodeAsync(string barcode, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -102,6 +121,15 @@ public static partial class StorageApi
         return detail is null ? SampleProblems.LocationNotFound() : TypedResults.Ok(detail);
     }
 
+    /// <summary>Create a storage location</summary>
+    /// <remarks>
+    /// Lab technicians and above. Kinds nest room → freezer or fridge → shelf → rack → box (a kind may sit in any
+    /// larger one). Only boxes have rows (1 to 26) and columns (1 to 99). Leave <c>barcode</c> out to get
+    /// <c>LOC-nnnnn</c>, or give your own in the sample barcode shape. Temperature in °C.
+    /// </remarks>
+    /// <response code="201">The new location.</response>
+    /// <response code="400">A missing name, an unknown kind, a parent that cannot hold this kind, or bad box dimensions.</response>
+    /// <response code="409">Another location has this barcode.</response>
     public static async Task<Results<Created<StorageLocationDetailDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateLocationRequest request, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -156,10 +184,15 @@ public static partial class StorageApi
         return TypedResults.Created($"/api/storage/locations/{id}", created);
     }
 
-    /// <summary>
-    /// Renames, relabels, moves within the tree, changes the temperature, or resizes a box (not below a sample it
-    /// holds). The kind never changes. Cached samples inside show the new name and path at once.
-    /// </summary>
+    /// <summary>Change a storage location</summary>
+    /// <remarks>
+    /// Lab technicians and above. A merge patch of name, barcode, temperature, parentId (move within the tree), rows and
+    /// columns (resize a box, not below a sample it holds). The kind never changes.
+    /// </remarks>
+    /// <response code="200">The location as changed.</response>
+    /// <response code="400">A malformed field, a kind change, or a parent that would not fit.</response>
+    /// <response code="404">No location has this id.</response>
+    /// <response code="409">The barcode is taken, or the box holds samples outside the new size.</response>
     public static async Task<Results<Ok<StorageLocationDetailDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, [FromBody] JsonElement body, [AsParameters] StorageServices s, CancellationToken ct)
     {
