@@ -1,4 +1,5 @@
 using TracSeq.ServiceDefaults.Data;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Security;
 using TracSeq.Templates;
 
@@ -9,6 +10,7 @@ builder.AddServiceCache();
 builder.AddTracSeqAuthentication();
 builder.AddTemplatesService();
 builder.Services.AddOpenApi();
+builder.Services.AddTracSeqOpenApi();
 
 var app = builder.Build();
 app.UseServiceDefaults();

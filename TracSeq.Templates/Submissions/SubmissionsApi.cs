@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using TracSeq.Contracts;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
@@ -22,23 +24,71 @@ public sealed record SubmissionServices(NpgsqlDataSource Db, SamplesBatchClient 
 /// Samples keyed by the submission id. 201 committed · 200 dry run · 422 invalid rows, nothing committed · 503 Samples
 /// unavailable, nothing committed (retry with the same Idempotency-Key).
 /// </summary>
+/// <summary>The multipart form of <c>POST /api/submissions</c>, as documented (the handler reads the form itself).</summary>
+/// <param name="File">The filled sheet: CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX.</param>
+/// <param name="TemplateId">The published template the sheet follows.</param>
+/// <param name="DryRun">true to check the sheet without committing anything.</param>
+public sealed record SubmissionForm(IFormFile File, Guid TemplateId, bool? DryRun);
+
 public static class SubmissionsApi
 {
     public const string IdempotencyHeader = IdempotencyKeys.HeaderName;
 
     public static RouteGroupBuilder MapSubmissionsApi(this IEndpointRouteBuilder app)
     {
-        var submissions = app.MapGroup("/api/submissions").WithTags("Submissions");
+        var submissions = app.MapGroup("/api/submissions").WithTags("Submissions").WithStandardProblems();
         submissions.MapPost("/", SubmitAsync)
             .RequireAuthorization(Policies.CanSubmit)
             .DisableAntiforgery() // bearer tokens, no cookies: there is no cross-site form to forge
             .WithMetadata(new RequestSizeLimitAttribute(SubmissionLimits.MaxDrainedBytes))
-            .Accepts<IFormFile>("multipart/form-data");
+            .Accepts<SubmissionForm>("multipart/form-data")
+            .Produces<SubmissionReport>(StatusCodes.Status200OK)
+            .Produces<SubmissionReport>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .Produces<SubmissionReport>(StatusCodes.Status422UnprocessableEntity, OpenApiConventions.ProblemJson)
+            .WithResponseExample(StatusCodes.Status201Created, """
+                {"submissionId": "01956a2b-4e1f-7c3d-8b2a-5d6e7f809a1b", "templateId": "01956a20-1111-7aaa-8bbb-0123456789ab", "templateVersion": 3,
+                 "rows": 2, "accepted": 2, "rejected": 0, "errors": [], "errorsOmitted": 0,
+                 "sampleIds": ["01956a2b-5000-7000-8000-000000000001", "01956a2b-5000-7000-8000-000000000002"],
+                 "outcome": "accepted", "dryRun": false, "fileName": "plate7.xlsx", "submittedBy": "0b9a3c3e-5d0c-4a8e-9f57-2f1d6f2a7c11",
+                 "submittedAt": "2025-03-14T10:00:00Z", "completedAt": "2025-03-14T10:00:01Z"}
+                """)
+            .WithResponseExample(StatusCodes.Status422UnprocessableEntity, """
+                {"type": "https://tools.ietf.org/html/rfc4918#section-11.2", "title": "The sheet has errors; nothing was committed.", "status": 422,
+                 "detail": "1 of 96 rows has errors. Fix them and upload the sheet again.",
+                 "submissionId": "01956a2b-4e1f-7c3d-8b2a-5d6e7f809a1c", "templateId": "01956a20-1111-7aaa-8bbb-0123456789ab", "templateVersion": 3,
+                 "rows": 96, "accepted": 95, "rejected": 1,
+                 "errors": [{"row": 14, "column": "Concentration_ng_uL", "value": "12,5", "message": "'12,5' is not a decimal number."}],
+                 "errorsOmitted": 0, "sampleIds": [], "outcome": "rejected", "dryRun": false, "fileName": "plate7.csv",
+                 "submittedBy": "0b9a3c3e-5d0c-4a8e-9f57-2f1d6f2a7c11", "submittedAt": "2025-03-14T10:00:00Z", "completedAt": "2025-03-14T10:00:00Z",
+                 "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+                """);
         submissions.MapGet("/", ListAsync);
-        submissions.MapGet("/{id:guid}", GetAsync);
+        submissions.MapGet("/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return submissions;
     }
 
+    /// <summary>Submit a filled sheet</summary>
+    /// <remarks>
+    /// Research scientists and above. Multipart form: <c>file</c> (CSV or XLSX, at most 10 MB, 10,000 rows, 100
+    /// columns), <c>templateId</c> (a published template) and optionally <c>dryRun=true</c>. Every row is checked
+    /// against the template and the sample rules; errors name the row and column as the user sees them (header = row 1).
+    /// A sheet without errors is committed all or nothing (201, <c>sampleIds</c> in sheet order); any error answers 422
+    /// with the full report and commits nothing; a dry run answers 200 and commits nothing. Send an
+    /// <c>Idempotency-Key</c> to make a retry safe: the same upload with the same key is committed once, and a
+    /// committed one replays its answer (<c>Idempotent-Replayed: true</c>).
+    /// </remarks>
+    /// <response code="200">Dry run: the report, nothing committed.</response>
+    /// <response code="201">Every row committed: the report with the new sample ids.</response>
+    /// <response code="400">A form field is missing or malformed, or the file is empty, unreadable, or has too many rows or columns.</response>
+    /// <response code="404">No template has this id.</response>
+    /// <response code="409">The template version is a draft or archived, or the same upload is still being processed.</response>
+    /// <response code="413">The file is larger than 10 MB.</response>
+    /// <response code="415">Not multipart/form-data, or the file is neither CSV nor XLSX.</response>
+    /// <response code="422">Rows have errors (the full report, as a problem), or the Idempotency-Key was used for a different upload; nothing committed.</response>
+    /// <response code="503">Samples is unavailable; nothing committed. Send the same upload with the same key again.</response>
     public static async Task<IResult> SubmitAsync(
         HttpContext http, ClaimsPrincipal user, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
         [AsParameters] SubmissionServices s, CancellationToken ct)
@@ -177,7 +227,10 @@ public static class SubmissionsApi
         return Answer(rejected);
     }
 
-    /// <summary>Your own submissions, newest first; a lab administrator sees everyone's (or one user's with <c>userId</c>).</summary>
+    /// <summary>List submissions</summary>
+    /// <remarks>Your own submissions, newest first; a lab administrator sees everyone's, or one user's with <c>userId</c>.</remarks>
+    /// <response code="200">A page of submission summaries.</response>
+    /// <response code="400">A bad page, or userId from someone who does not administer the lab.</response>
     public static async Task<Results<Ok<PagedResult<SubmissionSummary>>, ValidationProblem>> ListAsync(
         Guid? userId, int? page, int? pageSize, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -197,7 +250,10 @@ public static class SubmissionsApi
         return TypedResults.Ok(new PagedResult<SubmissionSummary>([.. items.Select(x => x.ToSummary())], paging.Page, paging.PageSize, total));
     }
 
-    /// <summary>A submission's full report; someone else's is "not found" unless you administer the lab.</summary>
+    /// <summary>Get a submission's report</summary>
+    /// <remarks>The full report: counts, every error with row and column, the created sample ids. Someone else's submission is "not found" unless you administer the lab.</remarks>
+    /// <response code="200">The report.</response>
+    /// <response code="404">No submission of yours has this id.</response>
     public static async Task<Results<Ok<SubmissionReport>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -211,9 +267,29 @@ public static class SubmissionsApi
     private static IResult Answer(Submission submission) => submission.Outcome switch
     {
         SubmissionOutcome.Accepted => TypedResults.Created($"/api/submissions/{submission.Id}", submission.ToReport()),
-        SubmissionOutcome.Rejected => TypedResults.UnprocessableEntity(submission.ToReport()),
+        SubmissionOutcome.Rejected => Rejected(submission.ToReport()),
         _ => TypedResults.Ok(submission.ToReport()),
     };
+
+    /// <summary>
+    /// A rejected sheet is an error, so it is answered as a problem (<c>application/problem+json</c>) whose members are
+    /// the full report: clients read <c>errors</c>, <c>rows</c>, <c>rejected</c> … exactly as from a 200 or 201.
+    /// </summary>
+    private static ProblemHttpResult Rejected(SubmissionReport report)
+    {
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var member in JsonSerializer.SerializeToElement(report, ReportJson).EnumerateObject())
+        {
+            extensions[member.Name] = member.Value;
+        }
+        return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "The sheet has errors; nothing was committed.",
+            detail: string.Create(CultureInfo.InvariantCulture,
+                $"{report.Rejected} of {report.Rows} {(report.Rows == 1 ? "row has" : "rows have")} errors. Fix them and upload the sheet again."),
+            extensions: extensions);
+    }
+
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web);
 
     private static bool IsAdministrator(ClaimsPrincipal user) => user.GetRole() == Roles.LabAdministrator;
 

@@ -19,6 +19,14 @@ public static class BlankSheet
     public const string CsvType = "text/csv";
     public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    /// <summary>Download the blank sheet of a template</summary>
+    /// <remarks>
+    /// Any signed-in user. <c>format=xlsx</c> (default): headers with a note each (label, type, unit), drop-down lists
+    /// for select columns and date formatting. <c>format=csv</c>: UTF-8 with a byte-order mark, headers only.
+    /// </remarks>
+    /// <response code="200">The sheet as a file download.</response>
+    /// <response code="400">format is neither csv nor xlsx.</response>
+    /// <response code="404">No template has this id.</response>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> DownloadAsync(
         Guid id, string? format, NpgsqlDataSource db, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
@@ -21,19 +22,35 @@ public static class TemplatesApi
 
     public static RouteGroupBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
-        var templates = app.MapGroup("/api/templates").WithTags("Templates");
+        var templates = app.MapGroup("/api/templates").WithTags("Templates").WithStandardProblems();
         templates.MapGet("/", ListAsync);
-        templates.MapPost("/", CreateAsync).RequireAuthorization(Policies.CanManageTemplates);
-        templates.MapGet("/{id:guid}", GetAsync);
-        templates.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.CanManageTemplates);
-        templates.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(Policies.CanManageTemplates);
-        templates.MapPost("/{id:guid}/publish", PublishAsync).RequireAuthorization(Policies.CanManageTemplates);
-        templates.MapPost("/{id:guid}/versions", NewVersionAsync).RequireAuthorization(Policies.CanManageTemplates);
-        templates.MapGet("/{id:guid}/spreadsheet", BlankSheet.DownloadAsync);
+        templates.MapPost("/", CreateAsync).RequireAuthorization(Policies.CanManageTemplates)
+            .WithRequestExample("""
+                {"name": "DNA extraction plate", "description": "One row per well", "category": "sequencing",
+                 "fields": [{"key": "Sample_Name", "label": "Sample name", "type": "text", "required": true, "maxLength": 200, "mapsTo": "name"},
+                            {"key": "Type", "type": "select", "required": true, "options": ["dna", "rna"], "mapsTo": "sampleType"},
+                            {"key": "Concentration_ng_uL", "type": "decimal", "min": 0, "max": 1000, "unit": "ng/µL", "mapsTo": "concentration"},
+                            {"key": "Donor", "type": "text", "pattern": "D-[0-9]{4}"}]}
+                """);
+        templates.MapGet("/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        templates.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.CanManageTemplates)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        templates.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(Policies.CanManageTemplates)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        templates.MapPost("/{id:guid}/publish", PublishAsync).RequireAuthorization(Policies.CanManageTemplates)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        templates.MapPost("/{id:guid}/versions", NewVersionAsync).RequireAuthorization(Policies.CanManageTemplates)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        templates.MapGet("/{id:guid}/spreadsheet", BlankSheet.DownloadAsync)
+            .Produces(StatusCodes.Status200OK, contentType: BlankSheet.XlsxType, additionalContentTypes: BlankSheet.CsvType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return templates;
     }
 
-    /// <summary>Templates by status, lineage (every version of one template) and name text; newest version first.</summary>
+    /// <summary>List templates</summary>
+    /// <remarks>Any signed-in user. Filter by <c>status</c> (draft, published, archived), <c>lineageId</c> (every version of one template) and <c>q</c> (name text); newest version first.</remarks>
+    /// <response code="200">A page of templates.</response>
+    /// <response code="400">An unknown status or a bad page.</response>
     public static async Task<Results<Ok<PagedResult<TemplateDto>>, ValidationProblem>> ListAsync(
         string? status, Guid? lineageId, string? q, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -56,12 +73,26 @@ public static class TemplatesApi
         return TypedResults.Ok(new PagedResult<TemplateDto>([.. items.Select(t => t.ToDto())], paging.Page, paging.PageSize, total));
     }
 
+    /// <summary>Get a template version</summary>
+    /// <remarks>Any signed-in user. The version with its columns in sheet order.</remarks>
+    /// <response code="200">The template.</response>
+    /// <response code="404">No template has this id.</response>
     public static async Task<Results<Ok<TemplateDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await TemplateStore.LoadAsync(connection, id) is { } template ? TypedResults.Ok(template.ToDto()) : NotFound();
     }
 
+    /// <summary>Create a template (a draft, version 1)</summary>
+    /// <remarks>
+    /// Principal investigators and above. 1 to 100 columns, each with a unique <c>key</c> (the sheet header; case,
+    /// spaces and underscores do not count) and a type: text, integer, decimal, date, boolean, select, multiselect.
+    /// <c>mapsTo</c> binds a column to a sample property (name, sampleType, barcode, volume, concentration,
+    /// collectedAt, projectCode, notes); name and sampleType must be mapped and required. Other columns go into each
+    /// sample's metadata.
+    /// </remarks>
+    /// <response code="201">The new draft.</response>
+    /// <response code="400">A field is missing, malformed or contradictory; <c>errors</c> names it (<c>fields[2].options</c>).</response>
     public static async Task<Results<Created<TemplateDto>, ValidationProblem>> CreateAsync(
         TemplateRequest request, ClaimsPrincipal user, [AsParameters] TemplateServices s, CancellationToken ct)
     {
@@ -86,7 +117,12 @@ public static class TemplatesApi
         return TypedResults.Created($"/api/templates/{id}", template.ToDto());
     }
 
-    /// <summary>Replaces a draft's name, description, category and columns. Published and archived versions never change.</summary>
+    /// <summary>Replace a draft</summary>
+    /// <remarks>Principal investigators and above. Replaces a draft's name, description, category and columns (same body as create). Published and archived versions never change (409).</remarks>
+    /// <response code="200">The draft as replaced.</response>
+    /// <response code="400">A field is missing, malformed or contradictory.</response>
+    /// <response code="404">No template has this id.</response>
+    /// <response code="409">The version is published or archived.</response>
     public static async Task<Results<Ok<TemplateDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, TemplateRequest request, [AsParameters] TemplateServices s, CancellationToken ct)
     {
@@ -111,6 +147,11 @@ public static class TemplatesApi
         return TypedResults.Ok(updated.ToDto());
     }
 
+    /// <summary>Delete a draft</summary>
+    /// <remarks>Principal investigators and above. Only drafts can be deleted; published versions are kept for the samples made with them.</remarks>
+    /// <response code="204">Deleted.</response>
+    /// <response code="404">No template has this id.</response>
+    /// <response code="409">The version is published or archived.</response>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -127,7 +168,11 @@ public static class TemplatesApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Freezes a draft; the lineage's previously published version is archived (new sheets use the new one).</summary>
+    /// <summary>Publish a draft</summary>
+    /// <remarks>Principal investigators and above. Freezes the draft; the previously published version of the same template is archived, so new sheets use this one.</remarks>
+    /// <response code="200">The published version.</response>
+    /// <response code="404">No template has this id.</response>
+    /// <response code="409">The version is not a draft.</response>
     public static async Task<Results<Ok<TemplateDto>, ProblemHttpResult>> PublishAsync(Guid id, [AsParameters] TemplateServices s, CancellationToken ct)
     {
         await using var connection = await s.Db.OpenConnectionAsync(ct);
@@ -150,7 +195,11 @@ public static class TemplatesApi
         return TypedResults.Ok(published.ToDto());
     }
 
-    /// <summary>A new draft copied from a published (or archived) version, numbered after the lineage's latest version.</summary>
+    /// <summary>Start a new version</summary>
+    /// <remarks>Principal investigators and above. Copies a published (or archived) version into a new draft numbered after the template's latest version. One draft at a time.</remarks>
+    /// <response code="201">The new draft.</response>
+    /// <response code="404">No template has this id.</response>
+    /// <response code="409">The version is itself a draft, or the template already has a draft.</response>
     public static async Task<Results<Created<TemplateDto>, ProblemHttpResult>> NewVersionAsync(
         Guid id, ClaimsPrincipal user, [AsParameters] TemplateServices s, CancellationToken ct)
     {
