@@ -15,7 +15,7 @@ public sealed partial class OpenApiContractTests(AppHostFixture fixture)
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options"];
     private readonly AuthApiClient _auth = new(fixture);
 
-    [GeneratedRegex(@"/openapi/([a-z0-9-]+)\.json")]
+    [GeneratedRegex(@"openapi/([a-z0-9-]+)\.json")]
     private static partial Regex DocumentLink();
 
     [Fact]

@@ -26,4 +26,33 @@ public class SampleStatusMachineTests
         SampleStatusMachine.StatusAfterPlacement(Received).ShouldBe(Received);
         SampleStatusMachine.StatusAfterPlacement(Pending).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData(Received, Received)]
+    [InlineData(Validated, InStorage)]
+    [InlineData(InStorage, InStorage)]
+    [InlineData(InSequencing, InSequencing)]
+    [InlineData(Completed, Completed)]
+    [InlineData(Archived, Archived)]
+    [InlineData(Rejected, Rejected)]
+    [InlineData(Failed, Failed)]
+    [InlineData(Pending, null)]
+    [InlineData(Discarded, null)]
+    public void Placing_keeps_the_status_except_that_validated_becomes_in_storage(string status, string? after) =>
+        SampleStatusMachine.StatusAfterPlacement(status).ShouldBe(after);
+
+    [Theory]
+    [InlineData("lab_technician", Received, true)]
+    [InlineData("principal_investigator", Rejected, true)]
+    [InlineData("research_scientist", Received, false)]
+    [InlineData("guest", Received, false)]
+    [InlineData("lab_technician", Discarded, false)]
+    [InlineData("principal_investigator", Discarded, false)]
+    [InlineData("lab_administrator", Discarded, true)]
+    public void Technicians_move_samples_and_only_administrators_discard(string role, string to, bool may) =>
+        SampleStatusMachine.MayMove(role, to).ShouldBe(may);
+
+    [Fact]
+    public void The_machine_allows_exactly_the_shared_lifecycle() =>
+        SampleStatusMachine.AllMoves.ShouldBe(TracSeq.Contracts.SampleLifecycle.AllMoves, ignoreOrder: true);
 }
