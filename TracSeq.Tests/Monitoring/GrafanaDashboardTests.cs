@@ -168,11 +168,11 @@ public sealed class GrafanaDashboardQueryTests(AppHostFixture fixture)
     private async Task SendLightTrafficAsync()
     {
         using var gateway = fixture.CreateClient("gateway");
-        foreach (var path in new[] { "/api/samples/dashboard-probe", "/api/auth/dashboard-probe", "/api/templates/dashboard-probe", "/api/nowhere" })
+        foreach (var path in new[] { "/api/samples/dashboard-probe", "/api/auth/dashboard-probe", "/api/templates/dashboard-probe", "/api/runs/dashboard-probe", "/api/nowhere" })
         {
             (await gateway.GetAsync(path)).Dispose();
         }
-        foreach (var service in new[] { "auth", "samples", "templates" })
+        foreach (var service in new[] { "auth", "samples", "templates", "sequencing" })
         {
             using var client = fixture.CreateClient(service);
             (await client.GetAsync("/openapi/v1.json")).Dispose();
