@@ -43,6 +43,7 @@ CREATE TABLE libraries (
     barcode               text NOT NULL,
     sample_id             uuid NOT NULL,
     sample_barcode        text NOT NULL,
+    sample_project        text,                      -- the sample's project code, for Sample_Project
     name                  text NOT NULL,
     prep_kit              text,
     kit_id                uuid REFERENCES index_kits (id),
