@@ -55,6 +55,10 @@ public static class IlluminaKitFile
         private readonly List<KitError> _errors = [];
         private readonly Dictionary<string, (int Line, List<Row> Rows)> _sections = new(StringComparer.OrdinalIgnoreCase);
 
+        // Every (read, name) the [Indices] rows give, valid or not, so a refused index is reported once, on its own line,
+        // and not again by each well that names it.
+        private readonly Dictionary<(int Read, string Name), int> _namedInFile = [];
+
         public void Read(string text)
         {
             List<Row>? current = null;
@@ -96,12 +100,12 @@ public static class IlluminaKitFile
             var header = ReadIndexKit();
             var resources = ReadResources();
             var indices = ReadIndices();
-            var prepKits = _sections.TryGetValue(PrepKitsSection, out var p) ? p.Rows.Select(r => r.Cells[0]).ToList() : [];
+            var prepKits = _sections.TryGetValue(PrepKitsSection, out var p) ? p.Rows.Select(r => r.Cells[0]).Where(n => n.Length > 0).ToList() : [];
             if (indices is null || header is null)
             {
                 return Fail([.. _errors]);
             }
-            var wells = ResolveWells(resources.Wells, indices);
+            var wells = ResolveWells(resources.Wells);
             var adapters = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (key, (line, value)) in header.Value.Adapters.Concat(resources.Adapters))
             {
@@ -224,7 +228,7 @@ public static class IlluminaKitFile
                 return null;
             }
             var indices = new List<KitIndex>();
-            var firstLine = new Dictionary<(int Read, string Name), int>();
+            var firstLine = _namedInFile;
             foreach (var row in section.Rows.Skip(1))
             {
                 var (name, sequence, readText) = (row.Cell(columns[0]), row.Cell(columns[1]), row.Cell(columns[2]));
@@ -232,7 +236,7 @@ public static class IlluminaKitFile
                 ok &= Check(row.Line, "Sequence", IndexKitRules.Sequence(sequence));
                 if (!int.TryParse(readText, NumberStyles.None, CultureInfo.InvariantCulture, out var read) || read is not (1 or 2))
                 {
-                    ok = Check(row.Line, "IndexReadNumber", $"IndexReadNumber is 1 (i7) or 2 (i5), not '{readText}'.");
+                    Check(row.Line, "IndexReadNumber", $"IndexReadNumber is 1 (i7) or 2 (i5), not '{readText}'.");
                     continue;
                 }
                 if (name.Length > 0 && !firstLine.TryAdd((read, name), row.Line))
@@ -248,10 +252,10 @@ public static class IlluminaKitFile
         }
 
         /// <summary>Resolves <c>i7-i5</c> (or a lone i7) against the kit's indices; names may themselves contain '-'.</summary>
-        private List<KitWell> ResolveWells(List<RawWell> raw, List<KitIndex> indices)
+        private List<KitWell> ResolveWells(List<RawWell> raw)
         {
-            var i7 = indices.Where(i => i.Read == 1).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-            var i5 = indices.Where(i => i.Read == 2).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            var i7 = _namedInFile.Keys.Where(k => k.Read == 1).Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
+            var i5 = _namedInFile.Keys.Where(k => k.Read == 2).Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
             var wells = new List<KitWell>();
             var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var well in raw)
