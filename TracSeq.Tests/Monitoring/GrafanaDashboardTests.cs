@@ -90,12 +90,16 @@ public sealed class GrafanaDashboardFileTests
         {
             "tracseq_samples_created_total", "tracseq_sample_status_transitions_total", "tracseq_submissions_total",
             "tracseq_submission_rows_rejected_total", "tracseq_auth_logins_total", "tracseq_storage_occupied_positions",
+            "tracseq_libraries_created_total", "tracseq_index_collisions_total", "tracseq_runs_total", "tracseq_qc_results_total",
         })
         {
             lab.ShouldContain(e => e.Contains(metric), metric);
         }
         lab.ShouldContain(e => e.Contains("by (sample_type)"));
         lab.ShouldContain(e => e.Contains("tracseq_submissions_total") && e.Contains("by (outcome)"));
+        lab.ShouldContain(e => e.Contains("tracseq_index_collisions_total") && e.Contains("by (where)"));
+        lab.ShouldContain(e => e.Contains("tracseq_runs_total") && e.Contains("by (status)"));
+        lab.ShouldContain(e => e.Contains("tracseq_qc_results_total") && e.Contains("by (type, outcome)"));
     }
 
     [Fact]
