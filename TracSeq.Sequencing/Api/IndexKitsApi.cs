@@ -265,7 +265,7 @@ public static class IndexKitsApi
             return null;
         }
         var indices = await connection.QueryAsync<KitIndex>(
-            "SELECT name, sequence, read FROM index_kit_indices WHERE kit_id = @id ORDER BY read, position", new { id }, tx);
+            "SELECT name, sequence, read::int AS read FROM index_kit_indices WHERE kit_id = @id ORDER BY read, position", new { id }, tx);
         var wells = await connection.QueryAsync<KitWell>(
             "SELECT well, i7_name AS i7name, i5_name AS i5name FROM index_kit_wells WHERE kit_id = @id ORDER BY substr(well, 2)::int, substr(well, 1, 1)", new { id }, tx);
         return new IndexKitDto(kit.Id, kit.Name, kit.DisplayName, kit.Version, kit.Strategy, kit.FixedLayout, [.. indices], [.. wells],
