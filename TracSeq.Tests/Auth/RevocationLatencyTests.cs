@@ -40,7 +40,17 @@ public sealed class RevocationLatencyTests(AppHostFixture fixture)
         logout.StatusCode.ShouldBe(HttpStatusCode.NoContent);
 
         await RefusedEverywhereWithinLimitAsync(session.AccessToken);
+        // The refusals came from the memory copy of the deny list, not from a per-request Redis read.
+        foreach (var resource in new[] { "auth", "samples", "templates", "gateway" })
+        {
+            using var client = _auth.Client(resource);
+            MemoryChecks(await client.GetStringAsync("/metrics")).ShouldBeGreaterThan(0, resource);
+        }
     }
+
+    private static double MemoryChecks(string metrics) =>
+        metrics.Split('\n').Where(l => l.StartsWith("tracseq_token_revocation_checks_total{source=\"memory\"}", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
 
     [Fact]
     public async Task A_disabled_users_token_is_refused_everywhere_within_a_second()
