@@ -86,11 +86,7 @@ public sealed class UserPathScenario : IAsyncDisposable
         var json = await http.GetStringAsync(path, ct);
 
         scenario._bare = await BareGateway.StartAsync(json, ct);
-        var served = ServiceProcess.SelfAndDescendants(appHost.Id)
-            .Where(p => ServiceProcess.CommandLine(p) is var c &&
-                        ((c.Contains("TracSeq.Gateway", StringComparison.Ordinal) || c.Contains("TracSeq.Samples", StringComparison.Ordinal) ||
-                          c.Contains("/dcp", StringComparison.Ordinal)) && !c.Contains(" run ", StringComparison.Ordinal)))
-            .ToArray();
+        var served = ServedBy(repositoryRoot, appHost.Id);
         ILoadTarget[] targets =
         [
             new WrkTarget(Target, new Uri(Gateway, path), "GET", new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" }) { ServedBy = served },
@@ -102,6 +98,28 @@ public sealed class UserPathScenario : IAsyncDisposable
             $"one cached sample ({json.Length} bytes) read through port 8000; CPU counts gateway, Samples and DCP ({served.Length} processes).",
             targets, baselineIndex: 1);
         return (scenario, comparison);
+    }
+
+    /// <summary>
+    /// The gateway and Samples processes built from this repository (Release), and DCP (whose proxies carry both hops):
+    /// the DCP processes that monitor this AppHost, and DCP processes they started. DCP detaches from the AppHost, so it is found by
+    /// its <c>--monitor</c> argument rather than as a descendant.
+    /// </summary>
+    private static int[] ServedBy(string repositoryRoot, int dotnetRun)
+    {
+        var appHosts = ServiceProcess.SelfAndDescendants(dotnetRun).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        var all = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0).Where(pid => pid > 0)
+            .Select(pid => (Pid: pid, Command: ServiceProcess.CommandLine(pid))).ToList();
+        var services = all.Where(p => p.Command.Contains(Path.Combine(repositoryRoot, "TracSeq.Gateway", "bin", "Release"), StringComparison.Ordinal) ||
+                                      p.Command.Contains(Path.Combine(repositoryRoot, "TracSeq.Samples", "bin", "Release"), StringComparison.Ordinal))
+            .Where(p => !p.Command.Contains(" run ", StringComparison.Ordinal))
+            .Select(p => p.Pid);
+        var dcp = all.Where(p => p.Command.Contains("dcp", StringComparison.Ordinal) &&
+                                 p.Command.Split(' ').SkipWhile(a => a != "--monitor").Skip(1).FirstOrDefault() is { } monitored && appHosts.Contains(monitored))
+            .SelectMany(p => ServiceProcess.SelfAndDescendants(p.Pid))
+            .Where(pid => Path.GetFileName(ServiceProcess.CommandLine(pid).Split(' ')[0]).StartsWith("dcp", StringComparison.Ordinal));
+        return [.. services.Concat(dcp).Distinct()];
     }
 
     private static async Task WaitHealthyAsync(HttpClient http, Process appHost, CancellationToken ct)
