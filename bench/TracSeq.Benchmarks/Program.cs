@@ -44,15 +44,16 @@ await creates.RunAsync(load, ct);
 Console.WriteLine(creates.Table());
 
 var submissions = await RunAsync(host, [new SubmissionScenario(options.Samples), new PsqlCopyScenario(options.Samples)], warmUp: 1, options.SubmissionRuns);
-await sampling.CancelAsync();
-await sampler;
-await memory.MeasureIdleAfterAsync(ct);
 var submissionTable = Measurement.Table(submissions);
 Console.WriteLine(submissionTable);
 
 // The batch endpoint alone vs binary COPY, and a CSV export of everything inserted (kept from the first harness).
 var inserts = await RunAsync(host, [new BatchCreateScenario(options.Samples), new RawCopyBaselineScenario(options.Samples)], options.BatchWarmUp, options.BatchRuns);
 var exports = await RunAsync(host, [new CsvExportScenario()], warmUp: 1, runs: 3);
+// Memory held after the largest submissions and exports: peak during them, then idle once they are over.
+await sampling.CancelAsync();
+await sampler;
+await memory.MeasureIdleAfterAsync(ct);
 
 // Scenario 3: a second stack whose Samples runs without instrumentation, beside the first.
 LoadComparison instrumentation;
