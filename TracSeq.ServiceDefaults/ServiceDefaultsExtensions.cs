@@ -69,7 +69,7 @@ public static class ServiceDefaultsExtensions
         }
         if (app.Configuration.IsTelemetryEnabled()) // TracSeq:Telemetry:Enabled, see TelemetryExtensions
         {
-            app.UseHttpLogging(); // after routing, so endpoints that opt out (health, metrics) are known
+            app.UseTracSeqAccessLog(); // after routing, so endpoints that opt out (health, metrics) are known
             app.UseTracSeqHttpMetrics();
         }
         if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)

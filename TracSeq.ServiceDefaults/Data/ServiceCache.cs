@@ -20,6 +20,9 @@ public static class ServiceCache
             // While Redis is unreachable, fail a command at once instead of queueing it until the timeout: every user
             // of this cache (deny list, sample cache) falls back immediately, so an outage costs no request a second.
             o.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast;
+            // Complete Redis replies on the .NET thread pool instead of the client's own dedicated threads, which on a
+            // small machine compete with the pool for the same cores (spinning, futex waits, context switches).
+            o.SocketManager = StackExchange.Redis.SocketManager.ThreadPool;
         });
         return builder;
     }

@@ -19,7 +19,13 @@ public static class ServiceDatabase
 {
     public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
     {
-        builder.AddNpgsqlDataSource(connectionName);
+        // Statements a service runs again and again (reads by id or barcode, inserts, the audit row) are prepared on
+        // the server after their second use, per physical connection: parsing and planning is skipped from then on.
+        builder.AddNpgsqlDataSource(connectionName, configureDataSourceBuilder: b =>
+        {
+            b.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            b.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        });
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true; // snake_case columns onto PascalCase members
         builder.Services.AddHostedService(sp => new MigrationRunner(
             sp.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)

@@ -68,6 +68,7 @@ public sealed class TokenDenyList(IConnectionMultiplexer redis, ILogger<TokenDen
         try
         {
             await redis.GetDatabase().StringSetAsync(key, value, lifetime);
+            await RevocationFeed.PublishAsync(redis, key, value); // every service's memory copy (RevocationCheck)
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -23,6 +23,9 @@ public static class TracSeqAuthentication
     public static IHostApplicationBuilder AddTracSeqAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TokenDenyList>();
+        builder.Services.AddSingleton<RevocationCheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RevocationCheck>());
+        builder.Services.AddSingleton<CachingJsonWebTokenHandler>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
 
         // Token checks must answer fast: no retries, a short timeout, and a 503 if Auth cannot be asked for its keys.
@@ -32,8 +35,10 @@ public static class TracSeqAuthentication
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IHttpClientFactory, IConfiguration>((options, http, config) =>
+            .Configure<IHttpClientFactory, IConfiguration, CachingJsonWebTokenHandler>((options, http, config, tokenHandler) =>
             {
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(tokenHandler); // validated tokens cached until they expire
                 var authority = config["Auth:Authority"] ?? "http://auth";
                 options.MetadataAddress = $"{authority.TrimEnd('/')}/.well-known/openid-configuration";
                 options.RequireHttpsMetadata = false; // inside the application network, by service discovery name
@@ -55,8 +60,8 @@ public static class TracSeqAuthentication
                 {
                     OnTokenValidated = async context =>
                     {
-                        var denyList = context.HttpContext.RequestServices.GetRequiredService<TokenDenyList>();
-                        if (await denyList.IsRevokedAsync(context.Principal!))
+                        var revocation = context.HttpContext.RequestServices.GetRequiredService<RevocationCheck>();
+                        if (await revocation.IsRevokedAsync(context.Principal!))
                         {
                             context.Fail("The token has been revoked.");
                         }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,18 +47,11 @@ public static class TelemetryExtensions
             o.IncludeScopes = true;
         });
 
-        // One line per request (method, path, status, duration), inside the request's log scope.
-        builder.Services.AddHttpLogging(o =>
-        {
-            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath |
-                              HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
-            o.CombineLogs = true;
-        });
-        builder.Services.AddHttpLoggingInterceptor<AccessLogEnricher>();
-
         builder.Services.AddOpenTelemetry()
+            // Incoming HTTP requests are measured once, by prometheus-net (UseTracSeqHttpMetrics), which the dashboards
+            // and alerts read; a second pipeline (OpenTelemetry's ASP.NET Core meter) cost CPU on every request for
+            // figures nobody reads.
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter("System.Runtime"))
             .WithTracing(tracing => tracing

@@ -41,11 +41,12 @@ public sealed class Measurement(IBenchmarkScenario scenario)
     {
         var baseline = measurements.FirstOrDefault(m => m.Scenario.IsBaseline);
         var text = new StringBuilder();
-        text.AppendLine("| scenario | runs | median | min | max | items/s (median) | × baseline | load 1m |");
+        text.AppendLine("| scenario | runs | median | min | max | items/s (median) | × baseline, paired: median (min–max) | load 1m |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in measurements)
         {
-            var ratio = baseline is null ? "" : (m.Median / baseline.Median).ToString("0.0", CultureInfo.InvariantCulture);
+            var ratio = baseline is null || m == baseline ? "" : PairedRatio(m, baseline) is var (median, min, max)
+                ? string.Create(CultureInfo.InvariantCulture, $"{median:0.0} ({min:0.0}–{max:0.0})") : "";
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {m.Scenario.Name} | {m.Runs.Count} | {Seconds(m.Median)} | {Seconds(m.Min)} | {Seconds(m.Max)} | {m.Scenario.ItemsPerRun / m.Median.TotalSeconds:N0} | {ratio} | {m.Loads.Min():F1}–{m.Loads.Max():F1} |"));
         }
@@ -54,6 +55,13 @@ public sealed class Measurement(IBenchmarkScenario scenario)
             text.AppendLine().AppendLine(notes);
         }
         return text.ToString();
+    }
+
+    /// <summary>Run k of <paramref name="m"/> divided by run k of the baseline (they ran back to back): median, min, max.</summary>
+    public static (double Median, double Min, double Max) PairedRatio(Measurement m, Measurement baseline)
+    {
+        var ratios = m.Runs.Zip(baseline.Runs, (a, b) => a / b).ToList();
+        return (Load.LoadComparison.Median(ratios), ratios.Min(), ratios.Max());
     }
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.000 's'", CultureInfo.InvariantCulture);

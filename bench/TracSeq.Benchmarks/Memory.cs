@@ -54,6 +54,30 @@ public sealed class Memory(BenchmarkHost host)
             IdleAfter[k] = v;
         }
         LoadAfter = Load.LoadResult.CurrentLoad();
+        foreach (var service in BenchmarkHost.Services)
+        {
+            BreakdownAfter[service] = Breakdown(ServiceProcess.Find(host, service));
+        }
+    }
+
+    /// <summary>What the idle RSS after load is made of (MiB): anonymous memory (GC heap, JIT'd code, native
+    /// allocations: the process's own), file pages (the runtime's and libraries' DLLs, shared with every other .NET
+    /// process on the machine) and shared memory (the JIT's double-mapped code pages under W^X).</summary>
+    public Dictionary<string, (double Anon, double File, double Shmem)> BreakdownAfter { get; } = [];
+
+    private static (double Anon, double File, double Shmem) Breakdown(int pid)
+    {
+        try
+        {
+            var lines = File.ReadAllLines($"/proc/{pid}/status");
+            double Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) is { } l
+                ? double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024 : double.NaN;
+            return (Field("RssAnon:"), Field("RssFile:"), Field("RssShmem:"));
+        }
+        catch (IOException)
+        {
+            return (double.NaN, double.NaN, double.NaN);
+        }
     }
 
     /// <summary>Samples every 250 ms until cancelled.</summary>
@@ -84,14 +108,14 @@ public sealed class Memory(BenchmarkHost host)
         var text = new StringBuilder();
         text.AppendLine("### 6. Memory (VmRSS of each service process, MiB)").AppendLine();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Idle: median of 5 readings 1 s apart on the settled stack (load {LoadBefore:F2} before, {LoadAfter:F2} after); under load: the peak, read every 250 ms during scenarios 1, 2 and 4."));
+            $"Idle: median of 5 readings 1 s apart on the settled stack (load {LoadBefore:F2} before, {LoadAfter:F2} after); under load: the peak, read every 250 ms during scenarios 1, 2 and 4, the batch endpoint and the CSV exports."));
         text.AppendLine();
-        text.AppendLine("| service | idle before load | peak under load | idle after load |");
-        text.AppendLine("|---|---:|---:|---:|");
+        text.AppendLine("| service | idle before load | peak under load | idle after load | of which anonymous / file (shared DLLs) / shmem (JIT W^X) |");
+        text.AppendLine("|---|---:|---:|---:|---|");
         foreach (var service in BenchmarkHost.Services)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {service} | {IdleBefore.GetValueOrDefault(service):F0} | {PeakUnderLoad.GetValueOrDefault(service):F0} | {IdleAfter.GetValueOrDefault(service):F0} |"));
+                $"| {service} | {IdleBefore.GetValueOrDefault(service):F0} | {PeakUnderLoad.GetValueOrDefault(service):F0} | {IdleAfter.GetValueOrDefault(service):F0} | {BreakdownAfter.GetValueOrDefault(service).Anon:F0} / {BreakdownAfter.GetValueOrDefault(service).File:F0} / {BreakdownAfter.GetValueOrDefault(service).Shmem:F0} |"));
         }
         return text.ToString();
     }

@@ -63,7 +63,7 @@ public static class ServiceProcess
         }
     }
 
-    private static IEnumerable<int> SelfAndDescendants(int root)
+    public static IEnumerable<int> SelfAndDescendants(int root)
     {
         var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))

@@ -5,6 +5,9 @@ namespace TracSeq.Benchmarks.Load;
 /// <summary>One timed run at a fixed number of connections.</summary>
 public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, long Requests, long Errors, double LoadAverage)
 {
+    /// <summary>CPU (user + system) of the serving processes per request, in µs; NaN when not measured.</summary>
+    public double CpuMicrosPerRequest { get; init; } = double.NaN;
+
     /// <summary>The 1-minute load average, read when a run ends.</summary>
     public static double CurrentLoad() =>
         File.Exists("/proc/loadavg")

@@ -39,6 +39,9 @@ public sealed partial class WrkTarget : ILoadTarget
 
     public static int Threads { get; set; } = 1;
 
+    /// <summary>The processes that serve this target; their CPU time per request is reported with each run.</summary>
+    public IReadOnlyList<int> ServedBy { get; init; } = [];
+
     public async Task<LoadResult> RunAsync(int connections, TimeSpan duration, CancellationToken ct)
     {
         var start = new ProcessStartInfo("wrk")
@@ -55,6 +58,7 @@ public sealed partial class WrkTarget : ILoadTarget
         {
             start.ArgumentList.Add(arg);
         }
+        var cpuBefore = ProcessCpu.Seconds(ServedBy);
         using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start (apt-get install wrk).");
         var output = wrk.StandardOutput.ReadToEndAsync(ct);
         var errors = wrk.StandardError.ReadToEndAsync(ct);
@@ -64,7 +68,9 @@ public sealed partial class WrkTarget : ILoadTarget
         {
             throw new InvalidOperationException($"wrk exited with {wrk.ExitCode}: {await errors}{text}");
         }
-        return Parse(text, Name);
+        var cpu = ProcessCpu.Seconds(ServedBy) - cpuBefore;
+        var result = Parse(text, Name);
+        return ServedBy.Count == 0 || result.Requests == 0 ? result : result with { CpuMicrosPerRequest = cpu * 1e6 / result.Requests };
     }
 
     public static LoadResult Parse(string text, string name)

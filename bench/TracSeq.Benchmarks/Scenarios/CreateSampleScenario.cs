@@ -30,8 +30,10 @@ public static class CreateSampleScenario
         var headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}", ["Content-Type"] = "application/json" };
         ILoadTarget[] targets =
         [
-            new WrkTarget("gateway → (DCP proxy) → Samples", new Uri(host.KestrelEndpoint("gateway"), "api/samples"), "POST", headers, body),
-            new WrkTarget("Samples direct", new Uri(host.KestrelEndpoint("samples"), "api/samples"), "POST", headers, body),
+            new WrkTarget("gateway → (DCP proxy) → Samples", new Uri(host.KestrelEndpoint("gateway"), "api/samples"), "POST", headers, body)
+                { ServedBy = [ServiceProcess.Find(host, "gateway"), ServiceProcess.Find(host, "samples")] },
+            new WrkTarget("Samples direct", new Uri(host.KestrelEndpoint("samples"), "api/samples"), "POST", headers, body)
+                { ServedBy = [ServiceProcess.Find(host, "samples")] },
             new RawInsertTarget(await host.ConnectionStringAsync("samplesdb")),
         ];
         return new LoadComparison(Name,

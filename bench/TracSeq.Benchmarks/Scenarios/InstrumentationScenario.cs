@@ -21,7 +21,8 @@ public static class InstrumentationScenario
             var token = await host.SignInAsync(ct);
             var barcode = await ReadByBarcodeScenario.CreateSampleAsync(host, ct);
             return new WrkTarget(name, new Uri(host.KestrelEndpoint("samples"), $"api/samples/by-barcode/{Uri.EscapeDataString(barcode)}"), "GET",
-                new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" });
+                new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" })
+                { ServedBy = [ServiceProcess.Find(host, "samples")] };
         }
         ILoadTarget[] targets = [await Target(on, "instrumentation on (default)"), await Target(off, "instrumentation off (TracSeq:Telemetry:Enabled=false)")];
         return new LoadComparison(Name,
