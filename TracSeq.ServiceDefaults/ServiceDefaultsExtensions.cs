@@ -54,6 +54,7 @@ public static class ServiceDefaultsExtensions
         app.UseMetricsPortOnly();
         app.UseCorrelationIds();
         app.UseRouting();
+        app.UseRequestBodyLimitAnswers(); // after routing: an endpoint may accept more
         if (app.Services.GetService<ICorsService>() is not null)
         {
             app.UseCors(); // before authorization, so preflight requests need no token

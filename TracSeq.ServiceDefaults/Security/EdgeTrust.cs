@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +39,9 @@ public static class EdgeTrustExtensions
             {
                 o.KnownProxies.Clear();
                 o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list still holds the loopback default and is still consulted
+                o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             }
             foreach (var proxy in proxies)
             {
@@ -59,6 +64,40 @@ public static class EdgeTrustExtensions
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = limit);
         return builder;
     }
+
+    /// <summary>
+    /// A body declared larger than the endpoint accepts (its <c>RequestSizeLimit</c>, else <c>TracSeq:MaxRequestBodyBytes</c>)
+    /// is read to its end and dropped (up to <see cref="MaxDrainedBytes"/>), then answered 413 with a problem: answering
+    /// while the client is still sending would reset the connection and the client would see no answer at all.
+    /// </summary>
+    public static WebApplication UseRequestBodyLimitAnswers(this WebApplication app)
+    {
+        var configured = app.Configuration.GetValue("TracSeq:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
+        app.Use(async (http, next) =>
+        {
+            var limit = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? configured;
+            if (http.Request.ContentLength is not { } length || length <= limit)
+            {
+                await next(http);
+                return;
+            }
+            if (length <= MaxDrainedBytes && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                feature.MaxRequestBodySize = MaxDrainedBytes;
+                await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+            }
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new()
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = 413, Title = $"The request body is larger than the {limit} bytes this endpoint accepts." },
+            });
+        });
+        return app;
+    }
+
+    /// <summary>Read and dropped to answer an oversize body cleanly; past this the connection is simply closed.</summary>
+    public const long MaxDrainedBytes = 64L * 1024 * 1024;
 
     /// <summary>
     /// With <c>TracSeq:MetricsPort</c> set (the gateway: the AppHost gives it a separate "metrics" endpoint that only
