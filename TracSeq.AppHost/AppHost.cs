@@ -24,6 +24,10 @@ var adminEmail = builder.AddParameter("admin-email", "admin@tracseq.local");
 var adminPassword = builder.AddParameter("admin-password",
     new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true);
 
+// Service-to-service calls (/internal/… routes) carry an identity signed with this generated secret (ServiceIdentity).
+var serviceSecret = builder.AddParameter("service-secret",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 // Services: each owns its database and shares Redis; the gateway on port 8000 is the only public door.
 var auth = builder.AddTracSeqService<Projects.TracSeq_Auth>("auth")
     .WithReference(authDb).WaitFor(authDb)
@@ -32,11 +36,13 @@ var auth = builder.AddTracSeqService<Projects.TracSeq_Auth>("auth")
     .WithEnvironment("Auth__Bootstrap__Password", adminPassword);
 
 var samples = builder.AddTracSeqService<Projects.TracSeq_Samples>("samples")
+    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret)
     .WithReference(samplesDb).WaitFor(samplesDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth);
 
 var templates = builder.AddTracSeqService<Projects.TracSeq_Templates>("templates")
+    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret)
     .WithReference(templatesDb).WaitFor(templatesDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth)
@@ -51,6 +57,7 @@ var sequencing = builder.AddTracSeqService<Projects.TracSeq_Sequencing>("sequenc
 
 var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
     .WithExternalHttpEndpoints()
+    .WithPrivateMetricsEndpoint() // /metrics only there, for Prometheus; 404 on the public port
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth).WaitFor(auth)
     .WithReference(samples).WaitFor(samples)
@@ -68,7 +75,7 @@ var alertWebhookUrl = builder.AddParameter("alert-webhook-url")
 var alertmanager = builder.AddTracSeqAlertmanager("alertmanager", infra, alertWebhookUrl, port: 9093);
 
 var prometheus = builder.AddTracSeqPrometheus("prometheus", infra, port: 9090)
-    .WithScrapeTarget("gateway", gateway)
+    .WithScrapeTarget("gateway", gateway, endpointName: ServiceProjectExtensions.MetricsEndpointName)
     .WithScrapeTarget("auth", auth)
     .WithScrapeTarget("samples", samples)
     .WithScrapeTarget("templates", templates)

@@ -12,6 +12,7 @@ public static class SamplesServiceExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SampleCache>();
+        builder.Services.AddSingleton<ExportSlots>();
         builder.Services.AddSingleton<StorageOccupancyMetrics>();
         SampleMetrics.PublishInitialSeries();
         return builder;

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,17 +25,8 @@ public static class ServiceDefaultsExtensions
         PrometheusMetricsExtensions.ConfigurePrometheusDefaults();
         builder.Services.AddTracSeqProblemDetails();
         builder.Services.AddCorrelationIds();
-        // Services sit behind the gateway, the gateway behind Aspire's proxy or a load balancer: X-Forwarded-* is
-        // believed only from loopback and from the addresses in ForwardedHeaders:KnownProxies.
-        var knownProxies = builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            foreach (var proxy in knownProxies)
-            {
-                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-            }
-        });
+        builder.Services.AddTracSeqForwardedHeaders(builder.Configuration);
+        builder.AddTracSeqRequestLimits();
         builder.Services.AddHealthChecks().AddLivenessCheck();
 
         builder.Services.AddServiceDiscovery();
@@ -61,8 +51,10 @@ public static class ServiceDefaultsExtensions
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMetricsPortOnly();
         app.UseCorrelationIds();
         app.UseRouting();
+        app.UseRequestBodyLimitAnswers(); // after routing: an endpoint may accept more
         if (app.Services.GetService<ICorsService>() is not null)
         {
             app.UseCors(); // before authorization, so preflight requests need no token

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using TracSeq.ServiceDefaults.Security;
 using TracSeq.Templates.Submissions;
 using TracSeq.Templates.Templates;
 
@@ -29,6 +30,7 @@ public static class TemplatesServiceExtensions
                 client.Timeout = BatchTotalTimeout + TimeSpan.FromSeconds(5);
             })
             .RemoveAllResilienceHandlers()
+            .AddServiceIdentity("templates")
             .AddResilienceHandler("samples-batch", pipeline =>
             {
                 pipeline.AddTimeout(BatchTotalTimeout);

@@ -61,6 +61,7 @@ public sealed record InfrastructureSettings(
             Directory.CreateDirectory(dataDirectory,
                 UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
                 UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            DataDirectoryAccess.EnsureReachableByPostgres(dataDirectory);
         }
 
         return new InfrastructureSettings(

@@ -4,6 +4,17 @@ namespace TracSeq.AppHost.Hosting;
 
 public static class ServiceProjectExtensions
 {
+    public const string MetricsEndpointName = "metrics";
+
+    /// <summary>
+    /// A second HTTP endpoint for <c>/metrics</c> alone (<c>TracSeq:MetricsPort</c> tells the service which port it is),
+    /// so a public-facing service does not hand its internal counters to anyone: only Prometheus is given this one.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPrivateMetricsEndpoint(this IResourceBuilder<ProjectResource> service) =>
+        service.WithHttpEndpoint(name: MetricsEndpointName)
+            .WithEnvironment(context => context.EnvironmentVariables["TracSeq__MetricsPort"] =
+                service.GetEndpoint(MetricsEndpointName).Property(EndpointProperty.TargetPort));
+
     /// <summary>
     /// A TracSeq service: ready when its own <c>/health</c> says so (its database and Redis included). Settings under
     /// <c>TracSeq:Services:{name}</c> in the AppHost's configuration reach the service as its own configuration

@@ -23,6 +23,11 @@ public sealed class AdminBootstrap(NpgsqlDataSource db, IConfiguration configura
             logger.LogWarning("No bootstrap administrator configured (Auth:Bootstrap:Email / Auth:Bootstrap:Password)");
             return;
         }
+        if (PasswordProblem(password) is { } problem)
+        {
+            // The first administrator is the most powerful account: it gets no exception from the password rules.
+            throw new InvalidOperationException(problem);
+        }
 
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -47,4 +52,12 @@ public sealed class AdminBootstrap(NpgsqlDataSource db, IConfiguration configura
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Why the configured password cannot be used (one message, naming where to set it), or null.</summary>
+    public static string? PasswordProblem(string password)
+    {
+        var errors = new ServiceDefaults.Problems.ValidationErrors().CheckNew("password", password);
+        return errors.IsValid ? null : $"The bootstrap administrator's password (Auth:Bootstrap:Password, the AppHost secret parameter " +
+            $"admin-password) breaks the password rules: {string.Join(" ", errors.ToDictionary()["password"])} Set another one and start again.";
+    }
 }

@@ -14,6 +14,7 @@ public static class AuthEventTypes
     public const string Logout = "logout";
     public const string RefreshReuseDetected = "refresh_reuse_detected";
     public const string PasswordChanged = "password_changed";
+    public const string PasswordChangeFailed = "password_change_failed";
     public const string UserCreated = "user_created";
     public const string UserDisabled = "user_disabled";
     public const string UserEnabled = "user_enabled";

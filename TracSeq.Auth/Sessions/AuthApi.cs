@@ -24,11 +24,6 @@ public sealed record SessionServices(
 /// <summary>Sign-in, token refresh with rotation, sign-out, the caller's own account and password.</summary>
 public static class AuthApi
 {
-    /// <summary>Failures counted per account within <see cref="LockoutWindow"/>; reaching it locks for <see cref="LockoutDuration"/>.</summary>
-    public const int MaxFailedLogins = 5;
-    public static readonly TimeSpan LockoutWindow = TimeSpan.FromMinutes(15);
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
-
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth").WithStandardProblems();
@@ -79,55 +74,28 @@ public static class AuthApi
             return errors.ToProblem();
         }
 
+        var email = request.Email!.Trim();
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var user = await connection.QuerySingleOrDefaultAsync<User>(
-            $"SELECT {UserQueries.Columns} FROM users WHERE email = @email::citext FOR UPDATE",
-            new { email = request.Email!.Trim() }, tx);
         var now = s.Clock.GetUtcNow();
+        var lockedUntil = await LoginFailures.SerializeAsync(connection, tx, email, now);
+        var user = await connection.QuerySingleOrDefaultAsync<User>(
+            $"SELECT {UserQueries.Columns} FROM users WHERE email = @email::citext FOR UPDATE", new { email }, tx);
 
-        if (user is null)
+        // The same work and the same answers whether the account exists or not: one password check, one counted failure.
+        if (lockedUntil is { } until)
         {
             Passwords.SpendVerificationTime(request.Password!);
-            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginFailed, null, request.Email!.Trim(), details: new { reason = "unknown_account" });
-            await tx.CommitAsync(ct);
-            AuthMetrics.Logins.WithLabels(AuthMetrics.Failure).Inc();
-            return InvalidCredentials();
-        }
-
-        if (user.LockedUntil is { } lockedUntil && lockedUntil > now.UtcDateTime)
-        {
-            Passwords.SpendVerificationTime(request.Password!);
-            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginLocked, user.Id, user.Email, details: new { reason = "attempt_while_locked" });
+            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginLocked, user?.Id, email, details: new { reason = "attempt_while_locked" });
             await tx.CommitAsync(ct);
             AuthMetrics.Logins.WithLabels(AuthMetrics.Locked).Inc();
-            return Locked(http, lockedUntil - now.UtcDateTime);
+            return Locked(http, until - now.UtcDateTime);
         }
-
-        var verification = Passwords.Verify(user.PasswordHash, request.Password!);
-        if (verification == PasswordVerificationResult.Failed)
+        var verification = user is null ? Passwords.SpendVerificationTime(request.Password!) : Passwords.Verify(user.PasswordHash, request.Password!);
+        if (user is null || verification == PasswordVerificationResult.Failed)
         {
-            var (failures, lockedNow) = await connection.QuerySingleAsync<(int, DateTime?)>(
-                """
-                WITH counted AS (
-                    SELECT CASE WHEN first_failed_login_at > @now - @window THEN failed_login_count + 1 ELSE 1 END AS failures,
-                           CASE WHEN first_failed_login_at > @now - @window THEN first_failed_login_at ELSE @now END AS first_failure
-                    FROM users WHERE id = @id)
-                UPDATE users SET failed_login_count = counted.failures,
-                                 first_failed_login_at = counted.first_failure,
-                                 locked_until = CASE WHEN counted.failures >= @max THEN @now + @duration END,
-                                 updated_at = @now
-                FROM counted WHERE users.id = @id
-                RETURNING users.failed_login_count, users.locked_until
-                """,
-                new { id = user.Id, now, window = LockoutWindow, duration = LockoutDuration, max = MaxFailedLogins }, tx);
-
-            var locked = lockedNow is not null;
-            await s.Events.WriteAsync(connection, tx, locked ? AuthEventTypes.LoginLocked : AuthEventTypes.LoginFailed,
-                user.Id, user.Email, details: new { reason = "wrong_password", failures });
-            await tx.CommitAsync(ct);
-            AuthMetrics.Logins.WithLabels(locked ? AuthMetrics.Locked : AuthMetrics.Failure).Inc();
-            return locked ? Locked(http, LockoutDuration) : InvalidCredentials();
+            return await CountFailureAsync(http, connection, tx, s, user, email, now, user is null ? "unknown_account" : "wrong_password",
+                AuthEventTypes.LoginFailed, InvalidCredentials(), ct);
         }
 
         if (!user.IsActive)
@@ -138,6 +106,7 @@ public static class AuthApi
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This account is disabled.");
         }
 
+        await LoginFailures.ClearAsync(connection, tx, email);
         await connection.ExecuteAsync(
             """
             UPDATE users SET failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL,
@@ -151,6 +120,21 @@ public static class AuthApi
         await tx.CommitAsync(ct);
         AuthMetrics.Logins.WithLabels(AuthMetrics.Success).Inc();
         return TypedResults.Ok(tokens with { User = tokens.User with { LastLoginAt = now.UtcDateTime } });
+    }
+
+    /// <summary>A wrong password (at sign-in or as the current password of a change): counted against the e-mail
+    /// address, logged, and answered <paramref name="wrong"/> or, once it locks, 423.</summary>
+    private static async Task<ProblemHttpResult> CountFailureAsync(
+        HttpContext http, NpgsqlConnection connection, NpgsqlTransaction tx, SessionServices s, User? user, string email,
+        DateTimeOffset now, string reason, string eventType, ProblemHttpResult wrong, CancellationToken ct)
+    {
+        var (failures, lockedNow) = await LoginFailures.RecordAsync(connection, tx, email, now);
+        var locked = lockedNow is not null;
+        await s.Events.WriteAsync(connection, tx, locked ? AuthEventTypes.LoginLocked : eventType, user?.Id, email,
+            details: new { reason, failures });
+        await tx.CommitAsync(ct);
+        AuthMetrics.Logins.WithLabels(locked ? AuthMetrics.Locked : AuthMetrics.Failure).Inc();
+        return locked ? Locked(http, LoginFailures.Duration) : wrong;
     }
 
     /// <summary>Exchange a refresh token for a new session</summary>
@@ -195,8 +179,16 @@ public static class AuthApi
 
         var user = await connection.QuerySingleAsync<User>(
             $"SELECT {UserQueries.Columns} FROM users WHERE id = @id", new { id = presented.UserId }, tx);
-        if (presented.ExpiresAt <= s.Clock.GetUtcNow().UtcDateTime || !user.IsActive)
+        var now = s.Clock.GetUtcNow();
+        if (presented.ExpiresAt <= now.UtcDateTime || !user.IsActive)
         {
+            return InvalidRefreshToken();
+        }
+        if (await s.Sessions.SessionEndAsync(connection, tx, presented.FamilyId) <= now)
+        {
+            // Past the absolute session lifetime: however often it was refreshed, the session ends; sign in again.
+            await SessionIssuer.RevokeFamilyAsync(connection, tx, presented.FamilyId, "session_expired");
+            await tx.CommitAsync(ct);
             return InvalidRefreshToken();
         }
 
@@ -210,12 +202,13 @@ public static class AuthApi
 
     /// <summary>Sign out</summary>
     /// <remarks>
-    /// Denies the access token used for this call everywhere until it expires and, when <c>refreshToken</c> is given,
-    /// revokes that session. The body is optional.
+    /// Denies the access token used for this call everywhere until it expires and ends its session (the token's
+    /// <c>sid</c>), and the session of <c>refreshToken</c> when given. The body is optional.
     /// </remarks>
     /// <response code="204">Signed out.</response>
     /// <response code="400">refreshToken is too long.</response>
-    public static async Task<Results<NoContent, ValidationProblem>> LogoutAsync(
+    /// <response code="503">The deny list could not be written; repeating the request is safe.</response>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> LogoutAsync(
         [FromBody] LogoutRequest? request, ClaimsPrincipal principal, [AsParameters] SessionServices s, CancellationToken ct)
     {
         var errors = new ValidationErrors().Text("refreshToken", request?.RefreshToken, 256, required: false);
@@ -225,9 +218,6 @@ public static class AuthApi
         }
 
         var userId = principal.GetUserId();
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(principal.FindFirstValue("exp")!, System.Globalization.CultureInfo.InvariantCulture));
-        await s.DenyList.RevokeTokenAsync(principal.FindFirstValue("jti")!, expiresAt);
-
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (request?.RefreshToken is { Length: > 0 } refreshToken)
@@ -240,10 +230,29 @@ public static class AuthApi
                 await SessionIssuer.RevokeFamilyAsync(connection, tx, family, "logout");
             }
         }
+        if (Guid.TryParse(principal.FindFirstValue(SessionIssuer.SessionClaim), out var session))
+        {
+            await connection.ExecuteAsync(
+                "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout' WHERE family_id = @session AND user_id = @userId AND revoked_at IS NULL",
+                new { session, userId }, tx);
+        }
         await s.Events.WriteAsync(connection, tx, AuthEventTypes.Logout, userId, principal.GetEmail());
         await tx.CommitAsync(ct);
+
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(principal.FindFirstValue("exp")!, System.Globalization.CultureInfo.InvariantCulture));
+        if (!await s.DenyList.RevokeTokenAsync(principal.FindFirstValue("jti")!, expiresAt))
+        {
+            return RevocationNotRecorded("You are signed out, but this access token could not be put on the deny list.");
+        }
         return TypedResults.NoContent();
     }
+
+    /// <summary>The database change is made but the deny list (Redis) could not be written even after retrying: the
+    /// caller must know, since tokens may stay usable at other services until they expire (at most 15 minutes).</summary>
+    public static ProblemHttpResult RevocationNotRecorded(string title) => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: title,
+        detail: "The token deny list is unavailable. Send the same request again shortly: it is safe to repeat.",
+        extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
 
     /// <summary>The signed-in account</summary>
     /// <remarks>The caller's own account: id, e-mail, display name, role and status.</remarks>
@@ -269,7 +278,7 @@ public static class AuthApi
     /// <response code="400">currentPassword wrong or missing, or newPassword too short, too long or unchanged.</response>
     /// <response code="403">The account is disabled.</response>
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
-        ChangePasswordRequest request, ClaimsPrincipal principal, [AsParameters] SessionServices s, CancellationToken ct)
+        ChangePasswordRequest request, ClaimsPrincipal principal, HttpContext http, [AsParameters] SessionServices s, CancellationToken ct)
     {
         var errors = new ValidationErrors()
             .Text("currentPassword", request.CurrentPassword, 1024)
@@ -283,15 +292,28 @@ public static class AuthApi
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var user = await connection.QuerySingleOrDefaultAsync<User>(
-            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id FOR UPDATE", new { id = principal.GetUserId() }, tx);
+            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id", new { id = principal.GetUserId() }, tx);
         if (user is null || !user.IsActive)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This account cannot change its password.");
         }
+        // A stolen access token must not become a way to guess the password: wrong current passwords count with the
+        // account's failed sign-ins and lock it the same way.
+        var now = s.Clock.GetUtcNow();
+        if (await LoginFailures.SerializeAsync(connection, tx, user.Email, now) is { } lockedUntil)
+        {
+            Passwords.SpendVerificationTime(request.CurrentPassword!);
+            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginLocked, user.Id, user.Email, details: new { reason = "password_change_while_locked" });
+            await tx.CommitAsync(ct);
+            return Locked(http, lockedUntil - now.UtcDateTime);
+        }
+        user = await connection.QuerySingleAsync<User>($"SELECT {UserQueries.Columns} FROM users WHERE id = @id FOR UPDATE", new { id = user.Id }, tx);
         if (Passwords.Verify(user.PasswordHash, request.CurrentPassword!) == PasswordVerificationResult.Failed)
         {
-            return new ValidationErrors().Add("currentPassword", "currentPassword is not correct.").ToProblem();
+            return await CountFailureAsync(http, connection, tx, s, user, user.Email, now, "wrong_current_password",
+                AuthEventTypes.PasswordChangeFailed, WrongCurrentPassword(), ct);
         }
+        await LoginFailures.ClearAsync(connection, tx, user.Email);
 
         user = await connection.QuerySingleAsync<User>(
             $"""
@@ -303,13 +325,20 @@ public static class AuthApi
         await s.Events.WriteAsync(connection, tx, AuthEventTypes.PasswordChanged, user.Id, user.Email, actorId: user.Id);
         var (tokens, _) = await s.Sessions.IssueAsync(connection, tx, user);
         await tx.CommitAsync(ct);
-        await s.DenyList.RevokeUserTokensAsync(user.Id, user.TokenVersion);
+        if (!await s.DenyList.RevokeUserTokensAsync(user.Id, user.TokenVersion))
+        {
+            return RevocationNotRecorded("The password is changed, but older access tokens could not be put on the deny list.");
+        }
         return TypedResults.Ok(tokens);
     }
 
     // One answer for an unknown account and a wrong password, so the reply does not tell which accounts exist.
     private static ProblemHttpResult InvalidCredentials() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid email or password.");
+
+    private static ProblemHttpResult WrongCurrentPassword() => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest, title: "One or more validation errors occurred.",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["currentPassword"] = ["currentPassword is not correct."] } });
 
     private static ProblemHttpResult InvalidRefreshToken() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The refresh token is invalid, expired or revoked.");

@@ -7,12 +7,13 @@ namespace TracSeq.Auth.Tokens;
 
 public sealed record AccessToken(string Token, string Jti, DateTimeOffset ExpiresAt);
 
-/// <summary>Signs 15-minute access tokens carrying <c>sub</c>, <c>email</c>, <c>role</c>, <c>jti</c>, <c>iss</c>, <c>aud</c>, and <c>ver</c>, the account's token version.</summary>
+/// <summary>Signs 15-minute access tokens carrying <c>sub</c>, <c>email</c>, <c>role</c>, <c>jti</c>, <c>iss</c>, <c>aud</c>, <c>ver</c>, the account's token version, and <c>sid</c>, the session.</summary>
 public sealed class AccessTokenIssuer(SigningKeyStore keys, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public AccessToken Issue(User user)
+    /// <summary>A token for <paramref name="user"/> in session <paramref name="sessionId"/> (claim <c>sid</c>, the refresh-token family).</summary>
+    public AccessToken Issue(User user, Guid sessionId)
     {
         var now = clock.GetUtcNow();
         var expires = now + TokenDefaults.AccessTokenLifetime;
@@ -33,6 +34,7 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, TimeProvider clock)
                 ["role"] = user.Role,
                 ["jti"] = jti,
                 ["ver"] = user.TokenVersion,
+                ["sid"] = sessionId.ToString(),
             },
         });
         return new AccessToken(token, jti, expires);

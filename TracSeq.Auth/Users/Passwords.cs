@@ -22,7 +22,12 @@ public static class Passwords
     public static PasswordVerificationResult Verify(string hash, string password) =>
         Hasher.VerifyHashedPassword(new object(), hash, password);
 
-    public static void SpendVerificationTime(string password) => Hasher.VerifyHashedPassword(new object(), DummyHash, password);
+    /// <summary>The work of a real check, for an account that does not exist; always <see cref="PasswordVerificationResult.Failed"/>.</summary>
+    public static PasswordVerificationResult SpendVerificationTime(string password)
+    {
+        Hasher.VerifyHashedPassword(new object(), DummyHash, password);
+        return PasswordVerificationResult.Failed;
+    }
 
     /// <summary>The rule for a new password: long enough to resist guessing, short enough to hash cheaply.</summary>
     public static ValidationErrors CheckNew(this ValidationErrors errors, string field, string? password) =>

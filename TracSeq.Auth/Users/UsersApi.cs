@@ -22,7 +22,8 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.CanAdminister).WithStandardProblems();
+        var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.CanAdminister)
+            .AddEndpointFilter<CurrentAdministrator>().WithStandardProblems();
         users.MapGet("/", ListAsync);
         users.MapPost("/", CreateAsync).ProducesProblem(StatusCodes.Status409Conflict)
             .WithRequestExample("""{"email": "ada@lab.example.org", "displayName": "Ada Tech", "role": "lab_technician", "password": "a long passphrase of words"}""");
@@ -198,9 +199,11 @@ public static class UsersApi
             await s.Events.WriteAsync(connection, tx, disabled ? AuthEventTypes.UserDisabled : AuthEventTypes.UserEnabled, id, user.Email, adminId);
         }
         await tx.CommitAsync(ct);
-        if (roleChanged || statusChanged)
+        // Written whenever a role or status is given, changed or not: repeating a request whose revocation could not be
+        // recorded records it then.
+        if ((request.Role is not null || request.Status is not null) && !await s.DenyList.RevokeUserTokensAsync(id, updated.TokenVersion))
         {
-            await s.DenyList.RevokeUserTokensAsync(id, updated.TokenVersion);
+            return AuthApi.RevocationNotRecorded("The change is saved, but the user's access tokens could not be revoked yet.");
         }
         return TypedResults.Ok(updated.ToDto());
     }

@@ -23,7 +23,8 @@ public sealed record SampleBatchResult(
 
 /// <summary>
 /// <c>POST /internal/samples/batch</c>: the all-or-nothing create behind a spreadsheet submission, called by the
-/// Templates service with the submitting user's bearer token (it needs research_scientist or above) and
+/// Templates service with the submitting user's bearer token (it needs research_scientist or above), its service
+/// identity (<see cref="ServiceIdentity"/>) and
 /// <c>Idempotency-Key: {submissionId}</c>. Not routed by the gateway. Every sample and its "created" audit event go
 /// in by binary COPY in one transaction with the idempotency record, so a retry after success replays the answer
 /// and creates nothing, and a failure leaves nothing behind.
@@ -33,10 +34,14 @@ public static class SampleBatchApi
     public const string Path = "/internal/samples/batch";
     public const string Scope = "samples.batch";
     public const int MaxSamples = 50_000;
+    /// <summary>10,000 rows with their metadata (at most 16 KB each) and room to spare; above the services' 1 MiB default.</summary>
+    public const long MaxRequestBytes = 192L * 1024 * 1024;
 
     public static IEndpointConventionBuilder MapSampleBatchApi(this IEndpointRouteBuilder app) =>
         app.MapPost(Path, CreateAsync)
             .RequireAuthorization(Policies.CanSubmit)
+            .RequireServiceIdentity() // the user's token alone is not enough: only Templates commits submissions
+            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
             .WithTags("Internal")
             .ExcludeFromDescription(); // service to service; the public API documents only what the gateway routes
 

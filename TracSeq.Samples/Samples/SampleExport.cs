@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
 using Npgsql;
 using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Samples.Samples;
 
 /// <summary>
 /// <c>GET /api/samples/export?format=csv&amp;…filters</c>: every matching sample as CSV, streamed row by row from a
-/// PostgreSQL reader to the response, so memory stays flat whether it is ten samples or a million.
+/// PostgreSQL reader to the response, so memory stays flat whether it is ten samples or a million. How many run at once
+/// and for how long is bounded (<see cref="ExportSlots"/>).
 /// </summary>
 public static class SampleExport
 {
@@ -38,8 +41,10 @@ public static class SampleExport
     /// <remarks>Any signed-in user. The same filters as the search (<c>format=csv</c>, the only format); every matching sample, one row each, streamed.</remarks>
     /// <response code="200">A UTF-8 CSV file.</response>
     /// <response code="400">An unknown format or a malformed filter.</response>
-    public static async Task<Results<PushStreamHttpResult, ValidationProblem>> ExportAsync(
-        [AsParameters] SampleFilter filter, string? format, NpgsqlDataSource db, TimeProvider clock, HttpContext http)
+    /// <response code="429">Too many exports of this user at once (<c>Retry-After</c>).</response>
+    public static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
+        [AsParameters] SampleFilter filter, string? format, NpgsqlDataSource db, TimeProvider clock, ExportSlots slots,
+        ClaimsPrincipal user, HttpContext http)
     {
         var errors = new ValidationErrors().Check(format is null or "csv", "format", "format must be csv.");
         var query = SampleQuery.From(filter, errors);
@@ -48,8 +53,24 @@ public static class SampleExport
             return errors.ToProblem();
         }
 
+        var userId = user.GetUserId();
+        switch (slots.TryTake(userId))
+        {
+            case ExportSlots.Refusal.UserBusy:
+                return Busy(http, StatusCodes.Status429TooManyRequests,
+                    string.Create(CultureInfo.InvariantCulture, $"You already have {slots.PerUser} exports running; wait for one to finish."));
+            case ExportSlots.Refusal.ServiceBusy:
+                return Busy(http, StatusCodes.Status503ServiceUnavailable, "Too many exports are running; try again shortly.");
+        }
+        http.Response.RegisterForDispose(new SlotRelease(slots, userId));
+        // However slowly the client reads, the export (and the connection it holds) ends after MaxDuration.
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(slots.MaxDuration);
+        http.Response.RegisterForDispose(deadline);
+        var ct = deadline.Token;
+
         // The query runs before the answer starts, so a database that is down is still a clean 503.
-        var connection = await db.OpenConnectionAsync(http.RequestAborted);
+        var connection = await db.OpenConnectionAsync(ct);
         http.Response.RegisterForDisposeAsync(connection);
         var command = new NpgsqlCommand($"{Select} WHERE {query.Where} ORDER BY {query.OrderBy}", connection);
         http.Response.RegisterForDisposeAsync(command);
@@ -57,35 +78,58 @@ public static class SampleExport
         {
             command.Parameters.AddWithValue(name, query.Parameters.Get<object>(name));
         }
-        var reader = await command.ExecuteReaderAsync(http.RequestAborted);
+        var reader = await command.ExecuteReaderAsync(ct);
         http.Response.RegisterForDisposeAsync(reader);
 
         var fileName = string.Create(CultureInfo.InvariantCulture, $"samples-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv");
         return TypedResults.Stream(async body =>
         {
-            await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 64 * 1024);
-            await writer.WriteAsync(string.Join(',', Header) + "\r\n");
-            var rows = 0;
-            var line = new StringBuilder(512);
-            while (await reader.ReadAsync(http.RequestAborted))
+            try
             {
-                line.Clear();
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    if (i > 0)
-                    {
-                        line.Append(',');
-                    }
-                    AppendField(line, reader.IsDBNull(i) ? null : reader.GetValue(i), Header[i]);
-                }
-                line.Append("\r\n");
-                await writer.WriteAsync(line, http.RequestAborted);
-                if (++rows % FlushEveryRows == 0)
-                {
-                    await writer.FlushAsync(http.RequestAborted);
-                }
+                await WriteAsync(body, reader, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                http.Abort(); // past the deadline (or the client left): the answer is cut, not completed as if whole
             }
         }, "text/csv; charset=utf-8", fileName);
+    }
+
+    private static async Task WriteAsync(Stream body, NpgsqlDataReader reader, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 64 * 1024);
+        await writer.WriteAsync(string.Join(',', Header) + "\r\n");
+        var rows = 0;
+        var line = new StringBuilder(512);
+        while (await reader.ReadAsync(ct))
+        {
+            line.Clear();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                if (i > 0)
+                {
+                    line.Append(',');
+                }
+                AppendField(line, reader.IsDBNull(i) ? null : reader.GetValue(i), Header[i]);
+            }
+            line.Append("\r\n");
+            await writer.WriteAsync(line, ct);
+            if (++rows % FlushEveryRows == 0)
+            {
+                await writer.FlushAsync(ct);
+            }
+        }
+    }
+
+    private static ProblemHttpResult Busy(HttpContext http, int status, string title)
+    {
+        http.Response.Headers.RetryAfter = "10";
+        return TypedResults.Problem(statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 10 });
+    }
+
+    private sealed class SlotRelease(ExportSlots slots, Guid user) : IDisposable
+    {
+        public void Dispose() => slots.Release(user);
     }
 
     private static void AppendField(StringBuilder line, object? value, string column)

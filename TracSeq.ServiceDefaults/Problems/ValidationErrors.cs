@@ -32,6 +32,9 @@ public sealed class ValidationErrors
 
     public ValidationErrors Check(bool condition, string field, string message) => condition ? this : Add(field, message);
 
+    /// <summary>The messages collected so far, by field.</summary>
+    public IReadOnlyDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
     public ValidationProblem ToProblem() =>
         TypedResults.ValidationProblem(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 }

@@ -25,6 +25,8 @@ public sealed class TokenDenyList(IConnectionMultiplexer redis, ILogger<TokenDen
         "Token checks or revocations that could not reach Redis (tokens were accepted).",
         new CounterConfiguration { LabelNames = ["operation"] });
 
+    private const int WriteAttempts = 3;
+
     private static RedisKey TokenKey(string jti) => $"auth:revoked:jti:{jti}";
     private static RedisKey UserKey(string userId) => $"auth:revoked:user:{userId}";
 
@@ -65,17 +67,25 @@ public sealed class TokenDenyList(IConnectionMultiplexer redis, ILogger<TokenDen
         {
             return true; // already expired: nothing left to revoke
         }
-        try
+        // A revocation must not be lost to a blip: a few quick attempts, then the caller reports the failure.
+        for (var attempt = 1; ; attempt++)
         {
-            await redis.GetDatabase().StringSetAsync(key, value, lifetime);
-            await RevocationFeed.PublishAsync(redis, key, value); // every service's memory copy (RevocationCheck)
-            return true;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Unavailable.WithLabels("revoke").Inc();
-            logger.LogError("Could not record a token revocation in Redis: {Message}", ex.Message);
-            return false;
+            try
+            {
+                await redis.GetDatabase().StringSetAsync(key, value, lifetime);
+                await RevocationFeed.PublishAsync(redis, key, value); // every service's memory copy (RevocationCheck)
+                return true;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                Unavailable.WithLabels("revoke").Inc();
+                logger.LogError("Could not record a token revocation in Redis (attempt {Attempt}): {Message}", attempt, ex.Message);
+                if (attempt == WriteAttempts)
+                {
+                    return false;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
         }
     }
 }

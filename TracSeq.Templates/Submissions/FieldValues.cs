@@ -36,7 +36,7 @@ public static class FieldValues
                 : (null, $"'{text}' is not yes or no; use TRUE or FALSE."),
             FieldTypes.Select => Option(field, text) is { } option
                 ? (option, null)
-                : (null, $"'{text}' is not one of the choices: {string.Join(", ", field.Options)}."),
+                : (null, $"'{SubmissionErrors.Shorten(text, 60)}' is not one of the choices: {SubmissionErrors.Choices(field.Options)}."),
             FieldTypes.Multiselect => Options(field, text),
             _ => (null, $"The column type {field.Type} is unknown."),
         };
@@ -56,14 +56,14 @@ public static class FieldValues
         {
             try
             {
-                if (!Regex.IsMatch(text, $@"\A(?:{pattern})\z", RegexOptions.None, TemplateRules.PatternTimeout))
+                if (!TemplatePatterns.IsMatch(pattern, text))
                 {
-                    return (null, $"'{text}' does not have the expected form ({pattern}).");
+                    return (null, $"'{SubmissionErrors.Shorten(text, 60)}' does not have the expected form ({SubmissionErrors.Shorten(pattern, 80)}).");
                 }
             }
             catch (RegexMatchTimeoutException)
             {
-                return (null, $"'{text}' could not be checked against the expected form ({pattern}).");
+                return (null, $"This value could not be checked against the expected form ({SubmissionErrors.Shorten(pattern, 80)}).");
             }
         }
         return (text, null);
@@ -102,7 +102,7 @@ public static class FieldValues
         var chosen = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var unknown = chosen.Where(c => Option(field, c) is null).ToList();
         return unknown.Count > 0
-            ? (null, $"'{string.Join("; ", unknown)}' {(unknown.Count == 1 ? "is not one of the choices" : "are not among the choices")}: {string.Join(", ", field.Options)} (separate several with ';').")
+            ? (null, $"'{SubmissionErrors.Shorten(string.Join("; ", unknown), 60)}' {(unknown.Count == 1 ? "is not one of the choices" : "are not among the choices")}: {SubmissionErrors.Choices(field.Options)} (separate several with ';').")
             : (chosen.Select(c => Option(field, c)!).Distinct().ToArray(), null);
     }
 }

@@ -46,7 +46,8 @@ public static class SheetReader
         var isOle = bytes.Length > 8 && bytes[0] == 0xD0 && bytes[1] == 0xCF && bytes[2] == 0x11 && bytes[3] == 0xE0;
         return extension switch
         {
-            ".xlsx" or ".xlsm" or ".xls" when isZip || isOle => ReadWorkbook(bytes),
+            ".xlsx" or ".xlsm" or ".xls" when isZip => ReadWorkbook(bytes, inspect: true),
+            ".xlsx" or ".xlsm" or ".xls" when isOle => ReadWorkbook(bytes, inspect: false),
             ".xlsx" or ".xlsm" or ".xls" => throw new UnreadableSheetException(400, $"'{fileName}' is not an Excel workbook: save it again from Excel as .xlsx, or as CSV."),
             ".csv" or ".txt" or ".tsv" when isZip || isOle => throw new UnreadableSheetException(400, $"'{fileName}' is an Excel workbook, not CSV text: upload it with its .xlsx name, or save it as CSV."),
             ".csv" or ".txt" or ".tsv" => ReadCsv(bytes, fileName),
@@ -118,8 +119,12 @@ public static class SheetReader
         return tab > comma && tab > semicolon ? '\t' : semicolon > comma ? ';' : ',';
     }
 
-    private static Sheet ReadWorkbook(byte[] bytes)
+    private static Sheet ReadWorkbook(byte[] bytes, bool inspect)
     {
+        if (inspect)
+        {
+            WorkbookInspection.Check(bytes);
+        }
         var records = new List<List<SheetCell>>();
         try
         {

@@ -16,12 +16,14 @@ public sealed record BatchSample(
 
 /// <summary>The checked sheet: one sample per data row (in sheet order) when <see cref="Errors"/> is empty.</summary>
 public sealed record ValidatedSheet(
-    int Rows, IReadOnlyList<SubmissionError> Errors, IReadOnlyList<BatchSample> Samples, IReadOnlyList<int> RowNumbers,
-    IReadOnlyDictionary<string, string> ColumnFor)
+    int Rows, IReadOnlyList<SubmissionError> Errors, int ErrorsOmitted, int Rejected, IReadOnlyList<BatchSample> Samples,
+    IReadOnlyList<int> RowNumbers, IReadOnlyDictionary<string, string> ColumnFor)
 {
-    public int Rejected => Errors.Any(e => e.Row == 1) ? Rows : Errors.Select(e => e.Row).Distinct().Count();
     public int Accepted => Rows - Rejected;
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The rows refused, given the rows that had errors: all of them when the header itself is wrong.</summary>
+    public static int RejectedRows(int rows, SubmissionErrors errors) => errors.HeaderHasErrors ? rows : errors.Rows.Count;
 }
 
 /// <summary>
@@ -38,9 +40,11 @@ public static partial class SheetValidator
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}")]
     private static partial Regex IsoDateStart();
 
-    public static ValidatedSheet Validate(Template template, Sheet sheet, DateTimeOffset now)
+    /// <summary>Checks the sheet; stops with <see cref="OperationCanceledException"/> as soon as <paramref name="ct"/>
+    /// fires (the client or gateway gave up, or the submission's time budget ran out).</summary>
+    public static ValidatedSheet Validate(Template template, Sheet sheet, DateTimeOffset now, CancellationToken ct)
     {
-        var errors = new List<SubmissionError>();
+        var errors = new SubmissionErrors();
         var byKey = template.Fields.ToDictionary(f => TemplateRules.NormalizeHeader(f.Key), StringComparer.Ordinal);
         var columns = new List<(int Index, string Header, TemplateField? Field)>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -73,6 +77,7 @@ public static partial class SheetValidator
         var rowNumbers = new List<int>(sheet.Rows.Count);
         foreach (var row in sheet.Rows)
         {
+            ct.ThrowIfCancellationRequested();
             var sample = new Dictionary<string, object?>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (index, header, field) in columns)
@@ -142,7 +147,8 @@ public static partial class SheetValidator
                 }
             }
         }
-        return new ValidatedSheet(sheet.Rows.Count, [.. errors.OrderBy(e => e.Row)], samples, rowNumbers, columnFor);
+        return new ValidatedSheet(sheet.Rows.Count, errors.Sorted(), errors.Omitted, ValidatedSheet.RejectedRows(sheet.Rows.Count, errors),
+            samples, rowNumbers, columnFor);
     }
 
     /// <summary>Samples' own rules for the properties a column fills, said in the sheet's terms.</summary>
@@ -154,7 +160,7 @@ public static partial class SheetValidator
             (null, $"Notes may have at most {SampleLimits.MaxNotesLength} characters; these have {((string)value!).Length}."),
         SampleProperties.SampleType => SampleTypes.IsKnown(((string)value!).ToLowerInvariant())
             ? (((string)value!).ToLowerInvariant(), null)
-            : (null, $"'{text}' is not a sample type; use one of: {string.Join(", ", SampleTypes.All)}."),
+            : (null, $"'{SubmissionErrors.Shorten(text, 60)}' is not a sample type; use one of: {string.Join(", ", SampleTypes.All)}."),
         SampleProperties.Barcode => BarcodeRules.Classify((string)value!) switch
         {
             BarcodeShape.Malformed => (null, $"'{text}' is not a valid barcode: use 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."),

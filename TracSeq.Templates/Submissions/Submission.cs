@@ -104,13 +104,12 @@ public static class SubmissionStore
             : new SubmissionClaim(ClaimState.Replay, earlier.Id, earlier);
     }
 
+    /// <summary>Records the outcome; <paramref name="report"/> is already capped (<see cref="SubmissionErrors"/>), so what a
+    /// submission stores is bounded whatever the sheet.</summary>
     public static async Task<Submission> CompleteAsync(
-        NpgsqlConnection connection, Guid id, string outcome, ValidatedSheet sheet, IReadOnlyList<SubmissionError> errors,
-        IReadOnlyList<Guid> sampleIds, string? failure, TimeProvider clock)
-    {
-        var reported = errors.Take(SubmissionLimits.MaxReportedErrors).ToList();
-        var rejectedRows = errors.Any(e => e.Row == 1) ? sheet.Rows : errors.Select(e => e.Row).Distinct().Count();
-        return await connection.QuerySingleAsync<Submission>(
+        NpgsqlConnection connection, Guid id, string outcome, int rows, ErrorReport report,
+        IReadOnlyList<Guid> sampleIds, string? failure, TimeProvider clock) =>
+        await connection.QuerySingleAsync<Submission>(
             $"""
             UPDATE submissions SET outcome = @outcome, completed_at = @now, rows = @rows, accepted = @accepted, rejected = @rejected,
                    errors = @errors::jsonb, errors_omitted = @omitted, sample_ids = @sampleIds, failure = @failure
@@ -119,8 +118,25 @@ public static class SubmissionStore
             """,
             new
             {
-                id, outcome, now = clock.GetUtcNow(), rows = sheet.Rows, accepted = sheet.Rows - rejectedRows, rejected = rejectedRows,
-                errors = Submission.ErrorsJson(reported), omitted = errors.Count - reported.Count, sampleIds = sampleIds.ToArray(), failure,
+                id, outcome, now = clock.GetUtcNow(), rows, accepted = rows - report.Rejected, rejected = report.Rejected,
+                errors = Submission.ErrorsJson(report.Errors), omitted = report.Omitted, sampleIds = sampleIds.ToArray(), failure,
             });
+}
+
+/// <summary>What a submission's report says about errors: those listed, how many more, and how many rows were refused.</summary>
+public sealed record ErrorReport(IReadOnlyList<SubmissionError> Errors, int Omitted, int Rejected)
+{
+    public static readonly ErrorReport None = new([], 0, 0);
+
+    public static ErrorReport Of(ValidatedSheet sheet) => new(sheet.Errors, sheet.ErrorsOmitted, sheet.Rejected);
+
+    public static ErrorReport Of(int rows, IEnumerable<SubmissionError> errors)
+    {
+        var collected = new SubmissionErrors();
+        foreach (var error in errors)
+        {
+            collected.Add(error);
+        }
+        return new(collected.Sorted(), collected.Omitted, ValidatedSheet.RejectedRows(rows, collected));
     }
 }

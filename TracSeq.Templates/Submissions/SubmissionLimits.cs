@@ -11,5 +11,11 @@ public static class SubmissionLimits
     public const long MaxDrainedBytes = 64 * 1024 * 1024;  // read and dropped to answer 413 cleanly (gateway caps at 50 MiB)
     public const int MaxRows = 10_000;                      // data rows (the header not counted); 400 above this
     public const int MaxColumns = 100;                      // 400 above this (Samples keeps at most 100 metadata keys)
-    public const int MaxReportedErrors = 1_000;             // the rest are counted in errorsOmitted
+    public const int MaxReportedErrors = 1_000;             // the rest are counted in errorsOmitted (and not kept in memory)
+    public const int MaxValueLength = 200;                  // a cell's value as quoted in an error, '…' when cut
+    public const int MaxMessageLength = 300;                // an error message, '…' when cut
+    public static readonly TimeSpan CheckBudget = TimeSpan.FromSeconds(60); // reading + checking one upload; 400 beyond
+    public const int MaxZipEntries = 1_000;                 // a workbook has a few dozen parts
+    public const long MaxUnzippedBytes = 256L * 1024 * 1024; // all parts of a workbook, inflated
+    public const int MaxCompressionRatio = 200;             // per part over 1 MiB; real sheets stay far below
 }

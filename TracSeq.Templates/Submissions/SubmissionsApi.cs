@@ -157,16 +157,26 @@ public static class SubmissionsApi
             await file.CopyToAsync(buffer, ct);
             bytes = buffer.ToArray();
         }
-        Sheet sheet;
+        // Reading and checking run on a budget tied to the request: when the client or the gateway gives up, or the
+        // budget runs out, the work stops (a hostile sheet or template cannot keep the service busy).
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(SubmissionLimits.CheckBudget);
+        ValidatedSheet validated;
         try
         {
-            sheet = SheetReader.Read(bytes, fileName);
+            var sheet = SheetReader.Read(bytes, fileName);
+            validated = SheetValidator.Validate(template, sheet, s.Clock.GetUtcNow(), budget.Token);
         }
         catch (UnreadableSheetException e)
         {
             return TypedResults.Problem(statusCode: e.StatusCode, title: e.Message);
         }
-        var validated = SheetValidator.Validate(template, sheet, s.Clock.GetUtcNow());
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
+                title: string.Create(CultureInfo.InvariantCulture, $"The sheet could not be checked within {SubmissionLimits.CheckBudget.TotalSeconds:0} s."),
+                detail: "Split it into smaller submissions.");
+        }
 
         var userId = user.GetUserId();
         var claim = await SubmissionStore.ClaimAsync(connection, userId, idempotencyKey, RequestHash(templateId, dryRun, bytes),
@@ -188,7 +198,7 @@ public static class SubmissionsApi
         if (dryRun || !validated.IsValid)
         {
             var outcome = dryRun ? SubmissionOutcome.DryRun : SubmissionOutcome.Rejected;
-            var recorded = await SubmissionStore.CompleteAsync(connection, claim.Id, outcome, validated, validated.Errors, [], null, s.Clock);
+            var recorded = await SubmissionStore.CompleteAsync(connection, claim.Id, outcome, validated.Rows, ErrorReport.Of(validated), [], null, s.Clock);
             SubmissionMetrics.Count(outcome, recorded.Rejected);
             return Answer(recorded);
         }
@@ -202,7 +212,7 @@ public static class SubmissionsApi
         catch (SamplesUnavailableException e)
         {
             s.Logger.LogWarning("Submission {SubmissionId} not committed: {Reason}", claim.Id, e.Message);
-            await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Failed, validated, [], [], e.Message, s.Clock);
+            await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Failed, validated.Rows, ErrorReport.None, [], e.Message, s.Clock);
             SubmissionMetrics.Count(SubmissionOutcome.Failed, 0);
             http.Response.Headers.RetryAfter = "5";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
@@ -213,7 +223,7 @@ public static class SubmissionsApi
 
         if (result.Created is { } created)
         {
-            var accepted = await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Accepted, validated, [],
+            var accepted = await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Accepted, validated.Rows, ErrorReport.None,
                 [.. created.Samples.Select(x => x.Id)], null, s.Clock);
             SubmissionMetrics.Count(SubmissionOutcome.Accepted, 0);
             return Answer(accepted);
@@ -221,8 +231,9 @@ public static class SubmissionsApi
         // Samples refused rows (a barcode taken since, or a rule we do not mirror): the same report, nothing committed.
         var refused = result.Refused.Select(r => new SubmissionError(
             validated.RowNumbers[r.Index], validated.ColumnFor.GetValueOrDefault(r.Property, r.Property),
-            r.Value ?? (r.Property == SampleProperties.Barcode ? validated.Samples[r.Index].Barcode : null), r.Message)).OrderBy(e => e.Row).ToList();
-        var rejected = await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Rejected, validated, refused, [], null, s.Clock);
+            r.Value ?? (r.Property == SampleProperties.Barcode ? validated.Samples[r.Index].Barcode : null), r.Message));
+        var rejected = await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Rejected, validated.Rows,
+            ErrorReport.Of(validated.Rows, refused), [], null, s.Clock);
         SubmissionMetrics.Count(SubmissionOutcome.Rejected, rejected.Rejected);
         return Answer(rejected);
     }

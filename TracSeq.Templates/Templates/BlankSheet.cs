@@ -53,7 +53,7 @@ public static class BlankSheet
         using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
         using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\r\n" }))
         {
-            csv.WriteRecord([.. template.Fields.Select(f => f.Key)]);
+            csv.WriteRecord([.. template.Fields.Select(f => Inert(f.Key))]);
         }
         return buffer.ToArray();
     }
@@ -69,7 +69,7 @@ public static class BlankSheet
         {
             var column = field.Position + 1;
             var header = sheet.Cell(1, column);
-            header.Value = field.Key;
+            header.SetValue(Inert(field.Key)); // a string value, never a formula
             header.Style.Font.Bold = true;
             header.Comment.AddText(Describe(field));
             var body = sheet.Range(2, column, lastRow, column);
@@ -84,7 +84,7 @@ public static class BlankSheet
             if (field.Type == FieldTypes.Select)
             {
                 listColumn++;
-                lists.Cell(1, listColumn).Value = field.Key;
+                lists.Cell(1, listColumn).SetValue(Inert(field.Key));
                 for (var i = 0; i < field.Options.Length; i++)
                 {
                     lists.Cell(i + 2, listColumn).SetValue(field.Options[i]);
@@ -103,6 +103,10 @@ public static class BlankSheet
         workbook.SaveAs(buffer);
         return buffer.ToArray();
     }
+
+    /// <summary>Keys that look like formulas are refused when a template is saved; one stored before that rule is
+    /// still written inert, with a leading apostrophe (OWASP's advice for CSV injection).</summary>
+    private static string Inert(string text) => TemplateRules.StartsLikeFormula(text) ? "'" + text : text;
 
     private static string Describe(TemplateField f)
     {

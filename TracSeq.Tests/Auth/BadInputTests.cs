@@ -40,13 +40,17 @@ public sealed class BadInputTests(AppHostFixture fixture)
     }
 
     [Fact]
-    public async Task A_ten_megabyte_string_is_a_400_problem_not_a_crash()
+    public async Task A_ten_megabyte_body_is_refused_by_Auth_itself_and_a_long_string_is_a_400_problem()
     {
         var huge = new string('a', 10 * 1024 * 1024);
         using var response = await PostRawAsync("/api/auth/login", JsonSerializer.Serialize(new { email = huge, password = "x" }));
+        using var tooLong = await PostRawAsync("/api/auth/login", JsonSerializer.Serialize(new { email = new string('a', 100_000), password = "x" }));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await ErrorFieldsAsync(response)).ShouldContain("email");
+        // Every service has its own body limit (1 MiB), not only the gateway.
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ErrorFieldsAsync(tooLong)).ShouldContain("email");
     }
 
     [Fact]

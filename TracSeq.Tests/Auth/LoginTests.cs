@@ -95,9 +95,9 @@ public sealed class LoginTests(AppHostFixture fixture)
         {
             await db.OpenAsync();
             await using var expire = new NpgsqlCommand(
-                "UPDATE users SET locked_until = now() - interval '1 second', first_failed_login_at = now() - interval '16 minutes' WHERE id = $1", db)
+                "UPDATE login_failures SET locked_until = now() - interval '1 second', first_failed_at = now() - interval '16 minutes' WHERE email = $1::citext", db)
             {
-                Parameters = { new() { Value = user.Id } },
+                Parameters = { new() { Value = user.Email } },
             };
             (await expire.ExecuteNonQueryAsync()).ShouldBe(1);
         }

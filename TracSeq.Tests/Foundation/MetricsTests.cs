@@ -27,11 +27,12 @@ public sealed class MetricsTests(AppHostFixture fixture)
     public async Task Gateway_metrics_count_proxied_requests_by_route()
     {
         using var client = fixture.CreateClient("gateway");
-        var before = RequestCount(await client.GetStringAsync("/metrics"), "/api/templates/{**rest}");
+        using var metrics = MetricsClient.For(fixture, "gateway");
+        var before = RequestCount(await metrics.GetStringAsync("/metrics"), "/api/templates/{**rest}");
 
         await client.GetAsync("/api/templates/metrics-probe");
 
-        var after = RequestCount(await client.GetStringAsync("/metrics"), "/api/templates/{**rest}");
+        var after = RequestCount(await metrics.GetStringAsync("/metrics"), "/api/templates/{**rest}");
         after.ShouldBe(before + 1);
     }
 
@@ -40,7 +41,7 @@ public sealed class MetricsTests(AppHostFixture fixture)
     [InlineData("gateway")]
     public async Task Metrics_include_process_and_dotnet_runtime_figures(string service)
     {
-        using var client = fixture.CreateClient(service);
+        using var client = MetricsClient.For(fixture, service);
         var metrics = await client.GetStringAsync("/metrics");
 
         metrics.ShouldContain("process_cpu_seconds_total");

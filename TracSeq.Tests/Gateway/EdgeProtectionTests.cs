@@ -12,24 +12,30 @@ public sealed class EdgeProtectionTests(AppHostFixture fixture)
     private readonly AuthApiClient _auth = new(fixture);
 
     [Fact]
-    public async Task Sign_ins_are_limited_per_address_at_the_edge_with_Retry_After_and_counted()
+    public async Task Sign_ins_are_limited_per_client_at_the_edge_and_a_rotated_X_Forwarded_For_does_not_escape()
     {
         using var gateway = _auth.Client("gateway");
-        var before = Metric(await gateway.GetStringAsync("/metrics"), "tracseq_gateway_rate_limited_total{policy=\"login\"}");
-        var flooder = AuthApiClient.NewClientIp();
+        using var metrics = MetricsClient.For(fixture, "gateway");
+        var before = Metric(await metrics.GetStringAsync("/metrics"), "tracseq_gateway_rate_limited_total{policy=\"login\"}");
         HttpResponseMessage? last = null;
-        for (var i = 0; i < 15 && last?.StatusCode != HttpStatusCode.TooManyRequests; i++)
+        var attempts = 0;
+        // Every attempt claims to come from a new address; the gateway trusts no proxy here, so it keys on the real one.
+        for (; attempts < 25 && last?.StatusCode != HttpStatusCode.TooManyRequests; attempts++)
         {
             last?.Dispose();
-            last = await PostLoginAsync(gateway, flooder, $"guess-{i}@lab.example.org", "guess");
+            last = await PostLoginAsync(gateway, AuthApiClient.NewClientIp(), $"guess-{attempts}@lab.example.org", "guess");
         }
 
         last!.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        int.Parse(last.Headers.GetValues("Retry-After").Single()).ShouldBeInRange(1, 60);
+        attempts.ShouldBeLessThanOrEqualTo(11);
+        var retryAfter = int.Parse(last.Headers.GetValues("Retry-After").Single());
+        retryAfter.ShouldBeInRange(1, 60);
         last.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        using var otherClient = await PostLoginAsync(gateway, AuthApiClient.NewClientIp(), fixture.AdminEmail, fixture.AdminPassword);
-        otherClient.StatusCode.ShouldBe(HttpStatusCode.OK);
-        Metric(await gateway.GetStringAsync("/metrics"), "tracseq_gateway_rate_limited_total{policy=\"login\"}").ShouldBe(before + 1);
+        Metric(await metrics.GetStringAsync("/metrics"), "tracseq_gateway_rate_limited_total{policy=\"login\"}").ShouldBe(before + 1);
+        last.Dispose();
+
+        // Leave the window as we found it: other tests sign in through the gateway from this same address.
+        await Task.Delay(TimeSpan.FromSeconds(retryAfter + 1));
     }
 
     [Fact]

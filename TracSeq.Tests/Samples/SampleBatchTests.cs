@@ -121,6 +121,7 @@ public sealed class SampleBatchTests(AppHostFixture fixture)
         using var anonymous = fixture.CreateClient("samples");
         using var noToken = await anonymous.PostAsJsonAsync("/internal/samples/batch", body);
         using var scientist = await _lab.AsAsync("research_scientist", "samples");
+        scientist.DefaultRequestHeaders.Add(ServiceIdentityHeader.Name, await ServiceIdentityHeader.CreateAsync(fixture));
         using var noKey = await scientist.PostAsJsonAsync("/internal/samples/batch", body);
 
         wrongKey.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

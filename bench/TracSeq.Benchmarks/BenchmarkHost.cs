@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -107,6 +108,18 @@ public sealed class BenchmarkHost : IAsyncDisposable
     /// The address Aspire publishes for a service: DCP's proxy in front of the process. This is what other services
     /// are given (the gateway reaches Samples through it) and what port 8000 is.
     /// </summary>
+    /// <summary>The header a TracSeq service sends to another's <c>/internal/…</c> routes (see ServiceIdentity), signed
+    /// with the AppHost's generated <c>service-secret</c>.</summary>
+    public async Task<string> ServiceIdentityAsync(string caller, CancellationToken ct)
+    {
+        var parameter = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == "service-secret");
+        var secret = (await ((IValueProvider)parameter).GetValueAsync(ct))!;
+        var payload = $"{caller}.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
+        return $"{payload}.{Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(payload)))}";
+    }
+
     public Uri ProxiedEndpoint(string resource) => _app.GetEndpoint(resource, "http");
 
     /// <summary>The service's own Kestrel address (from its ASPNETCORE_URLS), with no proxy in between.</summary>

@@ -12,7 +12,8 @@ public sealed record PrometheusAlertmanagerAnnotation(EndpointReference Endpoint
 /// <summary>
 /// Prometheus as a local executable (Debian's <c>prometheus</c>) or as the official container image. Its configuration
 /// is generated just before start from the endpoints Aspire allocated; alert rules are the plain files in
-/// <c>monitoring/prometheus/rules</c> next to the AppHost.
+/// <c>monitoring/prometheus/rules</c> next to the AppHost. The lifecycle API (<c>/-/reload</c>, <c>/-/quit</c>) stays off:
+/// anyone who can reach the port could otherwise stop it; a changed configuration takes effect at the next start.
 /// </summary>
 public static class PrometheusHostingExtensions
 {
@@ -39,8 +40,7 @@ public static class PrometheusHostingExtensions
                 .WithArgs(
                     $"--config.file={Path.Combine(configDirectory, "prometheus.yml")}",
                     $"--storage.tsdb.path={Path.Combine(configDirectory, "data")}",
-                    "--storage.tsdb.retention.time=30d",
-                    "--web.enable-lifecycle");
+                    "--storage.tsdb.retention.time=30d");
         }
         else
         {
@@ -53,8 +53,7 @@ public static class PrometheusHostingExtensions
                 .WithArgs(
                     $"--config.file={ContainerConfigDirectory}/prometheus.yml",
                     "--storage.tsdb.path=/prometheus",
-                    "--storage.tsdb.retention.time=30d",
-                    "--web.enable-lifecycle");
+                    "--storage.tsdb.retention.time=30d");
         }
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(prometheus.Resource, async (_, ct) =>

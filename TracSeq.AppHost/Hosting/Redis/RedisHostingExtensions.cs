@@ -21,12 +21,31 @@ public static class RedisHostingExtensions
 {
     public const string DataVolumeName = "tracseq-redis-data";
 
+    /// <summary>
+    /// Redis holds the token deny list next to the read cache. An evicting policy would drop revocations under memory
+    /// pressure (each has an expiry, so even volatile-* policies may pick them), and a revoked token would work again.
+    /// So nothing is ever evicted: at the limit Redis refuses writes, which the cache tolerates (a miss) and a revocation
+    /// reports (503, retried). The cache stays bounded by its entries' 10-minute lifetime.
+    /// </summary>
+    public const string MaxMemory = "256mb";
+    public const string MaxMemoryPolicy = "noeviction";
+
     public static IResourceBuilder<IResourceWithConnectionString> AddTracSeqRedis(
         this IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra)
     {
         if (!infra.IsLocal)
         {
-            return builder.AddRedis(name).WithDataVolume(DataVolumeName);
+            // The image's command line is "redis-server …" run by a shell; the memory settings are added to it.
+            return builder.AddRedis(name).WithDataVolume(DataVolumeName).WithArgs(context =>
+            {
+                for (var i = 0; i < context.Args.Count; i++)
+                {
+                    if (context.Args[i] is string command && command.StartsWith("redis-server", StringComparison.Ordinal))
+                    {
+                        context.Args[i] = $"{command} --maxmemory {MaxMemory} --maxmemory-policy {MaxMemoryPolicy}";
+                    }
+                }
+            });
         }
 
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
@@ -48,8 +67,8 @@ public static class RedisHostingExtensions
                 dir "{dataDirectory}"
                 save 300 1
                 appendonly no
-                maxmemory 256mb
-                maxmemory-policy volatile-lru
+                maxmemory {MaxMemory}
+                maxmemory-policy {MaxMemoryPolicy}
                 """), ct);
             if (!OperatingSystem.IsWindows())
             {

@@ -15,6 +15,7 @@ public sealed class BatchCreateScenario(int count) : IBenchmarkScenario
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private HttpClient? _client;
+    private BenchmarkHost? _host;
     private IReadOnlyList<SampleRow> _rows = [];
 
     public int Count => count;
@@ -26,6 +27,7 @@ public sealed class BatchCreateScenario(int count) : IBenchmarkScenario
     public Task PrepareAsync(BenchmarkHost host, CancellationToken ct)
     {
         _client = host.Client("samples");
+        _host = host;
         _rows = SampleRows.Create(count);
         return Task.CompletedTask;
     }
@@ -44,6 +46,7 @@ public sealed class BatchCreateScenario(int count) : IBenchmarkScenario
         using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add("Idempotency-Key", submissionId.ToString());
+        request.Headers.Add("X-TracSeq-Service", await _host!.ServiceIdentityAsync("templates", ct));
 
         var clock = Stopwatch.StartNew();
         using var response = await _client!.SendAsync(request, ct);

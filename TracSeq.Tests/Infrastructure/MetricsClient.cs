@@ -1,0 +1,9 @@
+namespace TracSeq.Tests.Infrastructure;
+
+/// <summary>Where a service's <c>/metrics</c> is read: the gateway serves it only on its private "metrics" endpoint
+/// (the one Prometheus scrapes), the services on their own endpoint.</summary>
+public static class MetricsClient
+{
+    public static HttpClient For(AppHostFixture fixture, string resource) =>
+        fixture.App.CreateHttpClient(resource, resource == "gateway" ? "metrics" : "http");
+}
