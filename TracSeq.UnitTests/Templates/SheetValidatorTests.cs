@@ -37,7 +37,7 @@ public class SheetValidatorTests
     {
         var result = SheetValidator.Validate(Plate(), Sheet(Headers,
             ["Liver", "dna", "LAB-0001", "12.5", "ONC-7", "2024-03-05", "D-0042", "F1"],
-            ["Kidney", "RNA", "", "", "", "45000", "", ""]), Now);
+            ["Kidney", "RNA", "", "", "", "45000", "", ""]), Now, CancellationToken.None);
 
         result.Errors.ShouldBeEmpty();
         result.IsValid.ShouldBeTrue();
@@ -55,7 +55,7 @@ public class SheetValidatorTests
     {
         var result = SheetValidator.Validate(Plate(), Sheet(Headers,
             ["", "dna", "abc", "12,5", "ONC 7", "2030-01-01", "D42", ""],
-            ["Kidney", "serum", "TS-DNA-250101-00001", "-1", "", "not a date", "", ""]), Now);
+            ["Kidney", "serum", "TS-DNA-250101-00001", "-1", "", "not a date", "", ""]), Now, CancellationToken.None);
 
         result.Errors.Select(e => (e.Row, e.Column, e.Value)).ShouldBe(
         [
@@ -71,7 +71,7 @@ public class SheetValidatorTests
     public void A_barcode_used_twice_is_an_error_on_each_of_its_rows()
     {
         var result = SheetValidator.Validate(Plate(), Sheet(["Sample_Name", "Type", "Barcode"],
-            ["A", "dna", "LAB-1"], ["B", "dna", "LAB-2"], ["C", "dna", "LAB-1"]), Now);
+            ["A", "dna", "LAB-1"], ["B", "dna", "LAB-2"], ["C", "dna", "LAB-1"]), Now, CancellationToken.None);
 
         result.Errors.Select(e => (e.Row, e.Message)).ShouldBe(
         [
@@ -83,7 +83,7 @@ public class SheetValidatorTests
     [Fact]
     public void A_missing_required_column_is_one_error_on_the_header_row_and_rejects_every_row()
     {
-        var result = SheetValidator.Validate(Plate(), Sheet(["Sample_Name", "Barcode"], ["A", "LAB-1"], ["B", "LAB-2"]), Now);
+        var result = SheetValidator.Validate(Plate(), Sheet(["Sample_Name", "Barcode"], ["A", "LAB-1"], ["B", "LAB-2"]), Now, CancellationToken.None);
 
         var error = result.Errors.ShouldHaveSingleItem();
         (error.Row, error.Column, error.Message).ShouldBe((1, "Type", "The required column 'Type' is missing."));
@@ -93,7 +93,7 @@ public class SheetValidatorTests
     [Fact]
     public void A_column_twice_and_values_under_no_header_are_header_errors()
     {
-        var result = SheetValidator.Validate(Plate(), Sheet(["Sample_Name", "Type", "sample name", ""], ["A", "dna", "A", "x"]), Now);
+        var result = SheetValidator.Validate(Plate(), Sheet(["Sample_Name", "Type", "sample name", ""], ["A", "dna", "A", "x"]), Now, CancellationToken.None);
 
         result.Errors.Select(e => (e.Row, e.Column)).ShouldBe([(1, "sample name"), (1, "D")], ignoreOrder: true);
     }
