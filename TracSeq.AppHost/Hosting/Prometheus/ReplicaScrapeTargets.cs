@@ -81,7 +81,7 @@ public static class ReplicaScrapeTargets
     }
 
     /// <summary>The replica's own port, from the address DCP gave it to listen on (<c>ASPNETCORE_URLS</c>).</summary>
-    internal static string? ListenAddress(CustomResourceSnapshot snapshot, string? containerHost)
+    public static string? ListenAddress(CustomResourceSnapshot snapshot, string? containerHost)
     {
         var urls = snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value;
         var http = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
