@@ -21,14 +21,31 @@ public static class ServiceProjectExtensions
     /// (e.g. <c>TracSeq:Services:gateway:Gateway:RateLimits:PerUserPerMinute=100000</c> for a benchmark).
     /// Aspire's in-memory OTLP retry is dropped: with no collector listening (tests) it stalls every shutdown by ~10 s.
     /// </summary>
+    public const string ReplicasKey = "TracSeq:Replicas";
+
+    /// <summary>
+    /// <c>TracSeq:Replicas</c> (default 1): how many processes of every service run, behind Aspire's proxy on the
+    /// service's one address. Everything the replicas must agree on lives in PostgreSQL or Redis (README: Replicas).
+    /// </summary>
+    public static int Replicas(this IDistributedApplicationBuilder builder) =>
+        builder.Configuration.GetValue(ReplicasKey, 1) is var replicas and >= 1
+            ? replicas
+            : throw new DistributedApplicationException($"{ReplicasKey} must be 1 or more.");
+
     public static IResourceBuilder<ProjectResource> AddTracSeqService<TProject>(this IDistributedApplicationBuilder builder, string name)
         where TProject : IProjectMetadata, new()
     {
+        var replicas = builder.Replicas();
         var overrides = builder.Configuration.GetSection($"TracSeq:Services:{name}")
             .AsEnumerable(makePathsRelative: true)
             .Where(setting => setting.Value is not null)
             .ToList();
-        return builder.AddProject<TProject>(name)
+        var project = builder.AddProject<TProject>(name);
+        if (replicas > 1)
+        {
+            project.WithReplicas(replicas);
+        }
+        return project
             .WithHttpHealthCheck("/health")
             .WithEnvironment(context =>
             {

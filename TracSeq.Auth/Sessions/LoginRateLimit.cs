@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using TracSeq.ServiceDefaults.RateLimiting;
 
 namespace TracSeq.Auth.Sessions;
 
 /// <summary>
 /// Sign-in attempts per client IP (after the gateway's X-Forwarded-For), a fixed window per minute: slows a password
-/// guesser spread over many accounts, which per-account lockout alone would not. The limit is
+/// guesser spread over many accounts, which per-account lockout alone would not (that lockout is counted in
+/// PostgreSQL, the window here in Redis: both hold across replicas). The limit is
 /// <c>Auth:LoginRateLimit:PermitsPerMinute</c> (default 30: a lab behind one NAT address still signs in at 9 am).
 /// </summary>
 public static class LoginRateLimit
@@ -19,9 +21,9 @@ public static class LoginRateLimit
         return services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(PolicyName, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Counted in Redis, so every replica of Auth shares one count per address.
+            limiter.AddPolicy(PolicyName, http => SharedRateLimits.FixedWindow(
+                http, $"auth:login:{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}", permits, TimeSpan.FromMinutes(1)));
             limiter.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);

@@ -39,26 +39,31 @@ public sealed class SigningKeyStore(NpgsqlDataSource db, ILogger<SigningKeyStore
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var stored = await LoadAsync(connection);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        // Replicas of Auth start together: one creates the key, the others wait and load it. Without the lock each
+        // could create its own and publish only that one, and a token signed by one replica would be refused by a
+        // service that fetched its keys from another.
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('tracseq-signing-key'))", transaction: tx);
+        var stored = await LoadAsync(connection, tx);
         if (stored.Count == 0)
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var kid = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
-            // Two instances starting together may both create one; both are then published and either may sign.
             await connection.ExecuteAsync(
                 "INSERT INTO signing_keys (kid, algorithm, private_key) VALUES (@kid, @algorithm, @privateKey)",
-                new { kid, algorithm = TokenDefaults.Algorithm, privateKey = key.ExportPkcs8PrivateKey() });
+                new { kid, algorithm = TokenDefaults.Algorithm, privateKey = key.ExportPkcs8PrivateKey() }, tx);
             logger.LogInformation("Created signing key {Kid}", kid);
-            stored = await LoadAsync(connection);
+            stored = await LoadAsync(connection, tx);
         }
+        await tx.CommitAsync(cancellationToken);
         _keys = stored;
         logger.LogInformation("Signing with key {Kid}; {Count} key(s) published", stored[0].KeyId, stored.Count);
     }
 
-    private static async Task<IReadOnlyList<ECDsaSecurityKey>> LoadAsync(NpgsqlConnection connection)
+    private static async Task<IReadOnlyList<ECDsaSecurityKey>> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx)
     {
         var rows = await connection.QueryAsync<(string Kid, byte[] PrivateKey)>(
-            "SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC");
+            "SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC", transaction: tx);
         return rows.Select(row =>
         {
             var ecdsa = ECDsa.Create();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Prometheus;
+using TracSeq.ServiceDefaults.RateLimiting;
 
 namespace TracSeq.Gateway.Limits;
 
@@ -19,7 +20,7 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// ASP.NET Core rate limiting at the edge: a flood from one client is slowed without hurting others. Health, liveness
+/// ASP.NET Core rate limiting at the edge, counted in Redis across the gateway's replicas: a flood from one client is slowed without hurting others. Health, liveness
 /// and metrics endpoints are exempt (orchestrators and Prometheus call them all the time). A rejection is a 429
 /// problem with <c>Retry-After</c>, counted in <c>tracseq_gateway_rate_limited_total{policy}</c>.
 /// </summary>
@@ -42,12 +43,12 @@ public static class GatewayRateLimits
         return services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Counted in Redis: every replica of the gateway shares one count per user and per address.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 http.User.FindFirst("sub")?.Value is { } user
-                    ? RateLimitPartition.GetFixedWindowLimiter($"user:{user}", _ => PerMinute(limits.PerUserPerMinute))
-                    : RateLimitPartition.GetFixedWindowLimiter($"ip:{ClientAddress(http)}", _ => PerMinute(limits.AnonymousPerIpPerMinute)));
-            limiter.AddPolicy(LoginPolicy, http =>
-                RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http), _ => PerMinute(limits.LoginPerIpPerMinute)));
+                    ? PerMinute(http, $"gateway:user:{user}", limits.PerUserPerMinute)
+                    : PerMinute(http, $"gateway:ip:{ClientAddress(http)}", limits.AnonymousPerIpPerMinute));
+            limiter.AddPolicy(LoginPolicy, http => PerMinute(http, $"gateway:login:{ClientAddress(http)}", limits.LoginPerIpPerMinute));
             limiter.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
@@ -65,8 +66,8 @@ public static class GatewayRateLimits
         });
     }
 
-    private static FixedWindowRateLimiterOptions PerMinute(int permits) =>
-        new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+    private static RateLimitPartition<string> PerMinute(HttpContext http, string key, int permits) =>
+        SharedRateLimits.FixedWindow(http, key, permits, TimeSpan.FromMinutes(1));
 
     private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -45,6 +45,8 @@ public static class ServiceDatabase
             var deadline = DateTime.UtcNow + StartupPatience;
             while (true)
             {
+                // Replicas start together: one migrates while the others wait, then find the schema current.
+                await using var migrationLock = await MigrationLock.TakeAsync(connectionString, cancellationToken);
                 var result = DeployChanges.To.PostgresqlDatabase(connectionString)
                     .WithScriptsEmbeddedInAssembly(assembly, name => name.Contains(".Data.Migrations.", StringComparison.Ordinal))
                     .WithTransactionPerScript()
@@ -68,6 +70,38 @@ public static class ServiceDatabase
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>A session advisory lock on the service's database, held while DbUp runs on its own connections.</summary>
+    private sealed class MigrationLock(NpgsqlConnection? connection) : IAsyncDisposable
+    {
+        public static async Task<MigrationLock> TakeAsync(string connectionString, CancellationToken ct)
+        {
+            // Unpooled: a pooled session would keep the lock after Dispose until the connection is used again.
+            var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+            try
+            {
+                await connection.OpenAsync(ct);
+                await using var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('tracseq-migrations'))", connection);
+                await take.ExecuteNonQueryAsync(ct);
+                return new MigrationLock(connection);
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient)
+            {
+                // Not reachable yet: DbUp meets the same error and the caller's retry loop handles it.
+                await connection.DisposeAsync();
+                return new MigrationLock(null);
+            }
+        }
+
+        // Closing the (unpooled) session releases the lock.
+        public async ValueTask DisposeAsync()
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     private sealed class DbUpLogger(ILogger logger) : IUpgradeLog

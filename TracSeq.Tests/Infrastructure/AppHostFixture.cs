@@ -8,9 +8,17 @@ namespace TracSeq.Tests.Infrastructure;
 /// <summary>
 /// The whole TracSeq AppHost, started once per test collection in local mode (real PostgreSQL, Redis and
 /// Prometheus as executables) with its data in a fresh temporary folder, so tests can run beside a dev instance.
+/// A derived fixture may run every service as several replicas and pass further AppHost settings.
 /// </summary>
-public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
+public class AppHostFixture(IMessageSink diagnostics, int replicas, IReadOnlyList<string> settings) : IAsyncLifetime
 {
+    public AppHostFixture(IMessageSink diagnostics) : this(diagnostics, replicas: 1, settings: [])
+    {
+    }
+
+    /// <summary>Processes per service (<c>TracSeq:Replicas</c>).</summary>
+    public int Replicas { get; } = replicas;
+
     public static readonly string[] Services = ["auth", "samples", "templates", "sequencing", "gateway"];
     public static readonly string[] Infrastructure =
     [
@@ -43,10 +51,10 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>Where this AppHost's Alertmanager sends notifications.</summary>
     public AlertWebhookReceiver AlertReceiver { get; } = new();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var stopwatch = Stopwatch.StartNew();
-        using var timeout = new CancellationTokenSource(StartTimeout);
+        using var timeout = new CancellationTokenSource(StartTimeout * Replicas); // every replica is another process to start
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TracSeq_AppHost>(
         [
             "--TracSeq:Infrastructure=local",
@@ -60,6 +68,8 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
             // Notifications within seconds of an alert firing or resolving, instead of the shipped 10 s / 5 min.
             "--TracSeq:Alerting:GroupWait=1s",
             "--TracSeq:Alerting:GroupInterval=2s",
+            $"--TracSeq:Replicas={Replicas}",
+            .. settings,
         ], timeout.Token);
 
         _app = await builder.BuildAsync(timeout.Token);
@@ -83,7 +93,8 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
         {
             using var targets = System.Text.Json.JsonDocument.Parse(await prometheus.GetStringAsync("/api/v1/targets?state=active", ct));
             var active = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToList();
-            if (active.Count >= 10 && active.All(t => t.GetProperty("health").GetString() == "up"))
+            // The exporters, Prometheus and Alertmanager, and every replica of every service.
+            if (active.Count >= 5 + Services.Length * Replicas && active.All(t => t.GetProperty("health").GetString() == "up"))
             {
                 break;
             }
@@ -209,7 +220,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {

@@ -17,6 +17,16 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var ct = cancel.Token;
 WrkTarget.Threads = options.WrkThreads;
 var load = new LoadSettings(TimeSpan.FromSeconds(options.WarmUpSeconds), TimeSpan.FromSeconds(options.DurationSeconds), options.Runs, options.Connections);
+if (args.Contains("--replicas-only"))
+{
+    // The scale-out scenario alone (ReplicaScenario): one and two replicas of every service, side by side.
+    Console.WriteLine(MachineState("before"));
+    var replicaTables = await ReplicaScenario.RunAsync(load, ct);
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+    await File.WriteAllTextAsync($"{options.Output}-replicas.md", $"{MachineState("before")}\n\n{replicaTables}\n{MachineState("after")}\n", ct);
+    Console.WriteLine(MachineState("after"));
+    return;
+}
 var report = new StringBuilder();
 var before = MachineState("before");
 Console.WriteLine(before);

@@ -56,10 +56,13 @@ public static class PrometheusHostingExtensions
                     "--storage.tsdb.retention.time=30d");
         }
 
+        var targetsDirectory = Path.Combine(configDirectory, "targets");
+        ReplicaScrapeTargets.Follow(builder, prometheus.Resource, targetsDirectory, infra.IsLocal ? null : ContainerHost);
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(prometheus.Resource, async (_, ct) =>
         {
             var rules = infra.IsLocal ? rulesDirectory : ContainerRulesDirectory;
-            var config = RenderConfig(prometheus.Resource, infra, rules);
+            var targets = infra.IsLocal ? targetsDirectory : $"{ContainerConfigDirectory}/targets";
+            var config = RenderConfig(prometheus.Resource, infra, rules, targets);
             await File.WriteAllTextAsync(Path.Combine(configDirectory, "prometheus.yml"), config, ct);
         });
 
@@ -78,7 +81,7 @@ public static class PrometheusHostingExtensions
         prometheus.WithAnnotation(new PrometheusAlertmanagerAnnotation(alertmanager.GetEndpoint("http")))
             .WithScrapeTarget("alertmanager", alertmanager);
 
-    internal static string RenderConfig(IResource prometheus, InfrastructureSettings infra, string rulesDirectory)
+    internal static string RenderConfig(IResource prometheus, InfrastructureSettings infra, string rulesDirectory, string targetsDirectory)
     {
         var interval = $"{(int)infra.ScrapeInterval.TotalSeconds}s";
         var self = infra.IsLocal
@@ -120,6 +123,18 @@ public static class PrometheusHostingExtensions
             """);
         foreach (var target in prometheus.Annotations.OfType<PrometheusScrapeTargetAnnotation>())
         {
+            if (ReplicaScrapeTargets.IsReplicated(target.Endpoint.Resource))
+            {
+                // Every replica on its own port, each an instance (ReplicaScrapeTargets keeps the file current).
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"""
+                      - job_name: {target.Job}
+                        metrics_path: {target.MetricsPath}
+                        file_sd_configs:
+                          - files: ["{ReplicaScrapeTargets.FileFor(targetsDirectory, target.Job)}"]
+                            refresh_interval: 5s
+                    """);
+                continue;
+            }
             var host = infra.IsLocal ? target.Endpoint.Host : ContainerHost;
             yaml.AppendLine(CultureInfo.InvariantCulture, $"""
                   - job_name: {target.Job}

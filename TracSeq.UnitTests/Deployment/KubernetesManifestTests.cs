@@ -1,0 +1,255 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using k8s.Models;
+using YamlDotNet.Serialization;
+
+namespace TracSeq.UnitTests.Deployment;
+
+/// <summary>
+/// The Kubernetes manifests (deploy/kubernetes) as kubectl renders each overlay: what an operator applies must run
+/// every service redundantly, probed, bounded, with the same configuration the AppHost gives it, the same alert
+/// rules, and no secret in the repository.
+/// </summary>
+public sealed partial class KubernetesManifestTests
+{
+    /// <summary>
+    /// What each service reads from the AppHost (AppHost.cs: WithReference and WithEnvironment); a variable missing on
+    /// Kubernetes is a service that starts without its database, Redis or a peer. TracSeq.Tests' app-model test checks
+    /// this list against the AppHost's real model.
+    /// </summary>
+    public static readonly Dictionary<string, string[]> EnvironmentFromAppHost = new()
+    {
+        ["auth"] = ["ConnectionStrings__authdb", "ConnectionStrings__cache", "Auth__Bootstrap__Email", "Auth__Bootstrap__Password"],
+        ["samples"] = ["ConnectionStrings__samplesdb", "ConnectionStrings__cache", "services__auth__http__0"],
+        ["templates"] = ["ConnectionStrings__templatesdb", "ConnectionStrings__cache", "services__auth__http__0", "services__samples__http__0"],
+        ["sequencing"] = ["ConnectionStrings__sequencingdb", "ConnectionStrings__cache", "services__auth__http__0", "services__samples__http__0"],
+        ["gateway"] = ["ConnectionStrings__cache", "services__auth__http__0", "services__samples__http__0", "services__templates__http__0"],
+        ["web"] = ["ConnectionStrings__cache", "services__gateway__http__0"],
+    };
+
+    public static TheoryData<string> Overlays => [.. RenderedManifests.Overlays];
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Every_service_is_a_Deployment_of_at_least_two_replicas_probed_on_health_and_alive(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+
+        foreach (var name in RenderedManifests.Services)
+        {
+            var deployment = rendered.Deployment(name);
+            deployment.Spec.Replicas.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(2, name);
+            var container = deployment.Spec.Template.Spec.Containers.ShouldHaveSingleItem(name);
+            container.ReadinessProbe.HttpGet.Path.ShouldBe("/health", name);
+            container.LivenessProbe.HttpGet.Path.ShouldBe("/alive", name);
+            container.Image.ShouldContain($"tracseq/{name}:", Case.Sensitive, name);
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Every_container_has_requests_and_limits_and_runs_as_non_root(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+        var workloads = rendered.Deployments.Select(d => (d.Metadata.Name, d.Spec.Template.Spec))
+            .Concat(rendered.All<V1StatefulSet>("StatefulSet").Select(s => (s.Metadata.Name, s.Spec.Template.Spec)))
+            .ToList();
+
+        workloads.Count.ShouldBeGreaterThanOrEqualTo(RenderedManifests.Services.Length + 2);
+        foreach (var (name, pod) in workloads)
+        {
+            pod.SecurityContext.RunAsNonRoot.ShouldBe(true, name);
+            foreach (var container in pod.Containers)
+            {
+                var what = $"{name}/{container.Name}";
+                foreach (var resource in new[] { "cpu", "memory" })
+                {
+                    container.Resources.Requests.ShouldContainKey(resource, what);
+                    container.Resources.Limits.ShouldContainKey(resource, what);
+                }
+                container.SecurityContext.AllowPrivilegeEscalation.ShouldBe(false, what);
+                container.SecurityContext.ReadOnlyRootFilesystem.ShouldBe(true, what);
+                container.SecurityContext.Capabilities.Drop.ShouldContain("ALL", what);
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Every_Deployment_has_a_disruption_budget_an_autoscaler_a_Service_and_a_ServiceMonitor(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+        var budgets = rendered.All<V1PodDisruptionBudget>("PodDisruptionBudget").ToList();
+        var autoscalers = rendered.All<V2HorizontalPodAutoscaler>("HorizontalPodAutoscaler").ToList();
+        var services = rendered.All<V1Service>("Service").ToList();
+        var monitors = rendered.Custom("ServiceMonitor").ToList();
+
+        foreach (var deployment in rendered.Deployments.Where(d => RenderedManifests.Services.Contains(d.Metadata.Name)))
+        {
+            var name = deployment.Metadata.Name;
+            var podLabels = deployment.Spec.Template.Metadata.Labels;
+            bool Selects(IDictionary<string, string> selector) => selector.All(l => podLabels.TryGetValue(l.Key, out var v) && v == l.Value);
+
+            var budget = budgets.Where(b => Selects(b.Spec.Selector.MatchLabels)).ShouldHaveSingleItem(name);
+            budget.Spec.MinAvailable.ShouldNotBeNull(name);
+            int.Parse(budget.Spec.MinAvailable.Value, System.Globalization.CultureInfo.InvariantCulture)
+                .ShouldBeLessThan(deployment.Spec.Replicas!.Value, $"{name}: a drain must be able to move a replica");
+
+            var autoscaler = autoscalers.Where(h => h.Spec.ScaleTargetRef.Kind == "Deployment" && h.Spec.ScaleTargetRef.Name == name).ShouldHaveSingleItem(name);
+            autoscaler.Spec.MinReplicas.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(2, name);
+            autoscaler.Spec.MaxReplicas.ShouldBeGreaterThan(autoscaler.Spec.MinReplicas!.Value, name);
+
+            // The Service's name is the Prometheus job label, which the alert rules and dashboards select on.
+            var service = services.Where(s => s.Metadata.Name == name).ShouldHaveSingleItem(name);
+            Selects(service.Spec.Selector).ShouldBeTrue(name);
+            monitors.ShouldContain(m => Path(m, "metadata", "name") as string == name
+                                        && ((List<object>)Path(m, "spec", "endpoints")!).Cast<Dictionary<object, object>>()
+                                            .Any(e => (string)e["path"] == "/metrics" && (string)e["port"] == "http"), name);
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Every_variable_a_service_reads_from_the_AppHost_is_set_in_its_Deployment(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+
+        foreach (var (name, expected) in EnvironmentFromAppHost)
+        {
+            var environment = rendered.Deployment(name).Spec.Template.Spec.Containers.Single().Env.Select(e => e.Name).ToList();
+            foreach (var variable in expected)
+            {
+                environment.ShouldContain(variable, $"{name} reads {variable} from the AppHost");
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void No_secret_value_is_in_any_manifest(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+
+        rendered.Documents.Select(d => d.Kind).ShouldNotContain("Secret");
+        var variables = rendered.Deployments.SelectMany(d => d.Spec.Template.Spec.Containers)
+            .Concat(rendered.All<V1StatefulSet>("StatefulSet").SelectMany(s => s.Spec.Template.Spec.Containers))
+            .SelectMany(c => c.Env ?? [])
+            .ToList();
+        variables.ShouldNotBeEmpty();
+        foreach (var variable in variables)
+        {
+            if (SecretName().IsMatch(variable.Name))
+            {
+                variable.Value.ShouldBeNull($"{variable.Name} must come from a secret (valueFrom.secretKeyRef)");
+                variable.ValueFrom.SecretKeyRef.ShouldNotBeNull(variable.Name);
+            }
+            // A connection string may only name the secret-backed variable that holds its password.
+            foreach (Match password in InlinePassword().Matches(variable.Value ?? ""))
+            {
+                password.Groups["value"].Value.ShouldMatch(@"^\$\([A-Z_]+\)$", variable.Name);
+            }
+        }
+        // Redis' password reaches its command line the same way.
+        rendered.Text.ShouldNotMatch(@"requirepass\s*\n\s*-\s*[^$\s]");
+    }
+
+    [Fact]
+    public void Every_secret_the_manifests_reference_is_one_the_README_says_how_to_create()
+    {
+        var rendered = RenderedManifests.Render("production");
+        var readme = File.ReadAllText(System.IO.Path.Combine(RenderedManifests.RepositoryRoot, "README.md"));
+
+        var referenced = SecretReference().Matches(rendered.Text).Select(m => m.Groups["name"].Value)
+            .Concat(PasswordSecret().Matches(rendered.Text).Select(m => m.Groups["name"].Value))
+            .Distinct().ToList();
+        referenced.ShouldContain("tracseq-redis");
+        foreach (var secret in referenced)
+        {
+            readme.ShouldContain($"kubectl -n tracseq create secret generic {secret}", Case.Sensitive,
+                $"the manifests reference the secret {secret}");
+        }
+    }
+
+    [Fact]
+    public void The_PrometheusRule_holds_exactly_the_AppHost_alert_rules()
+    {
+        var rules = System.IO.Path.Combine(RenderedManifests.RepositoryRoot, "TracSeq.AppHost", "monitoring", "prometheus", "rules");
+        var fromFiles = Directory.GetFiles(rules, "*.yml").Order(StringComparer.Ordinal)
+            .SelectMany(file => (List<object>)new DeserializerBuilder().Build()
+                .Deserialize<Dictionary<object, object>>(File.ReadAllText(file))["groups"])
+            .ToList();
+
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var rule = RenderedManifests.Render(overlay).Custom("PrometheusRule").ShouldHaveSingleItem();
+            var inCluster = (List<object>)Path(rule, "spec", "groups")!;
+            JsonSerializer.Serialize(Sorted(inCluster)).ShouldBe(JsonSerializer.Serialize(Sorted(fromFiles)),
+                "deploy/kubernetes/base/monitoring/prometheus-rule.yaml differs from the rule files: run deploy/kubernetes/sync-prometheus-rule.sh");
+        }
+    }
+
+    [Fact]
+    public void Every_dashboard_is_a_ConfigMap_for_the_Grafana_sidecar_made_from_the_AppHost_files()
+    {
+        var dashboards = System.IO.Path.Combine(RenderedManifests.RepositoryRoot, "TracSeq.AppHost", "monitoring", "grafana", "dashboards");
+        var rendered = RenderedManifests.Render("production");
+        var maps = rendered.All<V1ConfigMap>("ConfigMap").Where(m => m.Metadata.Labels is { } labels && labels.TryGetValue("grafana_dashboard", out var label) && label == "1").ToList();
+
+        foreach (var file in Directory.GetFiles(dashboards, "*.json"))
+        {
+            var name = System.IO.Path.GetFileName(file);
+            var map = maps.Where(m => m.Data.ContainsKey(name)).ShouldHaveSingleItem(name);
+            map.Data[name].ShouldBe(File.ReadAllText(file), name);
+        }
+    }
+
+    [Fact]
+    public void PostgreSQL_is_a_three_instance_CloudNativePG_cluster_with_backups_and_a_database_and_role_per_service()
+    {
+        var rendered = RenderedManifests.Render("production");
+        var cluster = rendered.Custom("Cluster").ShouldHaveSingleItem();
+
+        Path(cluster, "spec", "instances").ShouldBe("3");
+        Path(cluster, "spec", "backup", "barmanObjectStore", "s3Credentials", "accessKeyId", "name").ShouldBe("tracseq-backup-s3");
+        rendered.Custom("ScheduledBackup").ShouldHaveSingleItem();
+        var roles = ((List<object>)Path(cluster, "spec", "managed", "roles")!).Cast<Dictionary<object, object>>().Select(r => (string)r["name"]).ToList();
+        var databases = rendered.Custom("Database").Select(d => (string)Path(d, "spec", "name")!)
+            .Append((string)Path(cluster, "spec", "bootstrap", "initdb", "database")!).ToList();
+        foreach (var (service, environment) in EnvironmentFromAppHost)
+        {
+            var database = environment.SingleOrDefault(e => e.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && e.EndsWith("db", StringComparison.Ordinal));
+            if (database is null)
+            {
+                continue;
+            }
+            databases.ShouldContain(database["ConnectionStrings__".Length..], service);
+            roles.ShouldContain(service);
+        }
+    }
+
+    /// <summary>The same tree with every mapping's keys in order: kubectl rewrites YAML with its keys sorted.</summary>
+    private static object? Sorted(object? node) => node switch
+    {
+        Dictionary<object, object> map => new SortedDictionary<string, object?>(
+            map.ToDictionary(e => (string)e.Key, e => Sorted(e.Value)), StringComparer.Ordinal),
+        List<object> list => list.Select(Sorted).ToList(),
+        _ => node,
+    };
+
+    private static object? Path(Dictionary<object, object> tree, params string[] keys)
+    {
+        object? node = tree;
+        foreach (var key in keys)
+        {
+            node = node is Dictionary<object, object> map && map.TryGetValue(key, out var next) ? next : null;
+        }
+        return node;
+    }
+
+    [GeneratedRegex("PASSWORD|SECRET|TOKEN|_KEY$", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretName();
+
+    [GeneratedRegex(@"password=(?<value>[^;,]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex InlinePassword();
+
+    [GeneratedRegex(@"secretKeyRef:\s*\n\s*key: \S+\s*\n\s*name: (?<name>\S+)")]
+    private static partial Regex SecretReference();
+
+    [GeneratedRegex(@"(?:passwordSecret|secret|accessKeyId|secretAccessKey):\s*\n\s*(?:key: \S+\s*\n\s*)?name: (?<name>\S+)")]
+    private static partial Regex PasswordSecret();
+}
