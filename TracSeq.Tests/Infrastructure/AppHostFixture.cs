@@ -11,7 +11,7 @@ namespace TracSeq.Tests.Infrastructure;
 /// </summary>
 public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
-    public static readonly string[] Services = ["auth", "samples", "templates", "gateway"];
+    public static readonly string[] Services = ["auth", "samples", "templates", "gateway", "web"];
     public static readonly string[] Infrastructure =
     [
         "postgres", "authdb", "samplesdb", "templatesdb", "cache",
@@ -83,7 +83,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
         {
             using var targets = System.Text.Json.JsonDocument.Parse(await prometheus.GetStringAsync("/api/v1/targets?state=active", ct));
             var active = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToList();
-            if (active.Count >= 9 && active.All(t => t.GetProperty("health").GetString() == "up"))
+            if (active.Count >= 10 && active.All(t => t.GetProperty("health").GetString() == "up"))
             {
                 break;
             }
