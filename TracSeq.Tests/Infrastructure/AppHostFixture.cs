@@ -233,7 +233,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
+public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>, ICollectionFixture<Web.BrowserFixture>
 {
     public const string Name = "TracSeq AppHost";
 }
