@@ -3,6 +3,9 @@ using TracSeq.ServiceDefaults.Data;
 using TracSeq.Web;
 using TracSeq.Web.Components;
 
+// Windows-1252 CSVs (what older Excel saves) are read for the sheet-with-errors view, as Templates reads them.
+System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceCache();
