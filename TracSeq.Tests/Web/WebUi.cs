@@ -40,6 +40,13 @@ public sealed class WebUi(AppHostFixture app, BrowserFixture browser)
 
     public Task<IPage> SignInAsAdminAsync() => SignInAsync(app.AdminEmail, app.AdminPassword);
 
+    /// <summary>Opens a page of the front end and waits until it is interactive.</summary>
+    public static async Task GoToAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await WaitForInteractiveAsync(page);
+    }
+
     /// <summary>Waits until the page's interactive circuit is connected, so clicks reach the server.</summary>
     public static async Task WaitForInteractiveAsync(IPage page) =>
         await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('[data-interactive=\"true\"]') !== null");
