@@ -44,7 +44,7 @@ public static class WebSetup
             o.ExpireTimeSpan = RedisSessionStore.Lifetime;
             o.SlidingExpiration = true;
             o.LoginPath = "/login";
-            o.AccessDeniedPath = "/";
+            o.AccessDeniedPath = "/forbidden";
             o.Events.OnValidatePrincipal = EndRevokedSessionAsync;
             o.Events.OnRedirectToLogin = RedirectToLogin;
         });

@@ -30,6 +30,7 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
         {
             Name = "plate-web.csv", MimeType = "text/csv", Buffer = TemplateLab.Csv(rows),
         });
+        await _ui.WaitUntilEnabledAsync(page.GetByRole(AriaRole.Button, new() { Name = "Check" }));
         await page.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
 
         await page.GetByTestId("error-table").WaitForAsync();
@@ -53,7 +54,9 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
         {
             Name = "plate-web-fixed.csv", MimeType = "text/csv", Buffer = TemplateLab.Csv(rows),
         });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await page.GetByTestId("error-table").WaitForAsync(new() { State = WaitForSelectorState.Detached }); // the new file clears the old report
+        await _ui.WaitUntilEnabledAsync(page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
 
         await page.GetByTestId("created-samples").WaitForAsync();
         (await page.GetByTestId("submission-outcome").InnerTextAsync()).ShouldBe("Submitted: 6 samples created.");

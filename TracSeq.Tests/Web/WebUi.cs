@@ -23,7 +23,29 @@ public sealed class WebUi(AppHostFixture app, BrowserFixture browser)
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (BrowserErrors) BrowserErrors.Add(message.Text);
+            }
+        };
+        return page;
+    }
+
+    /// <summary>What the browser's console reported as errors (a broken circuit says so there), for failure messages.</summary>
+    public List<string> BrowserErrors { get; } = [];
+
+    /// <summary>Waits until a control is enabled; a failure says what the browser reported.</summary>
+    public async Task WaitUntilEnabledAsync(ILocator locator)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await locator.IsEnabledAsync() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        (await locator.IsEnabledAsync()).ShouldBeTrue($"still disabled; browser errors: {string.Join(" | ", BrowserErrors)}");
     }
 
     public async Task<IPage> SignInAsync(string email, string password)
