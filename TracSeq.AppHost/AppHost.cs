@@ -16,6 +16,7 @@ var postgres = builder.AddTracSeqPostgres("postgres", infra);
 var authDb = postgres.AddDatabase("authdb");
 var samplesDb = postgres.AddDatabase("samplesdb");
 var templatesDb = postgres.AddDatabase("templatesdb");
+var sequencingDb = postgres.AddDatabase("sequencingdb");
 var cache = builder.AddTracSeqRedis("cache", infra);
 
 // The first lab administrator: no built-in password; a generated one is kept in the AppHost's user secrets.
@@ -41,12 +42,20 @@ var templates = builder.AddTracSeqService<Projects.TracSeq_Templates>("templates
     .WithReference(auth)
     .WithReference(samples);
 
+// Sequencing: index kits, libraries, pools, runs, sample sheets and QC; reads and moves samples through Samples.
+var sequencing = builder.AddTracSeqService<Projects.TracSeq_Sequencing>("sequencing")
+    .WithReference(sequencingDb).WaitFor(sequencingDb)
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(auth)
+    .WithReference(samples);
+
 var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
     .WithExternalHttpEndpoints()
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth).WaitFor(auth)
     .WithReference(samples).WaitFor(samples)
-    .WithReference(templates).WaitFor(templates);
+    .WithReference(templates).WaitFor(templates)
+    .WithReference(sequencing).WaitFor(sequencing);
 
 // The web front end on port 5173 for people at the bench: calls only the gateway, keeps sessions in Redis.
 var web = builder.AddTracSeqService<Projects.TracSeq_Web>("web")
@@ -70,6 +79,7 @@ var prometheus = builder.AddTracSeqPrometheus("prometheus", infra, port: 9090)
     .WithScrapeTarget("auth", auth)
     .WithScrapeTarget("samples", samples)
     .WithScrapeTarget("templates", templates)
+    .WithScrapeTarget("sequencing", sequencing)
     .WithScrapeTarget("web", web)
     .WithScrapeTarget("postgres-exporter", postgresExporter)
     .WithScrapeTarget("redis-exporter", redisExporter)
@@ -79,11 +89,11 @@ var prometheus = builder.AddTracSeqPrometheus("prometheus", infra, port: 9090)
 // Traces go to Jaeger besides the Aspire dashboard's logs and metrics; Grafana shows the dashboards. Neither is a
 // Debian package: local mode runs them only where installed (the start log says when they are not).
 var jaeger = builder.AddTracSeqJaeger("jaeger", infra, uiPort: 16686)?
-    .CollectTracesFrom(gateway, auth, samples, templates, web);
+    .CollectTracesFrom(gateway, auth, samples, templates, sequencing, web);
 builder.AddTracSeqGrafana("grafana", infra, prometheus, jaeger, port: 3000);
 
 // Opt-in (TracSeq:Elk=true): the services' logs in Elasticsearch, searched with Kibana.
 builder.AddTracSeqElk(infra, elasticsearchPort: 9200, kibanaPort: 5601)?
-    .CollectLogsFrom(gateway, auth, samples, templates, web);
+    .CollectLogsFrom(gateway, auth, samples, templates, sequencing, web);
 
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using TracSeq.Samples.Caching;
 using TracSeq.Samples.Samples;
+using TracSeq.Samples.Sequencing;
 using TracSeq.Samples.Storage;
 
 namespace TracSeq.Samples;
@@ -22,6 +23,7 @@ public static class SamplesServiceExtensions
         app.MapSamplesApi();
         app.MapStorageApi();
         app.MapSampleBatchApi();
+        app.MapSequencingInternalApi();
         return app;
     }
 }

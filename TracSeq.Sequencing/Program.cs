@@ -1,3 +1,4 @@
+using TracSeq.Sequencing;
 using TracSeq.ServiceDefaults.Data;
 using TracSeq.ServiceDefaults.Security;
 
@@ -6,10 +7,12 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase("sequencingdb", typeof(Program).Assembly);
 builder.AddServiceCache();
 builder.AddTracSeqAuthentication();
+builder.AddSequencingService();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapOpenApi().AllowAnonymous();
+app.MapSequencingEndpoints();
 
 app.Run();

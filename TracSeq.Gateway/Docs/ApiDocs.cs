@@ -14,6 +14,7 @@ public static class ApiDocs
                 .AddDocument("auth", "Auth: sign-in, accounts", "/openapi/auth.json", isDefault: true)
                 .AddDocument("samples", "Samples and storage", "/openapi/samples.json")
                 .AddDocument("templates", "Templates and submissions", "/openapi/templates.json")
+                .AddDocument("sequencing", "Sequencing: index kits, libraries, pools, runs, QC", "/openapi/sequencing.json")
                 .AddPreferredSecuritySchemes("Bearer")
                 .DisableTelemetry())
             .AllowAnonymous();

@@ -26,7 +26,7 @@ public sealed class DownstreamHealthCheck(IHttpClientFactory http, string servic
 
 public static class DownstreamHealthChecks
 {
-    public static readonly string[] Services = ["auth", "samples", "templates"];
+    public static readonly string[] Services = ["auth", "samples", "templates", "sequencing"];
 
 #pragma warning disable EXTEXP0001 // experimental API; readiness probes must not retry
     public static IServiceCollection AddDownstreamHealthChecks(this IServiceCollection services)

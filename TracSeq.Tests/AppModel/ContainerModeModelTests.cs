@@ -26,7 +26,7 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
         _builder.Resources.Single(r => r.Name == name).ShouldBeAssignableTo<T>()!;
 
     [Fact]
-    public void PostgreSQL_15_runs_as_a_container_with_a_persistent_volume_and_the_three_databases()
+    public void PostgreSQL_15_runs_as_a_container_with_a_persistent_volume_and_the_four_databases()
     {
         var postgres = Resource<PostgresServerResource>("postgres");
 
@@ -34,7 +34,7 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
         image.ShouldBe("docker.io/library/postgres:15");
         postgres.Annotations.OfType<ContainerMountAnnotation>()
             .ShouldContain(m => m.Type == ContainerMountType.Volume && m.Source == "tracseq-postgres-data" && m.Target == "/var/lib/postgresql/data");
-        postgres.Databases.Keys.ShouldBe(["authdb", "samplesdb", "templatesdb"], ignoreOrder: true);
+        postgres.Databases.Keys.ShouldBe(["authdb", "samplesdb", "templatesdb", "sequencingdb"], ignoreOrder: true);
         Resource<PostgresDatabaseResource>("samplesdb").Parent.ShouldBe(postgres);
     }
 
@@ -62,7 +62,7 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
                                   && m.Source!.EndsWith(Path.Combine("monitoring", "prometheus", "rules")));
         prometheus.GetEndpoint("http").EndpointAnnotation.TargetPort.ShouldBe(9090);
         prometheus.Annotations.OfType<PrometheusScrapeTargetAnnotation>().Select(t => t.Job)
-            .ShouldBe(["gateway", "auth", "samples", "templates", "web", "postgres-exporter", "redis-exporter", "node-exporter", "alertmanager"],
+            .ShouldBe(["gateway", "auth", "samples", "templates", "sequencing", "web", "postgres-exporter", "redis-exporter", "node-exporter", "alertmanager"],
                 ignoreOrder: true);
         prometheus.Annotations.OfType<PrometheusAlertmanagerAnnotation>().ShouldHaveSingleItem().Endpoint.Resource.Name.ShouldBe("alertmanager");
     }
@@ -160,7 +160,7 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
             .ShouldContain(m => m.Source!.EndsWith(Path.Combine("monitoring", "jaeger", "jaeger.yaml")) && m.IsReadOnly);
         jaeger.GetEndpoint("http").EndpointAnnotation.TargetPort.ShouldBe(16686);
         jaeger.GetEndpoint(JaegerHostingExtensions.OtlpGrpcEndpointName).EndpointAnnotation.TargetPort.ShouldBe(4317);
-        foreach (var service in new[] { "gateway", "auth", "samples", "templates", "web" })
+        foreach (var service in new[] { "gateway", "auth", "samples", "templates", "sequencing", "web" })
         {
             var environment = await ModelValues.EnvironmentAsync(Resource<ProjectResource>(service));
             environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"].ShouldBe("{jaeger.bindings.otlp-grpc.url}", service);
@@ -225,6 +225,7 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
     [InlineData("auth", "authdb")]
     [InlineData("samples", "samplesdb")]
     [InlineData("templates", "templatesdb")]
+    [InlineData("sequencing", "sequencingdb")]
     public void Each_service_references_its_database_and_the_cache(string service, string database)
     {
         var project = Resource<ProjectResource>(service);

@@ -10,6 +10,7 @@ public sealed class DatabaseMigrationTests(AppHostFixture fixture)
     [InlineData("authdb", "TracSeq.Auth", "citext")]
     [InlineData("samplesdb", "TracSeq.Samples", "pg_trgm")]
     [InlineData("templatesdb", "TracSeq.Templates", "citext")]
+    [InlineData("sequencingdb", "TracSeq.Sequencing", "citext")]
     public async Task Each_service_database_exists_with_its_migrations_applied(string database, string service, string extension)
     {
         await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(database));

@@ -23,6 +23,12 @@ public sealed class GatewayRoutingTests(AppHostFixture fixture)
     [InlineData("/api/storage/routing-probe", "samples")]
     [InlineData("/api/templates/routing-probe", "templates")]
     [InlineData("/api/submissions/routing-probe", "templates")]
+    [InlineData("/api/index-kits/routing-probe", "sequencing")]
+    [InlineData("/api/libraries/routing-probe", "sequencing")]
+    [InlineData("/api/pools/routing-probe", "sequencing")]
+    [InlineData("/api/runs/routing-probe", "sequencing")]
+    [InlineData("/api/index-checks/routing-probe", "sequencing")]
+    [InlineData("/api/qc/routing-probe", "sequencing")]
     public async Task Each_prefix_reaches_its_service_with_the_correlation_id(string path, string service)
     {
         using var client = await SignedInGatewayAsync();

@@ -11,6 +11,7 @@ public sealed class MetricsTests(AppHostFixture fixture)
     [InlineData("auth")]
     [InlineData("samples")]
     [InlineData("templates")]
+    [InlineData("sequencing")]
     public async Task Metrics_count_a_request_the_service_served(string service)
     {
         using var client = fixture.CreateClient(service);

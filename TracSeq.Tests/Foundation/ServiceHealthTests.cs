@@ -37,6 +37,7 @@ public sealed class ServiceHealthTests(AppHostFixture fixture)
     [InlineData("auth", new[] { "PostgreSql", "StackExchange.Redis" })]
     [InlineData("samples", new[] { "PostgreSql", "StackExchange.Redis" })]
     [InlineData("templates", new[] { "PostgreSql", "StackExchange.Redis" })]
+    [InlineData("sequencing", new[] { "PostgreSql", "StackExchange.Redis" })]
     [InlineData("gateway", new[] { "StackExchange.Redis" })]
     [InlineData("web", new[] { "StackExchange.Redis" })]
     public async Task Health_answers_200_and_checks_the_service_dependencies(string service, string[] dependencies)
@@ -58,6 +59,7 @@ public sealed class ServiceHealthTests(AppHostFixture fixture)
     [InlineData("auth", "TracSeq.Auth")]
     [InlineData("samples", "TracSeq.Samples")]
     [InlineData("templates", "TracSeq.Templates")]
+    [InlineData("sequencing", "TracSeq.Sequencing")]
     public async Task Each_service_serves_its_OpenAPI_document(string service, string title)
     {
         using var client = fixture.CreateClient(service);

@@ -20,7 +20,7 @@ public sealed class GatewayAvailabilityTests(AppHostFixture fixture)
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var checks = body.RootElement.GetProperty("checks");
-        foreach (var service in new[] { "auth", "samples", "templates" })
+        foreach (var service in new[] { "auth", "samples", "templates", "sequencing" })
         {
             checks.GetProperty(service).GetProperty("status").GetString().ShouldBe("Healthy", service);
         }
@@ -70,7 +70,7 @@ public sealed class GatewayAvailabilityTests(AppHostFixture fixture)
 
         var page = await gateway.GetStringAsync("/docs/");
 
-        foreach (var service in new[] { "auth", "samples", "templates" })
+        foreach (var service in new[] { "auth", "samples", "templates", "sequencing" })
         {
             page.ShouldContain($"openapi/{service}.json");
             using var document = JsonDocument.Parse(await gateway.GetStringAsync($"/openapi/{service}.json"));

@@ -11,10 +11,10 @@ namespace TracSeq.Tests.Infrastructure;
 /// </summary>
 public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
-    public static readonly string[] Services = ["auth", "samples", "templates", "gateway", "web"];
+    public static readonly string[] Services = ["auth", "samples", "templates", "sequencing", "gateway", "web"];
     public static readonly string[] Infrastructure =
     [
-        "postgres", "authdb", "samplesdb", "templatesdb", "cache",
+        "postgres", "authdb", "samplesdb", "templatesdb", "sequencingdb", "cache",
         "prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter",
     ];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -83,7 +83,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
         {
             using var targets = System.Text.Json.JsonDocument.Parse(await prometheus.GetStringAsync("/api/v1/targets?state=active", ct));
             var active = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToList();
-            if (active.Count >= 10 && active.All(t => t.GetProperty("health").GetString() == "up"))
+            if (active.Count >= 11 && active.All(t => t.GetProperty("health").GetString() == "up"))
             {
                 break;
             }
@@ -198,7 +198,7 @@ public sealed class AppHostFixture(IMessageSink diagnostics) : IAsyncLifetime
                 await Task.Delay(250, timeout.Token);
             }
         }
-        if (resource is "auth" or "samples" or "templates")
+        if (resource is "auth" or "samples" or "templates" or "sequencing")
         {
             // The gateway takes a service back after its next successful /alive probe (every 2 s).
             using var gateway = CreateClient("gateway");

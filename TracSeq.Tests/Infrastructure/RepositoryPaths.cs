@@ -7,6 +7,9 @@ public static class RepositoryPaths
 
     public static string Monitoring => Path.Combine(Root, "TracSeq.AppHost", "monitoring");
 
+    /// <summary>Illumina index kit files in the real format (shared with the unit tests of the kit parser).</summary>
+    public static string SequencingKits => Path.Combine(Root, "TracSeq.UnitTests", "Sequencing", "Kits");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -90,12 +90,16 @@ public sealed class GrafanaDashboardFileTests
         {
             "tracseq_samples_created_total", "tracseq_sample_status_transitions_total", "tracseq_submissions_total",
             "tracseq_submission_rows_rejected_total", "tracseq_auth_logins_total", "tracseq_storage_occupied_positions",
+            "tracseq_libraries_created_total", "tracseq_index_collisions_total", "tracseq_runs_total", "tracseq_qc_results_total",
         })
         {
             lab.ShouldContain(e => e.Contains(metric), metric);
         }
         lab.ShouldContain(e => e.Contains("by (sample_type)"));
         lab.ShouldContain(e => e.Contains("tracseq_submissions_total") && e.Contains("by (outcome)"));
+        lab.ShouldContain(e => e.Contains("tracseq_index_collisions_total") && e.Contains("by (where)"));
+        lab.ShouldContain(e => e.Contains("tracseq_runs_total") && e.Contains("by (status)"));
+        lab.ShouldContain(e => e.Contains("tracseq_qc_results_total") && e.Contains("by (type, outcome)"));
     }
 
     [Fact]
@@ -168,11 +172,11 @@ public sealed class GrafanaDashboardQueryTests(AppHostFixture fixture)
     private async Task SendLightTrafficAsync()
     {
         using var gateway = fixture.CreateClient("gateway");
-        foreach (var path in new[] { "/api/samples/dashboard-probe", "/api/auth/dashboard-probe", "/api/templates/dashboard-probe", "/api/nowhere" })
+        foreach (var path in new[] { "/api/samples/dashboard-probe", "/api/auth/dashboard-probe", "/api/templates/dashboard-probe", "/api/runs/dashboard-probe", "/api/nowhere" })
         {
             (await gateway.GetAsync(path)).Dispose();
         }
-        foreach (var service in new[] { "auth", "samples", "templates" })
+        foreach (var service in new[] { "auth", "samples", "templates", "sequencing" })
         {
             using var client = fixture.CreateClient(service);
             (await client.GetAsync("/openapi/v1.json")).Dispose();

@@ -11,7 +11,7 @@ public sealed class PrometheusTests(AppHostFixture fixture)
     /// <summary>The jobs of the public contract (shared/domain.md).</summary>
     public static readonly string[] Jobs =
     [
-        "gateway", "auth", "samples", "templates", "web",
+        "gateway", "auth", "samples", "templates", "sequencing", "web",
         "postgres-exporter", "redis-exporter", "node-exporter", "prometheus", "alertmanager",
     ];
 
@@ -68,7 +68,7 @@ public sealed class PrometheusTests(AppHostFixture fixture)
         alerts.Keys.ShouldBe(
         [
             "TracSeqServiceDown", "TracSeqHighErrorRate", "TracSeqHighLatency", "MonitoringTargetDown",
-            "LoginFailureBurst", "SubmissionRejectionsHigh", "PostgresDown", "PostgresTooManyConnections",
+            "LoginFailureBurst", "SubmissionRejectionsHigh", "RunFailed", "PostgresDown", "PostgresTooManyConnections",
             "RedisDown", "RedisMemoryHigh", "HostHighMemory", "HostDiskAlmostFull",
         ], ignoreOrder: true);
         // Judged on the stack as it stood after start, before tests provoked alerts on purpose: not even pending.

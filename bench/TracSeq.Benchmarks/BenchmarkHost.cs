@@ -15,12 +15,12 @@ namespace TracSeq.Benchmarks;
 /// </summary>
 public sealed class BenchmarkHost : IAsyncDisposable
 {
-    public static readonly string[] Services = ["auth", "samples", "templates", "gateway"];
+    public static readonly string[] Services = ["auth", "samples", "templates", "sequencing", "gateway"];
 
     /// <summary>Every resource the AppHost starts in local mode on this machine (as the test fixture waits for).</summary>
     public static readonly string[] AllResources =
     [
-        "postgres", "authdb", "samplesdb", "templatesdb", "cache",
+        "postgres", "authdb", "samplesdb", "templatesdb", "sequencingdb", "cache",
         "prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter",
         .. Services,
     ];

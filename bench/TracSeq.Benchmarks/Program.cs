@@ -10,6 +10,7 @@ using TracSeq.Benchmarks.Scenarios;
 // dotnet run -c Release --project bench/TracSeq.Benchmarks
 //   [-- --duration 10 --warmup-seconds 10 --runs 3 --connections 8,32 --submission-runs 3 --cold-starts 3
 //       --samples 10000 --batch-runs 3 --batch-warmup 1 --wrk-threads 1 --output bench/results/latest]
+//   [-- --sequencing-only --sequencing-runs 7 --output bench/results/sequencing]   only scenario 7 (about 3 min)
 var options = BenchmarkOptions.Parse(args);
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(90));
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -20,6 +21,18 @@ var report = new StringBuilder();
 var before = MachineState("before");
 Console.WriteLine(before);
 var total = Stopwatch.StartNew();
+
+if (args.Contains("--sequencing-only"))
+{
+    await using var only = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
+    var table = Measurement.Table(await RunAsync(only, SequencingScenarios.Create(), warmUp: 3, runs: options.SequencingRuns));
+    var text = $"{before}  \n{MachineState("after")}  \nCommand: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n" +
+               $"### 7. Sequencing through the gateway\n\n{table}";
+    Console.WriteLine(text);
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+    await File.WriteAllTextAsync(options.Output + ".md", text, ct);
+    return;
+}
 
 // The main stack: as shipped, except the gateway's per-user limit (600/min) is lifted for the load.
 var host = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
@@ -53,6 +66,7 @@ Console.WriteLine(submissionTable);
 // The batch endpoint alone vs binary COPY, and a CSV export of everything inserted (kept from the first harness).
 var inserts = await RunAsync(host, [new BatchCreateScenario(options.Samples), new RawCopyBaselineScenario(options.Samples)], options.BatchWarmUp, options.BatchRuns);
 var exports = await RunAsync(host, [new CsvExportScenario()], warmUp: 1, runs: 3);
+var sequencing = await RunAsync(host, SequencingScenarios.Create(), warmUp: 3, runs: options.SequencingRuns);
 
 // Scenario 3: a second stack whose Samples runs without instrumentation, beside the first.
 LoadComparison instrumentation;
@@ -85,7 +99,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Releas
 report.AppendLine(reads.Table()).AppendLine(creates.Table()).AppendLine(instrumentation.Table());
 report.AppendLine("### 4. A 10,000-row CSV submission end to end").AppendLine().AppendLine(submissionTable);
 report.AppendLine("### 5. AppHost cold start to every resource healthy").AppendLine();
-report.AppendLine("Fresh data folder each time (initdb, migrations, admin account), projects already built, all 14 resources healthy (postgres, 3 databases, redis, prometheus, alertmanager, 3 exporters, 4 services).").AppendLine();
+report.AppendLine("Fresh data folder each time (initdb, migrations, admin account), projects already built, all 16 resources healthy (postgres, 4 databases, redis, prometheus, alertmanager, 3 exporters, 5 services).").AppendLine();
 report.AppendLine("| run | seconds | load 1m |").AppendLine("|---|---:|---:|");
 foreach (var (c, i) in coldStarts.Select((c, i) => (c, i + 1)))
 {
@@ -98,6 +112,7 @@ report.AppendLine(CultureInfo.InvariantCulture,
 report.AppendLine(memory.Table());
 report.AppendLine(CultureInfo.InvariantCulture, $"### Batch endpoint and export (first harness), {options.Samples:N0} samples per run").AppendLine();
 report.AppendLine(Measurement.Table(inserts)).AppendLine(Measurement.Table(exports));
+report.AppendLine("### 7. Sequencing through the gateway").AppendLine().AppendLine(Measurement.Table(sequencing));
 report.AppendLine(Targets());
 
 Console.WriteLine();
@@ -117,6 +132,7 @@ await File.WriteAllTextAsync(options.Output + ".json", JsonSerializer.Serialize(
         new { name = "4. submission", runs = submissions.Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
         new { name = "5. cold start", seconds = coldStarts.Select(c => c.Seconds), loads = coldStarts.Select(c => c.Load), median = coldMedian, benchmarkStacks = new[] { mainStart.TotalSeconds, offStart.TotalSeconds } },
         new { name = "6. memory MiB", idleBefore = memory.IdleBefore, peakUnderLoad = memory.PeakUnderLoad, idleAfter = memory.IdleAfter },
+        new { name = "7. sequencing", runs = sequencing.Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
         new { name = "batch", runs = inserts.Concat(exports).Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
     },
 }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }), ct);
@@ -190,7 +206,7 @@ static bool IsRelease() =>
 
 internal sealed record BenchmarkOptions(
     int DurationSeconds, int WarmUpSeconds, int Runs, IReadOnlyList<int> Connections, int SubmissionRuns, int ColdStarts,
-    int Samples, int BatchRuns, int BatchWarmUp, int WrkThreads, string Output)
+    int Samples, int BatchRuns, int BatchWarmUp, int WrkThreads, string Output, int SequencingRuns)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Runs} × {DurationSeconds} s after {WarmUpSeconds} s warm-up at {string.Join(" and ", Connections)} connections (wrk -t{WrkThreads}), {SubmissionRuns} submissions, {ColdStarts} cold starts, {Samples:N0} rows, {BatchRuns} batch runs");
@@ -207,6 +223,6 @@ internal sealed record BenchmarkOptions(
         var connections = Raw("connections")?.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList() ?? [8, 32];
         return new BenchmarkOptions(Read("duration", 10), Read("warmup-seconds", 10), Read("runs", 3), connections,
             Read("submission-runs", 3), Read("cold-starts", 3), Read("samples", 10_000), Read("batch-runs", 3), Read("batch-warmup", 1),
-            Read("wrk-threads", 1), Raw("output") ?? "bench/results/latest");
+            Read("wrk-threads", 1), Raw("output") ?? "bench/results/latest", Read("sequencing-runs", 7));
     }
 }

@@ -1,0 +1,184 @@
+using System.Security.Claims;
+using System.Text;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using TracSeq.Samples.Audit;
+using TracSeq.Samples.Caching;
+using TracSeq.Samples.Idempotency;
+using TracSeq.Samples.Lifecycle;
+using TracSeq.Samples.Samples;
+using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
+
+namespace TracSeq.Samples.Sequencing;
+
+/// <summary>A library was made from the sample (written by the Sequencing service).</summary>
+public sealed record LibraryCreatedEventRequest(string? Type, Guid? LibraryId, string? LibraryBarcode);
+
+public sealed record SampleEventRecorded(Guid SampleId, string Type, Guid LibraryId);
+
+/// <summary>A run moved: every listed sample goes to <c>to</c> (or already is there).</summary>
+public sealed record RunStatusRequest(Guid? RunId, string? RunName, string? To, string? Reason, IReadOnlyList<Guid>? SampleIds);
+
+public sealed record RunStatusResult(Guid RunId, string To, int Moved, int AlreadyThere, IReadOnlyList<BulkStatusItem> Samples);
+
+/// <summary>
+/// What the Sequencing service asks of Samples, with the caller's bearer token (lab_technician or above), service to
+/// service (the gateway does not route <c>/internal</c>):
+/// <list type="bullet">
+/// <item><c>POST /internal/samples/{id}/events</c>: a <c>library_created</c> event on the sample's audit trail, once per
+/// library (a retry finds the first one and answers the same).</item>
+/// <item><c>POST /internal/samples/run-status</c>: a run moved, so its samples move, all or nothing, under
+/// <c>Idempotency-Key: run:{runId}:{to}</c>. Samples already in the target status are left alone; each moved sample's
+/// event names the run. A retry replays the first answer, so when Sequencing could not record the run's move after
+/// Samples committed, asking again is safe and moves nothing twice.</item>
+/// </list>
+/// </summary>
+public static class SequencingInternalApi
+{
+    public const string EventsPath = "/internal/samples/{id:guid}/events";
+    public const string RunStatusPath = "/internal/samples/run-status";
+    public const string LibraryCreated = "library_created";
+    private const string EventScope = "samples.library-event";
+    private const string RunScope = "samples.run-status";
+    public const int MaxRunSamples = 10_000;
+
+    /// <summary>The sample statuses a run moves its samples to, by the run's new status.</summary>
+    public static readonly IReadOnlyList<string> RunTargets = [SampleStatus.InSequencing, SampleStatus.Completed, SampleStatus.Failed];
+
+    public static IEndpointRouteBuilder MapSequencingInternalApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(EventsPath, RecordEventAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .WithTags("Internal").ExcludeFromDescription();
+        app.MapPost(RunStatusPath, MoveForRunAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .WithTags("Internal").ExcludeFromDescription();
+        return app;
+    }
+
+    public static async Task<Results<Created<SampleEventRecorded>, Ok<SampleEventRecorded>, ValidationProblem, ProblemHttpResult>> RecordEventAsync(
+        Guid id, LibraryCreatedEventRequest request, ClaimsPrincipal user, [AsParameters] SampleServices s, CancellationToken ct)
+    {
+        var errors = new ValidationErrors()
+            .Check(request.Type == LibraryCreated, "type", $"type must be {LibraryCreated}.")
+            .Check(request.LibraryId is { } l && l != Guid.Empty, "libraryId", "libraryId is required.")
+            .Text("libraryBarcode", request.LibraryBarcode, 50);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        var answer = new SampleEventRecorded(id, LibraryCreated, request.LibraryId!.Value);
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM samples WHERE id = @id", new { id }, tx) is null)
+        {
+            return SampleProblems.SampleNotFound();
+        }
+        // One event per library: the library id is the key, so a retry after a lost answer writes nothing more.
+        var claim = await IdempotencyRecords.ClaimAsync(connection, tx, EventScope, Guid.Empty,
+            request.LibraryId.Value.ToString(), IdempotencyRecords.Hash(new { id, request.LibraryId }));
+        if (claim.State != IdempotencyState.New)
+        {
+            return claim.State == IdempotencyState.Replay ? TypedResults.Ok(answer) : SampleProblems.IdempotencyKeyReused();
+        }
+        var library = new { id = request.LibraryId, barcode = request.LibraryBarcode!.Trim() };
+        await SampleEventLog.WriteAsync(connection, tx, Actor.From(user), new NewSampleEvent(
+            id, LibraryCreated, null, null, [new SampleChange("library", null, library)],
+            $"Library {library.barcode} made from this sample.", null));
+        await IdempotencyRecords.CompleteAsync(connection, tx, EventScope, Guid.Empty, request.LibraryId.Value.ToString(), StatusCodes.Status201Created, answer);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/samples/{id}/events", answer);
+    }
+
+    public static async Task<Results<Ok<RunStatusResult>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> MoveForRunAsync(
+        RunStatusRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey,
+        ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
+    {
+        var errors = Validate(request, idempotencyKey);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        var (runId, to) = (request.RunId!.Value, request.To!);
+        var ids = request.SampleIds!.Distinct().Order().ToArray();
+
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // The key stands for "this run's move to this status", so the hash leaves out the free-text reason: a retry
+        // with another wording is the same move.
+        var claim = await IdempotencyRecords.ClaimAsync(connection, tx, RunScope, Guid.Empty, idempotencyKey!,
+            IdempotencyRecords.Hash(new { runId, to, ids }));
+        if (claim.State == IdempotencyState.KeyReused)
+        {
+            return SampleProblems.IdempotencyKeyReused();
+        }
+        if (claim.State == IdempotencyState.Replay)
+        {
+            http.Response.Headers[IdempotencyRecords.ReplayedHeaderName] = "true";
+            return TypedResults.Content(claim.Response, "application/json", Encoding.UTF8, claim.StatusCode);
+        }
+
+        // Locked in id order, like the bulk change, so overlapping moves queue instead of deadlocking.
+        var samples = (await connection.QueryAsync<Sample>(
+            $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE s.id = ANY(@ids) ORDER BY s.id FOR UPDATE OF s",
+            new { ids }, tx)).ToList();
+        var missing = ids.Except(samples.Select(x => x.Id)).ToList();
+        if (missing.Count > 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+                title: "A sample of this run does not exist; nothing was changed.",
+                extensions: new Dictionary<string, object?> { ["missing"] = missing.Take(100).ToList() });
+        }
+        var moving = samples.Where(x => x.Status != to).ToList();
+        var refused = moving.Where(x => !SampleStatusMachine.CanMove(x.Status, to)).ToList();
+        if (refused.Count > 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: $"{refused.Count} of {samples.Count} samples cannot move to {to}; nothing was changed.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["to"] = to,
+                    ["refused"] = refused.Take(100).Select(x => new { x.Id, x.Barcode, from = x.Status, allowed = SampleStatusMachine.AllowedMoves(x.Status) }).ToList(),
+                });
+        }
+
+        var changed = await StatusChanges.ApplyAsync(connection, tx, Actor.From(user), moving, to, RunReason(request), ct);
+        var result = new RunStatusResult(runId, to, changed.Count, samples.Count - moving.Count,
+            [.. changed.Select(c => new BulkStatusItem(c.Id, c.Barcode, c.To, c.Version))]);
+        await IdempotencyRecords.CompleteAsync(connection, tx, RunScope, Guid.Empty, idempotencyKey!, StatusCodes.Status200OK, result);
+        await tx.CommitAsync(ct);
+
+        StatusChanges.Count(changed);
+        await s.Cache.InvalidateAsync(changed.Select(c => new CachedSampleKey(c.Id, c.Version, [c.Barcode])));
+        return TypedResults.Ok(result);
+    }
+
+    private static ValidationErrors Validate(RunStatusRequest request, string? idempotencyKey)
+    {
+        var errors = new ValidationErrors()
+            .CheckKey(idempotencyKey, required: true)
+            .Check(request.RunId is { } run && run != Guid.Empty, "runId", "runId is required.")
+            .Text("runName", request.RunName, 255)
+            .Check(request.To is not null && RunTargets.Contains(request.To), "to", $"to must be one of: {string.Join(", ", RunTargets)}.")
+            .Text("reason", request.Reason, SampleStatusApi.MaxReasonLength, required: false)
+            .Check(request.SampleIds is { Count: > 0 and <= MaxRunSamples }, "sampleIds", $"sampleIds must list 1 to {MaxRunSamples} samples.");
+        if (request.RunId is { } id && request.To is { } to && idempotencyKey is not null && idempotencyKey != $"run:{id}:{to}")
+        {
+            errors.Add(IdempotencyRecords.HeaderName, "For a run's move the Idempotency-Key is run:{runId}:{to}.");
+        }
+        return errors;
+    }
+
+    /// <summary>The audit reason names the run, so a sample's trail says which run moved it and why.</summary>
+    private static string RunReason(RunStatusRequest request)
+    {
+        var what = request.To switch
+        {
+            SampleStatus.InSequencing => "started",
+            SampleStatus.Completed => "completed",
+            _ => "failed",
+        };
+        var reason = $"Run {request.RunName!.Trim()} ({request.RunId}) {what}";
+        return string.IsNullOrWhiteSpace(request.Reason) ? reason + "." : $"{reason}: {request.Reason.Trim()}";
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TracSeq.Sequencing.SamplesService;
+
+/// <summary>What Sequencing needs to know of a sample.</summary>
+public sealed record SampleInfo(Guid Id, string Barcode, string Name, string Status, string? ProjectCode);
+
+/// <summary>A sample Samples would not move, and where it is.</summary>
+public sealed record RefusedSample(Guid Id, string Barcode, string From);
+
+/// <summary>Samples' answer to a run's move: moved (or already there), or refused by one or more samples.</summary>
+public sealed record RunMoveOutcome(bool Moved, int MovedCount, int AlreadyThere, IReadOnlyList<RefusedSample> Refused);
+
+/// <summary>Samples could not be asked, or answered in a way that says nothing about the request (5xx, timeout).</summary>
+public sealed class SamplesUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The Samples service, by service discovery (<c>http://samples</c>), always with the caller's own bearer token, so
+/// Samples applies its own rules and records the real user in its audit trail. Correlation id and trace context
+/// travel with every call (ServiceDefaults' HttpClient defaults). A stopped Samples is found by a short
+/// <c>/alive</c> probe before each write, so the caller gets a 503 within seconds instead of a hang.
+/// </summary>
+public sealed class SamplesClient(HttpClient http)
+{
+    public static readonly TimeSpan AliveTimeout = TimeSpan.FromSeconds(2);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The sample, or null when Samples says it does not exist.</summary>
+    public async Task<SampleInfo?> GetSampleAsync(Guid id, string? authorization, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Get, $"/api/samples/{id}", authorization);
+        using var response = await SendAsync(request, alive: false, ct);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.OK => await response.Content.ReadFromJsonAsync<SampleInfo>(Json, ct),
+            HttpStatusCode.NotFound => null,
+            _ => throw Unexpected(response, await response.Content.ReadAsStringAsync(ct)),
+        };
+    }
+
+    /// <summary>Writes <c>library_created</c> on the sample's audit trail; once per library, so a retry is harmless.</summary>
+    public async Task RecordLibraryCreatedAsync(Guid sampleId, Guid libraryId, string libraryBarcode, string? authorization, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Post, $"/internal/samples/{sampleId}/events", authorization);
+        request.Content = JsonContent.Create(new { type = "library_created", libraryId, libraryBarcode }, options: Json);
+        using var response = await SendAsync(request, alive: true, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Unexpected(response, await response.Content.ReadAsStringAsync(ct));
+        }
+    }
+
+    /// <summary>
+    /// Moves every sample of a run to <paramref name="to"/> or none, under <c>Idempotency-Key: run:{runId}:{to}</c>:
+    /// Samples commits the move once and replays its answer to any retry (ours, or the user's after a failure).
+    /// </summary>
+    public async Task<RunMoveOutcome> MoveForRunAsync(Guid runId, string runName, string to, string? reason,
+        IReadOnlyList<Guid> sampleIds, string? authorization, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Post, "/internal/samples/run-status", authorization);
+        // Bytes, not a streamed body: every retry sends exactly the same request.
+        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { runId, runName, to, reason, sampleIds }, Json))
+        {
+            Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+        };
+        request.Headers.Add("Idempotency-Key", $"run:{runId}:{to}");
+        using var response = await SendAsync(request, alive: true, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.OK:
+                using (var ok = JsonDocument.Parse(body))
+                {
+                    return new RunMoveOutcome(true, ok.RootElement.GetProperty("moved").GetInt32(), ok.RootElement.GetProperty("alreadyThere").GetInt32(), []);
+                }
+            case HttpStatusCode.Conflict:
+                using (var problem = JsonDocument.Parse(body))
+                {
+                    return new RunMoveOutcome(false, 0, 0, [.. problem.RootElement.GetProperty("refused").EnumerateArray().Select(r =>
+                        new RefusedSample(r.GetProperty("id").GetGuid(), r.GetProperty("barcode").GetString() ?? "", r.GetProperty("from").GetString() ?? ""))]);
+                }
+            case HttpStatusCode.NotFound:
+                using (var problem = JsonDocument.Parse(body))
+                {
+                    return new RunMoveOutcome(false, 0, 0, [.. problem.RootElement.GetProperty("missing").EnumerateArray().Select(m =>
+                        new RefusedSample(m.GetGuid(), "", "missing"))]);
+                }
+            default:
+                throw Unexpected(response, body);
+        }
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, string? authorization)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (AuthenticationHeaderValue.TryParse(authorization, out var bearer))
+        {
+            request.Headers.Authorization = bearer;
+        }
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool alive, CancellationToken ct)
+    {
+        try
+        {
+            if (alive)
+            {
+                await EnsureAliveAsync(ct);
+            }
+            return await http.SendAsync(request, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.ExecutionRejectedException ||
+                                  (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw new SamplesUnavailableException($"Samples could not be reached: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// A stopped Samples may still have its address answered by a proxy that accepts the connection and then says
+    /// nothing; asking <c>/alive</c> with a short deadline turns that into a 503 within seconds.
+    /// </summary>
+    private async Task EnsureAliveAsync(CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(AliveTimeout);
+        try
+        {
+            using var alive = await http.GetAsync("/alive", deadline.Token);
+            if (!alive.IsSuccessStatusCode)
+            {
+                throw new SamplesUnavailableException($"Samples is not alive: /alive answered {(int)alive.StatusCode}.");
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new SamplesUnavailableException($"Samples did not answer /alive within {AliveTimeout.TotalSeconds} s.");
+        }
+    }
+
+    private static SamplesUnavailableException Unexpected(HttpResponseMessage response, string body) =>
+        new($"Samples answered {(int)response.StatusCode}: {(body.Length <= 300 ? body : body[..300])}");
+}

@@ -1,0 +1,369 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TracSeq.Tests.Infrastructure;
+using TracSeq.Tests.Samples;
+
+namespace TracSeq.Tests.Sequencing;
+
+/// <summary>
+/// Runs through the gateway: planning rules (instrument lanes, index length against cycles, run names, collisions per
+/// lane), status moves that move the samples in Samples all or nothing, and the sample sheets.
+/// </summary>
+[Collection(AppHostCollection.Name)]
+public sealed class RunTests(AppHostFixture fixture)
+{
+    private readonly SequencingLab _lab = new(fixture);
+
+    private async Task<(PoolInfo Pool, IReadOnlyList<LibraryInfo> Libraries)> PoolAsync(params int[] indices)
+    {
+        var libraries = await _lab.LibrariesAsync([.. indices.Select(i => (SequencingLab.I7[i], (string?)SequencingLab.I5[i]))]);
+        return (await _lab.CreatePoolAsync(libraries.Select(l => l.Id)), libraries);
+    }
+
+    [Theory]
+    [InlineData("MiSeq", 2)]
+    [InlineData("iSeq100", 2)]
+    [InlineData("NextSeq2000", 3)]
+    [InlineData("NextSeq550", 5)]
+    [InlineData("NovaSeq6000", 5)]
+    [InlineData("HiSeq2500", 9)]
+    [InlineData("NovaSeqX", 9)]
+    public async Task A_lane_beyond_the_instruments_flow_cell_is_400_and_its_last_lane_is_fine(string instrument, int beyond)
+    {
+        var (pool, _) = await PoolAsync(0);
+        var before = await _lab.CountsAsync();
+
+        using var refused = await _lab.PostRunAsync(SequencingLab.RunBody(instrument, [(beyond, pool.Id)]));
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await refused.Content.ReadAsStringAsync());
+        (await SampleLab.ErrorFieldsAsync(refused)).ShouldBe(["lanes[0].lane"]);
+        (await _lab.CountsAsync()).ShouldBe(before);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody(instrument, [(beyond - 1, pool.Id)]));
+        run.Status.ShouldBe("planned");
+        run.History.ShouldHaveSingleItem().To.ShouldBe("planned");
+    }
+
+    [Fact]
+    public async Task An_index_longer_than_the_index_cycles_is_400_and_a_shorter_one_is_fine()
+    {
+        var (pool, libraries) = await PoolAsync(1);
+
+        using var tooFew = await _lab.PostRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], index1Cycles: 6, index2Cycles: 8));
+        using var noIndex2 = await _lab.PostRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], index1Cycles: 8, index2Cycles: 0));
+
+        tooFew.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await SampleLab.ErrorFieldsAsync(tooFew)).ShouldBe(["reads.index1Cycles"]);
+        (await tooFew.Content.ReadAsStringAsync()).ShouldContain(libraries[0].Barcode);
+        (await SampleLab.ErrorFieldsAsync(noIndex2)).ShouldBe(["reads.index2Cycles"]);
+        (await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], index1Cycles: 10, index2Cycles: 10))).Status.ShouldBe("planned");
+    }
+
+    [Theory]
+    [InlineData("name", "Run, with a comma")]
+    [InlineData("name", "Run\nnext line")]
+    [InlineData("name", "")]
+    [InlineData("instrument", "NovaSeq 6000")]
+    [InlineData("chemistry", "v2.0")]
+    public async Task Bad_run_fields_are_400_naming_the_field(string field, string value)
+    {
+        var (pool, _) = await PoolAsync(2);
+        var body = JsonSerializer.SerializeToNode(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)]), SequencingLab.Json)!.AsObject();
+        body[field] = value;
+        var before = await _lab.CountsAsync();
+
+        using var response = await _lab.PostRunAsync(body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await SampleLab.ErrorFieldsAsync(response)).ShouldContain(field);
+        (await _lab.CountsAsync()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Colliding_libraries_on_one_lane_are_409_naming_the_lane_and_pair_but_on_different_lanes_they_are_fine()
+    {
+        var a = await _lab.LibrariesAsync(("ACGTACGT", "CCCCAAAA"));
+        var b = await _lab.LibrariesAsync(("ACGTACCT", "CCCCAAAT"));
+        var poolA = await _lab.CreatePoolAsync([a[0].Id]);
+        var poolB = await _lab.CreatePoolAsync([b[0].Id]);
+        var before = await _lab.CountsAsync();
+
+        using var sameLane = await _lab.PostRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, poolA.Id), (2, poolA.Id), (2, poolB.Id)]));
+
+        sameLane.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var lane = (await SampleLab.ProblemAsync(sameLane)).GetProperty("lanes").EnumerateArray().ShouldHaveSingleItem();
+        lane.GetProperty("lane").GetInt32().ShouldBe(2);
+        var pair = lane.GetProperty("collisions").EnumerateArray().ShouldHaveSingleItem();
+        new[] { pair.GetProperty("a").GetString(), pair.GetProperty("b").GetString() }.ShouldBe([a[0].Barcode, b[0].Barcode], ignoreOrder: true);
+        (await _lab.CountsAsync()).ShouldBe(before);
+
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, poolA.Id), (2, poolB.Id)]));
+        run.Lanes.GetArrayLength().ShouldBe(2);
+        run.Samples.Select(s => s.Id).ShouldBe([a[0].SampleId, b[0].SampleId], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Starting_and_completing_a_run_moves_its_samples_and_libraries_and_each_sample_trail_names_the_run()
+    {
+        var (pool, libraries) = await PoolAsync(3, 4);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("NextSeq2000", [(1, pool.Id), (2, pool.Id)], name: "Run 7 lung"));
+
+        using var started = await _lab.MoveRunAsync(run.Id, "sequencing");
+        started.StatusCode.ShouldBe(HttpStatusCode.OK, await started.Content.ReadAsStringAsync());
+        foreach (var library in libraries)
+        {
+            (await _lab.Samples.GetSampleAsync(library.SampleId)).Status.ShouldBe("in_sequencing");
+            var moved = (await _lab.Samples.EventsAsync(library.SampleId)).Last();
+            moved.ToStatus.ShouldBe("in_sequencing");
+            moved.Reason.ShouldBe($"Run Run 7 lung ({run.Id}) started.");
+        }
+
+        using var completed = await _lab.MoveRunAsync(run.Id, "completed");
+        completed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var done = await _lab.GetRunAsync(run.Id);
+        done.Status.ShouldBe("completed");
+        done.History.Select(h => (h.From, h.To)).ShouldBe([(null, "planned"), ("planned", "sequencing"), ("sequencing", "completed")]);
+        done.History.ShouldAllBe(h => h.TraceId != null && h.ActorEmail != null);
+        foreach (var library in libraries)
+        {
+            (await _lab.Samples.GetSampleAsync(library.SampleId)).Status.ShouldBe("completed");
+            using var client = await _lab.AsAsync("guest");
+            (await client.GetFromJsonAsync<LibraryInfo>($"/api/libraries/{library.Id}", SequencingLab.Json))!.Status.ShouldBe("sequenced");
+        }
+
+        using var backwards = await _lab.MoveRunAsync(run.Id, "sequencing");
+        backwards.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_failed_run_needs_a_reason_and_fails_its_samples_with_it()
+    {
+        var (pool, libraries) = await PoolAsync(5);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("MiSeq", [(1, pool.Id)], name: "Run 9"));
+        (await _lab.MoveRunAsync(run.Id, "sequencing")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var failuresBefore = await RunsCounterAsync("failed");
+
+        using var noReason = await _lab.MoveRunAsync(run.Id, "failed");
+        using var failed = await _lab.MoveRunAsync(run.Id, "failed", "Flow cell clogged");
+
+        noReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        failed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var sample = await _lab.Samples.GetSampleAsync(libraries[0].SampleId);
+        sample.Status.ShouldBe("failed");
+        (await _lab.Samples.EventsAsync(sample.Id)).Last().Reason.ShouldBe($"Run Run 9 ({run.Id}) failed: Flow cell clogged");
+        (await RunsCounterAsync("failed")).ShouldBe(failuresBefore + 1);
+    }
+
+    [Fact]
+    public async Task A_run_start_refused_for_one_sample_is_409_naming_it_and_nothing_moves()
+    {
+        var ready = await _lab.LibrariesAsync((SequencingLab.I7[6], SequencingLab.I5[6]));
+        var onlyReceived = await _lab.SampleAsync("received"); // received → in_sequencing is not a lifecycle move
+        var stuck = await _lab.CreateLibraryAsync(onlyReceived.Id, new { index1 = SequencingLab.I7[7], index2 = SequencingLab.I5[7] });
+        var pool = await _lab.CreatePoolAsync([ready[0].Id, stuck.Id]);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeqX", [(1, pool.Id)]));
+        var readyEvents = (await _lab.Samples.EventsAsync(ready[0].SampleId)).Count;
+
+        using var response = await _lab.MoveRunAsync(run.Id, "sequencing");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var problem = await SampleLab.ProblemAsync(response);
+        problem.GetProperty("detail").GetString()!.ShouldContain(onlyReceived.Barcode);
+        problem.GetProperty("refused").EnumerateArray().ShouldHaveSingleItem().GetProperty("id").GetGuid().ShouldBe(onlyReceived.Id);
+        (await _lab.GetRunAsync(run.Id)).Status.ShouldBe("planned");
+        (await _lab.Samples.GetSampleAsync(ready[0].SampleId)).Status.ShouldBe("validated");
+        (await _lab.Samples.EventsAsync(ready[0].SampleId)).Count.ShouldBe(readyEvents);
+        (await _lab.Samples.GetSampleAsync(onlyReceived.Id)).Status.ShouldBe("received");
+    }
+
+    [Fact]
+    public async Task With_samples_stopped_a_run_move_is_a_fast_503_and_the_retry_moves_every_sample_exactly_once()
+    {
+        var (pool, libraries) = await PoolAsync(0, 1);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("HiSeq4000", [(1, pool.Id)]));
+        using var client = await _lab.AsAsync("lab_technician"); // signed in before the outage
+
+        await fixture.StopResourceAsync("samples");
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            using var down = await _lab.MoveRunAsync(run.Id, "sequencing", client: client);
+            var took = stopwatch.Elapsed;
+
+            down.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, await down.Content.ReadAsStringAsync());
+            took.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+            (await SampleLab.ProblemAsync(down)).GetProperty("title").GetString().ShouldBe("The Samples service is unavailable; nothing was changed.");
+            (await _lab.GetRunAsync(run.Id)).Status.ShouldBe("planned");
+        }
+        finally
+        {
+            await fixture.StartResourceAsync("samples");
+        }
+        foreach (var library in libraries)
+        {
+            (await _lab.Samples.GetSampleAsync(library.SampleId)).Status.ShouldBe("validated");
+        }
+
+        using var retry = await _lab.MoveRunAsync(run.Id, "sequencing", client: client);
+        using var again = await _lab.MoveRunAsync(run.Id, "sequencing", client: client);
+
+        retry.StatusCode.ShouldBe(HttpStatusCode.OK, await retry.Content.ReadAsStringAsync());
+        again.StatusCode.ShouldBe(HttpStatusCode.Conflict); // the run already moved
+        foreach (var library in libraries)
+        {
+            (await _lab.Samples.EventsAsync(library.SampleId)).Count(e => e.ToStatus == "in_sequencing").ShouldBe(1);
+        }
+        (await _lab.GetRunAsync(run.Id)).History.Count(h => h.To == "sequencing").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task When_samples_committed_a_move_the_run_did_not_record_the_retry_completes_it_without_moving_twice()
+    {
+        var (pool, libraries) = await PoolAsync(2, 3);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], name: "Run crash"));
+        // What Sequencing sends before it commits: Samples commits, then (here) the run's own commit never happens.
+        var sampleIds = libraries.Select(l => l.SampleId).Order().ToList();
+        using (var samples = await _lab.AsAsync("lab_technician", "samples"))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/run-status")
+            {
+                Content = JsonContent.Create(new { runId = run.Id, runName = "Run crash", to = "in_sequencing", reason = (string?)null, sampleIds }),
+            };
+            request.Headers.Add("Idempotency-Key", $"run:{run.Id}:in_sequencing");
+            using var committed = await samples.SendAsync(request);
+            committed.StatusCode.ShouldBe(HttpStatusCode.OK, await committed.Content.ReadAsStringAsync());
+        }
+        (await _lab.GetRunAsync(run.Id)).Status.ShouldBe("planned");
+
+        using var retry = await _lab.MoveRunAsync(run.Id, "sequencing");
+
+        retry.StatusCode.ShouldBe(HttpStatusCode.OK, await retry.Content.ReadAsStringAsync());
+        (await _lab.GetRunAsync(run.Id)).Status.ShouldBe("sequencing");
+        foreach (var id in sampleIds)
+        {
+            (await _lab.Samples.GetSampleAsync(id)).Status.ShouldBe("in_sequencing");
+            (await _lab.Samples.EventsAsync(id)).Count(e => e.ToStatus == "in_sequencing").ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task Sample_sheets_v2_and_v1_are_downloaded_as_csv_attachments_with_the_i5_orientation_each_needs()
+    {
+        var samples = new[] { await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: null) };
+        var libraries = new List<LibraryInfo>();
+        string[] names = ["Lib 1, tumour", "Lib 2\nnormal", "Lib-3_ok"];
+        for (var i = 0; i < 3; i++)
+        {
+            using var created = await _lab.PostLibraryAsync(new { sampleId = samples[i].Id, name = names[i], index = new { index1 = SequencingLab.I7[i], index2 = SequencingLab.I5[i] } });
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+            libraries.Add((await created.Content.ReadFromJsonAsync<LibraryInfo>(SequencingLab.Json))!);
+        }
+        var laneOne = await _lab.CreatePoolAsync([libraries[0].Id, libraries[1].Id]);
+        var laneTwo = await _lab.CreatePoolAsync([libraries[2].Id]);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, laneOne.Id), (2, laneTwo.Id)], name: "Run 42-A"));
+        var (l1, l2, l3) = (libraries[0].Barcode, libraries[1].Barcode, libraries[2].Barcode);
+        string[] rc = [.. SequencingLab.I5.Take(3).Select(ReverseComplement)];
+
+        var v2 = await DownloadAsync(run.Id, "v2");
+        var v1 = await DownloadAsync(run.Id, "v1");
+
+        // NovaSeq 6000 with v1.5 reagents reads i5 after the turnaround: both standalone BCL Convert and bcl2fastq want
+        // the reverse complement of the forward i5 (Illumina knowledge article 000001800).
+        v2.ShouldBe(Crlf($"""
+            [Header]
+            FileFormatVersion,2
+            RunName,Run_42-A
+            InstrumentPlatform,NovaSeq6000
+            InstrumentType,NovaSeq6000
+
+            [Reads]
+            Read1Cycles,151
+            Read2Cycles,151
+            Index1Cycles,8
+            Index2Cycles,8
+
+            [BCLConvert_Settings]
+            BarcodeMismatchesIndex1,1
+            BarcodeMismatchesIndex2,1
+
+            [BCLConvert_Data]
+            Lane,Sample_ID,Index,Index2,Sample_Project
+            1,{l1},{SequencingLab.I7[0]},{rc[0]},ONC-7
+            1,{l2},{SequencingLab.I7[1]},{rc[1]},ONC-7
+            2,{l3},{SequencingLab.I7[2]},{rc[2]},
+
+            """));
+        v1.ShouldBe(Crlf($"""
+            [Header]
+            IEMFileVersion,5
+            Experiment Name,Run_42-A
+            Workflow,GenerateFASTQ
+            Application,FASTQ Only
+            Instrument Type,NovaSeq 6000
+            Assay,
+            Chemistry,Amplicon
+
+            [Reads]
+            151
+            151
+
+            [Settings]
+            BarcodeMismatchesIndex1,1
+            BarcodeMismatchesIndex2,1
+
+            [Data]
+            Lane,Sample_ID,Sample_Name,index,index2,Sample_Project
+            1,{l1},Lib_1__tumour,{SequencingLab.I7[0]},{rc[0]},ONC-7
+            1,{l2},Lib_2_normal,{SequencingLab.I7[1]},{rc[1]},ONC-7
+            2,{l3},Lib-3_ok,{SequencingLab.I7[2]},{rc[2]},
+
+            """));
+    }
+
+    [Fact]
+    public async Task A_NextSeq_2000_v2_sheet_keeps_i5_forward_and_masks_short_indices_with_OverrideCycles()
+    {
+        var (pool, libraries) = await PoolAsync(4);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("NextSeq2000", [(1, pool.Id)], index1Cycles: 10, index2Cycles: 10));
+
+        var v2 = await DownloadAsync(run.Id, "v2");
+        var v1 = await DownloadAsync(run.Id, "v1");
+
+        v2.ShouldContain("\r\nInstrumentPlatform,NextSeq1k2k\r\n");
+        v2.ShouldContain("\r\nOverrideCycles,Y151;I8N2;");
+        v2.ShouldContain($"\r\n1,{libraries[0].Barcode},{SequencingLab.I7[4]},{SequencingLab.I5[4]},SEQ-1\r\n");
+        v1.ShouldContain($"\r\n1,{libraries[0].Barcode},");
+        v1.ShouldContain($",{SequencingLab.I7[4]},{ReverseComplement(SequencingLab.I5[4])},SEQ-1\r\n");
+
+        using var client = await _lab.AsAsync("guest");
+        using var bad = await client.GetAsync($"/api/runs/{run.Id}/samplesheet?format=v3");
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await SampleLab.ErrorFieldsAsync(bad)).ShouldBe(["format"]);
+        using var unknown = await client.GetAsync($"/api/runs/{Guid.NewGuid()}/samplesheet");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    private async Task<string> DownloadAsync(Guid runId, string format)
+    {
+        using var client = await _lab.AsAsync("guest");
+        using var response = await client.GetAsync($"/api/runs/{runId}/samplesheet?format={format}");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        response.Content.Headers.ContentDisposition!.ToString().ShouldBe("attachment; filename=SampleSheet.csv");
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private async Task<double> RunsCounterAsync(string status)
+    {
+        using var sequencing = fixture.CreateClient("sequencing");
+        var metrics = await sequencing.GetStringAsync("/metrics");
+        var line = metrics.Split('\n').Single(l => l.StartsWith($"tracseq_runs_total{{status=\"{status}\"}}", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string Crlf(string text) => text.ReplaceLineEndings("\r\n");
+
+    private static string ReverseComplement(string bases) =>
+        new([.. bases.Reverse().Select(b => b switch { 'A' => 'T', 'C' => 'G', 'G' => 'C', _ => 'A' })]);
+}
