@@ -64,6 +64,13 @@ var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
     .WithReference(templates).WaitFor(templates)
     .WithReference(sequencing).WaitFor(sequencing);
 
+// The web front end on port 5173 for people at the bench: calls only the gateway, keeps sessions in Redis.
+var web = builder.AddTracSeqService<Projects.TracSeq_Web>("web")
+    .WithExternalHttpEndpoints()
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(gateway).WaitFor(gateway)
+    .WithEnvironment("Web__Links__ApiDocs", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/docs"));
+
 // Monitoring: exporters for the host, PostgreSQL and Redis; Prometheus scrapes them, every service's /metrics and
 // itself, evaluates the alert rules and sends alerts to Alertmanager, which notifies the webhook by severity.
 var nodeExporter = builder.AddTracSeqNodeExporter("node-exporter", infra, port: 9100);
@@ -80,6 +87,7 @@ var prometheus = builder.AddTracSeqPrometheus("prometheus", infra, port: 9090)
     .WithScrapeTarget("samples", samples)
     .WithScrapeTarget("templates", templates)
     .WithScrapeTarget("sequencing", sequencing)
+    .WithScrapeTarget("web", web)
     .WithScrapeTarget("postgres-exporter", postgresExporter)
     .WithScrapeTarget("redis-exporter", redisExporter)
     .WithScrapeTarget("node-exporter", nodeExporter)
@@ -88,11 +96,11 @@ var prometheus = builder.AddTracSeqPrometheus("prometheus", infra, port: 9090)
 // Traces go to Jaeger besides the Aspire dashboard's logs and metrics; Grafana shows the dashboards. Neither is a
 // Debian package: local mode runs them only where installed (the start log says when they are not).
 var jaeger = builder.AddTracSeqJaeger("jaeger", infra, uiPort: 16686)?
-    .CollectTracesFrom(gateway, auth, samples, templates, sequencing);
+    .CollectTracesFrom(gateway, auth, samples, templates, sequencing, web);
 builder.AddTracSeqGrafana("grafana", infra, prometheus, jaeger, port: 3000);
 
 // Opt-in (TracSeq:Elk=true): the services' logs in Elasticsearch, searched with Kibana.
 builder.AddTracSeqElk(infra, elasticsearchPort: 9200, kibanaPort: 5601)?
-    .CollectLogsFrom(gateway, auth, samples, templates, sequencing);
+    .CollectLogsFrom(gateway, auth, samples, templates, sequencing, web);
 
 builder.Build().Run();

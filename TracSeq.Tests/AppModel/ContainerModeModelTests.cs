@@ -62,7 +62,7 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
                                   && m.Source!.EndsWith(Path.Combine("monitoring", "prometheus", "rules")));
         prometheus.GetEndpoint("http").EndpointAnnotation.TargetPort.ShouldBe(9090);
         prometheus.Annotations.OfType<PrometheusScrapeTargetAnnotation>().Select(t => t.Job)
-            .ShouldBe(["gateway", "auth", "samples", "templates", "sequencing", "postgres-exporter", "redis-exporter", "node-exporter", "alertmanager"],
+            .ShouldBe(["gateway", "auth", "samples", "templates", "sequencing", "web", "postgres-exporter", "redis-exporter", "node-exporter", "alertmanager"],
                 ignoreOrder: true);
         prometheus.Annotations.OfType<PrometheusAlertmanagerAnnotation>().ShouldHaveSingleItem().Endpoint.Resource.Name.ShouldBe("alertmanager");
     }
@@ -160,7 +160,7 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
             .ShouldContain(m => m.Source!.EndsWith(Path.Combine("monitoring", "jaeger", "jaeger.yaml")) && m.IsReadOnly);
         jaeger.GetEndpoint("http").EndpointAnnotation.TargetPort.ShouldBe(16686);
         jaeger.GetEndpoint(JaegerHostingExtensions.OtlpGrpcEndpointName).EndpointAnnotation.TargetPort.ShouldBe(4317);
-        foreach (var service in new[] { "gateway", "auth", "samples", "templates", "sequencing" })
+        foreach (var service in new[] { "gateway", "auth", "samples", "templates", "sequencing", "web" })
         {
             var environment = await ModelValues.EnvironmentAsync(Resource<ProjectResource>(service));
             environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"].ShouldBe("{jaeger.bindings.otlp-grpc.url}", service);

@@ -39,6 +39,7 @@ public sealed class MetricsTests(AppHostFixture fixture)
     [Theory]
     [InlineData("auth")]
     [InlineData("gateway")]
+    [InlineData("web")]
     public async Task Metrics_include_process_and_dotnet_runtime_figures(string service)
     {
         using var client = MetricsClient.For(fixture, service);

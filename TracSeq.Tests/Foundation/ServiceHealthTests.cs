@@ -39,6 +39,7 @@ public sealed class ServiceHealthTests(AppHostFixture fixture)
     [InlineData("templates", new[] { "PostgreSql", "StackExchange.Redis" })]
     [InlineData("sequencing", new[] { "PostgreSql", "StackExchange.Redis" })]
     [InlineData("gateway", new[] { "StackExchange.Redis" })]
+    [InlineData("web", new[] { "StackExchange.Redis" })]
     public async Task Health_answers_200_and_checks_the_service_dependencies(string service, string[] dependencies)
     {
         using var client = fixture.CreateClient(service);

@@ -19,7 +19,7 @@ public class AppHostFixture(IMessageSink diagnostics, int replicas, IReadOnlyLis
     /// <summary>Processes per service (<c>TracSeq:Replicas</c>).</summary>
     public int Replicas { get; } = replicas;
 
-    public static readonly string[] Services = ["auth", "samples", "templates", "sequencing", "gateway"];
+    public static readonly string[] Services = ["auth", "samples", "templates", "sequencing", "gateway", "web"];
     public static readonly string[] Infrastructure =
     [
         "postgres", "authdb", "samplesdb", "templatesdb", "sequencingdb", "cache",
@@ -244,7 +244,7 @@ public class AppHostFixture(IMessageSink diagnostics, int replicas, IReadOnlyLis
 }
 
 [CollectionDefinition(Name)]
-public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
+public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>, ICollectionFixture<Web.BrowserFixture>
 {
     public const string Name = "TracSeq AppHost";
 }

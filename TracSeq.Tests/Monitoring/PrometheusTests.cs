@@ -11,7 +11,7 @@ public sealed class PrometheusTests(AppHostFixture fixture)
     /// <summary>The jobs of the public contract (shared/domain.md).</summary>
     public static readonly string[] Jobs =
     [
-        "gateway", "auth", "samples", "templates", "sequencing",
+        "gateway", "auth", "samples", "templates", "sequencing", "web",
         "postgres-exporter", "redis-exporter", "node-exporter", "prometheus", "alertmanager",
     ];
 

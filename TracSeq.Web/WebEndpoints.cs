@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using TracSeq.Web.Api;
+using TracSeq.Web.Session;
+
+namespace TracSeq.Web;
+
+/// <summary>The web server's own non-page endpoints: sign-out and downloads streamed from the gateway.</summary>
+public static class WebEndpoints
+{
+    public static void MapWebEndpoints(this WebApplication app)
+    {
+        app.MapPost("/logout", SignOutAsync).AllowAnonymous().ExcludeFromDescription();
+        var downloads = app.MapGroup("/downloads").RequireAuthorization().ExcludeFromDescription();
+        downloads.MapGet("/samples.csv", (HttpContext context) =>
+            StreamFromGatewayAsync(context, "/api/samples/export" + context.Request.QueryString));
+        downloads.MapGet("/templates/{id:guid}/sheet", (HttpContext context, Guid id, string? format) =>
+            StreamFromGatewayAsync(context, $"/api/templates/{id}/spreadsheet?format={(format == "xlsx" ? "xlsx" : "csv")}"));
+        downloads.MapGet("/runs/{id:guid}/samplesheet", (HttpContext context, Guid id, string? format) =>
+            StreamFromGatewayAsync(context, $"/api/runs/{id}/samplesheet?format={(format == "v1" ? "v1" : "v2")}"));
+    }
+
+    /// <summary>"Sign out": revoke the session at Auth, forget it here, clear the cookie. A form post with antiforgery.</summary>
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, ISessionStore store, AuthGateway auth)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.BadRequest();
+        }
+        if (context.User.FindFirst(SessionClaims.SessionId)?.Value is { } sessionId)
+        {
+            if (await store.GetAsync(sessionId) is { } session)
+            {
+                await auth.LogoutAsync(session, context.RequestAborted);
+            }
+            await store.DeleteAsync(sessionId);
+        }
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.Redirect("/login?signedOut=1");
+    }
+
+    /// <summary>
+    /// A file from the gateway, streamed through as it arrives (a CSV export of every sample never sits in memory),
+    /// with the caller's session token. The browser never talks to the gateway itself.
+    /// </summary>
+    private static async Task StreamFromGatewayAsync(HttpContext context, string path)
+    {
+        var factory = context.RequestServices.GetRequiredService<IHttpClientFactory>();
+        var client = factory.CreateClient(nameof(GatewayClient));
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (context.User.FindFirst(SessionClaims.SessionId)?.Value is { } sessionId)
+        {
+            request.Options.Set(GatewayClient.SessionKey, sessionId);
+        }
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (HttpRequestException)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsync("TracSeq is not answering right now; try the download again in a moment.");
+            return;
+        }
+        using (response)
+        {
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                context.Response.Redirect("/login?ended=1");
+                return;
+            }
+            context.Response.StatusCode = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                var problem = Problem.FromJson((int)response.StatusCode, await response.Content.ReadAsStringAsync(context.RequestAborted));
+                await context.Response.WriteAsync(new ApiResult<object> { Status = response.StatusCode, Problem = problem }.Message);
+                return;
+            }
+            context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
+            if (response.Content.Headers.ContentDisposition is { } disposition)
+            {
+                context.Response.Headers.ContentDisposition = disposition.ToString();
+            }
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        }
+    }
+}
