@@ -93,7 +93,8 @@ public static class RunsApi
                 "digits, spaces, '-' and '_'. Every lane's libraries are checked for collisions: 409 naming the lane and pairs.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapGet("/", ListAsync).Documented("List runs", "Newest first; filter by status; paged.");
-        runs.MapGet("/{id:guid}", GetAsync).Documented("One run", "Lanes, pools, libraries, samples and the run's status history.");
+        runs.MapGet("/{id:guid}", GetAsync).Documented("One run", "Lanes, pools, libraries, samples and the run's status history.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{id:guid}/status", ChangeStatusAsync).Write(SequencingPolicies.LabWork, "Move a run",
                 "planned → sequencing → completed | failed, planned → cancelled (failed needs a reason). Samples move with the run " +
                 "(in_sequencing, completed, failed; libraries become sequenced on completion), all or nothing: a sample Samples " +
@@ -106,7 +107,8 @@ public static class RunsApi
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        runs.MapGet("/{id:guid}/events", EventsAsync).Documented("A run's audit trail", "Every write to the run: who, when, what and the trace id.");
+        runs.MapGet("/{id:guid}/events", EventsAsync).Documented("A run's audit trail", "Every write to the run: who, when, what and the trace id.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return runs;
     }
 
