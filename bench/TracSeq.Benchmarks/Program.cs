@@ -21,6 +21,18 @@ var before = MachineState("before");
 Console.WriteLine(before);
 var total = Stopwatch.StartNew();
 
+// Sequencing: the index-collision check, in process and before the AppHost starts; `-- --only index-check` runs it alone.
+var indexCheck = IndexCheckBenchmark.FromArgs(args).Run();
+Console.WriteLine(indexCheck.Table());
+if (IndexCheckBenchmark.Only(args))
+{
+    var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Output))!, "index-check.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    await File.WriteAllTextAsync(path, $"{before}  \n{MachineState("after")}\n\n{indexCheck.Table()}", ct);
+    Console.WriteLine($"Wrote {path}");
+    return;
+}
+
 // The main stack: as shipped, except the gateway's per-user limit (600/min) is lifted for the load.
 var host = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
 await ServiceProcess.ResolveAsync(host, ct);
@@ -98,6 +110,7 @@ report.AppendLine(CultureInfo.InvariantCulture,
 report.AppendLine(memory.Table());
 report.AppendLine(CultureInfo.InvariantCulture, $"### Batch endpoint and export (first harness), {options.Samples:N0} samples per run").AppendLine();
 report.AppendLine(Measurement.Table(inserts)).AppendLine(Measurement.Table(exports));
+report.AppendLine(indexCheck.Table());
 report.AppendLine(Targets());
 
 Console.WriteLine();
@@ -117,6 +130,7 @@ await File.WriteAllTextAsync(options.Output + ".json", JsonSerializer.Serialize(
         new { name = "4. submission", runs = submissions.Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
         new { name = "5. cold start", seconds = coldStarts.Select(c => c.Seconds), loads = coldStarts.Select(c => c.Load), median = coldMedian, benchmarkStacks = new[] { mainStart.TotalSeconds, offStart.TotalSeconds } },
         new { name = "6. memory MiB", idleBefore = memory.IdleBefore, peakUnderLoad = memory.PeakUnderLoad, idleAfter = memory.IdleAfter },
+        indexCheck.Json(),
         new { name = "batch", runs = inserts.Concat(exports).Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
     },
 }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }), ct);
