@@ -15,23 +15,20 @@ using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(90));
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var ct = cancel.Token;
 WrkTarget.Threads = options.WrkThreads;
+
+// Sequencing: the index-collision check, in process and before any AppHost starts; `-- --only index-check` runs it alone.
+var indexCheck = IndexCheckBenchmark.FromArgs(args).Run();
+Console.WriteLine(indexCheck.Table());
+if (IndexCheckBenchmark.Only(args))
+{
+    await indexCheck.WriteAloneAsync(options.Output, MachineState("after"), ct);
+    return;
+}
 var load = new LoadSettings(TimeSpan.FromSeconds(options.WarmUpSeconds), TimeSpan.FromSeconds(options.DurationSeconds), options.Runs, options.Connections);
 var report = new StringBuilder();
 var before = MachineState("before");
 Console.WriteLine(before);
 var total = Stopwatch.StartNew();
-
-// Sequencing: the index-collision check, in process and before the AppHost starts; `-- --only index-check` runs it alone.
-var indexCheck = IndexCheckBenchmark.FromArgs(args).Run();
-Console.WriteLine(indexCheck.Table());
-if (IndexCheckBenchmark.Only(args))
-{
-    var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Output))!, "index-check.md");
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    await File.WriteAllTextAsync(path, $"{before}  \n{MachineState("after")}\n\n{indexCheck.Table()}", ct);
-    Console.WriteLine($"Wrote {path}");
-    return;
-}
 
 // The main stack: as shipped, except the gateway's per-user limit (600/min) is lifted for the load.
 var host = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
@@ -108,9 +105,9 @@ report.AppendLine(CultureInfo.InvariantCulture, $"| median | {coldMedian:F1} | |
 report.AppendLine(CultureInfo.InvariantCulture,
     $"The benchmark stacks themselves (gateway rate limit lifted) started in {mainStart.TotalSeconds:F1} s (first, idle machine) and {offStart.TotalSeconds:F1} s (second, beside the first).").AppendLine();
 report.AppendLine(memory.Table());
+report.AppendLine(indexCheck.Table());
 report.AppendLine(CultureInfo.InvariantCulture, $"### Batch endpoint and export (first harness), {options.Samples:N0} samples per run").AppendLine();
 report.AppendLine(Measurement.Table(inserts)).AppendLine(Measurement.Table(exports));
-report.AppendLine(indexCheck.Table());
 report.AppendLine(Targets());
 
 Console.WriteLine();
@@ -124,13 +121,13 @@ await File.WriteAllTextAsync(options.Output + ".json", JsonSerializer.Serialize(
     options,
     scenarios = new object[]
     {
+        indexCheck.Json(),
         new { name = reads.Scenario, rows = reads.Rows },
         new { name = creates.Scenario, rows = creates.Rows },
         new { name = instrumentation.Scenario, rows = instrumentation.Rows },
         new { name = "4. submission", runs = submissions.Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
         new { name = "5. cold start", seconds = coldStarts.Select(c => c.Seconds), loads = coldStarts.Select(c => c.Load), median = coldMedian, benchmarkStacks = new[] { mainStart.TotalSeconds, offStart.TotalSeconds } },
         new { name = "6. memory MiB", idleBefore = memory.IdleBefore, peakUnderLoad = memory.PeakUnderLoad, idleAfter = memory.IdleAfter },
-        indexCheck.Json(),
         new { name = "batch", runs = inserts.Concat(exports).Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
     },
 }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }), ct);

@@ -66,6 +66,15 @@ public sealed class IndexCheckBenchmark
         return this;
     }
 
+    /// <summary>The table alone, with the machine's state, to <c>index-check.md</c> beside the harness's other results.</summary>
+    public async Task WriteAloneAsync(string output, string machineState, CancellationToken ct)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "index-check.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, $"{machineState}\n\n{Table()}", ct);
+        Console.WriteLine($"Wrote {path}");
+    }
+
     public string Table()
     {
         var text = new StringBuilder();
