@@ -145,11 +145,7 @@ public static class SampleSheetWriter
             Section("Settings");
             Adapters("Adapter", "AdapterRead2");
             // bcl2fastq takes --barcode-mismatches on its command line; BCL Convert reads these from a v1 sheet.
-            Line("BarcodeMismatchesIndex1", Number(_run.BarcodeMismatchesIndex1));
-            if (HasIndex2)
-            {
-                Line("BarcodeMismatchesIndex2", Number(_run.BarcodeMismatchesIndex2));
-            }
+            Mismatches();
             Blank();
 
             Section("Data");
@@ -190,14 +186,7 @@ public static class SampleSheetWriter
             // (BCL Convert 4.1+ reads OverrideCycles in [BCLConvert_Data]).
             var perSample = masked && overrides.Distinct().Count() > 1;
             Section("BCLConvert_Settings");
-            if (HasIndex1)
-            {
-                Line("BarcodeMismatchesIndex1", Number(_run.BarcodeMismatchesIndex1));
-            }
-            if (HasIndex2)
-            {
-                Line("BarcodeMismatchesIndex2", Number(_run.BarcodeMismatchesIndex2));
-            }
+            Mismatches();
             Adapters("AdapterRead1", "AdapterRead2");
             if (masked && !perSample)
             {
@@ -226,6 +215,18 @@ public static class SampleSheetWriter
             Instruments.NovaSeqX => ("NovaSeqXSeries", instrument),
             _ => (instrument, instrument),
         };
+
+        private void Mismatches()
+        {
+            if (HasIndex1)
+            {
+                Line("BarcodeMismatchesIndex1", Number(_run.BarcodeMismatchesIndex1));
+            }
+            if (HasIndex2)
+            {
+                Line("BarcodeMismatchesIndex2", Number(_run.BarcodeMismatchesIndex2));
+            }
+        }
 
         private void Adapters(string read1Key, string read2Key)
         {
