@@ -305,9 +305,12 @@ public static class IlluminaKitFile
                 "ALL" => KitStrategies.All,
                 _ => null,
             };
-            Check(line, "IndexStrategy", strategy is null
-                ? $"IndexStrategy is SingleOnly, DualOnly, NoIndex or All, not '{value}'."
-                : null);
+            Check(line, "IndexStrategy", (strategy, indexStrategy) switch
+            {
+                (not null, _) => null,
+                (null, null) => "[IndexKit] has no IndexStrategy (SingleOnly, DualOnly, NoIndex or All).",
+                _ => $"IndexStrategy is SingleOnly, DualOnly, NoIndex or All, not '{value}'.",
+            });
             return strategy;
         }
 
