@@ -54,7 +54,8 @@ public static class IndexKitsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .DisableAntiforgery();
         kits.MapGet("/", ListAsync).Documented("List index kits", "Every kit, by name, with its index and well counts.");
-        kits.MapGet("/{id:guid}", GetAsync).Documented("One index kit", "The kit with its indices (i5 forward strand), wells and adapters.");
+        kits.MapGet("/{id:guid}", GetAsync).Documented("One index kit", "The kit with its indices (i5 forward strand), wells and adapters.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return kits;
     }
 

@@ -114,14 +114,21 @@ public static class LibrariesApi
         libraries.MapPost("/", CreateAsync).Write(SequencingPolicies.LabWork, "Make a library from a sample",
             "The sample must be received, validated or in_storage (409 naming its status otherwise). The index is " +
             "{kitId, well} (fixed-layout kit), {kitId, i7Name, i5Name?} or custom {index1, index2?} (ACGT, 4–24 bases). " +
-            "Answers the library with its TS-LIB barcode and derived molarity; the sample's audit trail gets library_created.");
+            "Answers the library with its TS-LIB barcode and derived molarity; the sample's audit trail gets library_created.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         libraries.MapGet("/", ListAsync).Documented("List libraries", "Filter by sampleId, poolId, status or text (barcode, name, sample barcode); paged.");
-        libraries.MapGet("/{id:guid}", GetAsync).Documented("One library", "The library with its index, molarity and the latest QC per type.");
+        libraries.MapGet("/{id:guid}", GetAsync).Documented("One library", "The library with its index, molarity and the latest QC per type.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         libraries.MapPatch("/{id:guid}", UpdateAsync).Write(SequencingPolicies.LabWork, "Edit a library",
-            "Changes name, prepKit, fragmentSizeBp, concentrationNgUl, volumeUl and, unless the library is in a pool on a run, its index. Fields left out stay.");
+            "Changes name, prepKit, fragmentSizeBp, concentrationNgUl, volumeUl and, unless the library is in a pool on a run, its index. Fields left out stay.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         libraries.MapPost("/{id:guid}/status", ChangeStatusAsync).Write(SequencingPolicies.LabWork, "Fail or archive a library",
-            "Moves an active or sequenced library to failed or archived, with a reason. Nothing is ever deleted.");
-        libraries.MapGet("/{id:guid}/events", EventsAsync).Documented("A library's audit trail", "Every write to the library: who, when, what and the trace id, oldest first.");
+            "Moves an active or sequenced library to failed or archived, with a reason. Nothing is ever deleted.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        libraries.MapGet("/{id:guid}/events", EventsAsync).Documented("A library's audit trail", "Every write to the library: who, when, what and the trace id, oldest first.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return libraries;
     }
 

@@ -38,8 +38,10 @@ public static class PoolsApi
                 "Any collision is 409 with the colliding pairs, and nothing is created. A library may be in several pools.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         pools.MapGet("/", ListAsync).Documented("List pools", "Newest first; q searches barcode and name; paged.");
-        pools.MapGet("/{id:guid}", GetAsync).Documented("One pool", "The pool with its libraries, index warnings and the latest QC per type.");
-        pools.MapGet("/{id:guid}/events", EventsAsync).Documented("A pool's audit trail", "Who made the pool, when, and the trace id.");
+        pools.MapGet("/{id:guid}", GetAsync).Documented("One pool", "The pool with its libraries, index warnings and the latest QC per type.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        pools.MapGet("/{id:guid}/events", EventsAsync).Documented("A pool's audit trail", "Who made the pool, when, and the trace id.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return pools;
     }
 

@@ -81,9 +81,6 @@ public static class RunStatuses
 /// </summary>
 public static class RunsApi
 {
-    public const int MaxCycles = 1000;
-    public const int MaxIndexCycles = 50;
-
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var runs = app.MapGroup("/api/runs").WithTags("Runs");
@@ -93,7 +90,8 @@ public static class RunsApi
                 "digits, spaces, '-' and '_'. Every lane's libraries are checked for collisions: 409 naming the lane and pairs.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapGet("/", ListAsync).Documented("List runs", "Newest first; filter by status; paged.");
-        runs.MapGet("/{id:guid}", GetAsync).Documented("One run", "Lanes, pools, libraries, samples and the run's status history.");
+        runs.MapGet("/{id:guid}", GetAsync).Documented("One run", "Lanes, pools, libraries, samples and the run's status history.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{id:guid}/status", ChangeStatusAsync).Write(SequencingPolicies.LabWork, "Move a run",
                 "planned → sequencing → completed | failed, planned → cancelled (failed needs a reason). Samples move with the run " +
                 "(in_sequencing, completed, failed; libraries become sequenced on completion), all or nothing: a sample Samples " +
@@ -106,7 +104,8 @@ public static class RunsApi
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        runs.MapGet("/{id:guid}/events", EventsAsync).Documented("A run's audit trail", "Every write to the run: who, when, what and the trace id.");
+        runs.MapGet("/{id:guid}/events", EventsAsync).Documented("A run's audit trail", "Every write to the run: who, when, what and the trace id.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return runs;
     }
 
@@ -143,10 +142,10 @@ public static class RunsApi
         // An index longer than its read cannot be read whole: the sheet could not describe it.
         foreach (var library in poolIds.SelectMany(p => members[p]).DistinctBy(m => m.Id))
         {
-            errors.Check(library.Index1.Length <= reads.Index1Cycles, "reads.index1Cycles",
-                    $"Library {library.Barcode} has a {library.Index1.Length}-base Index 1; the run reads {reads.Index1Cycles} index 1 cycles.")
-                .Check(library.Index2 is null || library.Index2.Length <= reads.Index2Cycles, "reads.index2Cycles",
-                    $"Library {library.Barcode} has a {library.Index2?.Length}-base Index 2; the run reads {reads.Index2Cycles} index 2 cycles.");
+            if (reads.IndexDoesNotFit(library.Index1, library.Index2) is { } problem)
+            {
+                errors.Add(library.Index1.Length > reads.Index1Cycles ? "reads.index1Cycles" : "reads.index2Cycles", $"Library {library.Barcode}: {problem}");
+            }
         }
         if (!errors.IsValid)
         {
@@ -212,10 +211,11 @@ public static class RunsApi
         }
         if (request.Reads is { } r)
         {
-            errors.Check(r.Read1Cycles is >= 1 and <= MaxCycles, "reads.read1Cycles", $"read1Cycles must be 1 to {MaxCycles}.")
-                .Check(r.Read2Cycles is null or (>= 0 and <= MaxCycles), "reads.read2Cycles", $"read2Cycles must be 0 to {MaxCycles}.")
-                .Check(r.Index1Cycles is >= 1 and <= MaxIndexCycles, "reads.index1Cycles", $"index1Cycles must be 1 to {MaxIndexCycles}: libraries are indexed.")
-                .Check(r.Index2Cycles is null or (>= 0 and <= MaxIndexCycles), "reads.index2Cycles", $"index2Cycles must be 0 to {MaxIndexCycles}.");
+            errors.Check(r.Read1Cycles is not null, "reads.read1Cycles", "reads.read1Cycles is required.");
+            foreach (var (field, message) in new ReadCycles(r.Read1Cycles ?? 1, r.Read2Cycles ?? 0, r.Index1Cycles ?? 0, r.Index2Cycles ?? 0).Problems())
+            {
+                errors.Add($"reads.{field}", message);
+            }
         }
         var laneCount = Instruments.IsKnown(request.Instrument) ? Instruments.LaneCount(request.Instrument!) : 8;
         for (var i = 0; request.Lanes is not null && i < request.Lanes.Count; i++)

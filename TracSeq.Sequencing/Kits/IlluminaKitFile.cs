@@ -103,7 +103,7 @@ public static class IlluminaKitFile
             var prepKits = _sections.TryGetValue(PrepKitsSection, out var p) ? p.Rows.Select(r => r.Cells[0]).Where(n => n.Length > 0).ToList() : [];
             if (indices is null || header is null)
             {
-                return Fail([.. _errors]);
+                return Failed();
             }
             var wells = ResolveWells(resources.Wells);
             var adapters = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -123,8 +123,11 @@ public static class IlluminaKitFile
                     _errors.Add(ToFileError(error, header.Value, resources));
                 }
             }
-            return _errors.Count == 0 ? new KitParseResult(kit, []) : Fail([.. _errors.OrderBy(e => e.Line ?? 0)]);
+            return _errors.Count == 0 ? new KitParseResult(kit, []) : Failed();
         }
+
+        /// <summary>Every error, in file order (errors of the whole file, without a line, first).</summary>
+        private KitParseResult Failed() => Fail([.. _errors.OrderBy(e => e.Line ?? 0)]);
 
         private readonly record struct Header(
             int Line, string Name, string? DisplayName, string? Version, (int Line, string Value)? IndexStrategy,
@@ -305,9 +308,12 @@ public static class IlluminaKitFile
                 "ALL" => KitStrategies.All,
                 _ => null,
             };
-            Check(line, "IndexStrategy", strategy is null
-                ? $"IndexStrategy is SingleOnly, DualOnly, NoIndex or All, not '{value}'."
-                : null);
+            Check(line, "IndexStrategy", (strategy, indexStrategy) switch
+            {
+                (not null, _) => null,
+                (null, null) => "[IndexKit] has no IndexStrategy (SingleOnly, DualOnly, NoIndex or All).",
+                _ => $"IndexStrategy is SingleOnly, DualOnly, NoIndex or All, not '{value}'.",
+            });
             return strategy;
         }
 

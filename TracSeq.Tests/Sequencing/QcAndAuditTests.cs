@@ -39,7 +39,7 @@ public sealed class QcAndAuditTests(AppHostFixture fixture)
         using var client = await _lab.AsAsync("guest");
         var all = await client.GetFromJsonAsync<PageOf<QcInfo>>($"/api/qc?targetKind=library&targetId={library.Id}", SequencingLab.Json);
         all!.Total.ShouldBe(3);
-        all.Items.Select(q => q.Type).ShouldBe(["qubit", "qubit", "tapestation"]); // newest measurement first
+        all.Items.Select(q => q.Type).ShouldBe(["qubit", "tapestation", "qubit"]); // newest measurement first, the later record first on a tie
         var read = await client.GetFromJsonAsync<LibraryInfo>($"/api/libraries/{library.Id}", SequencingLab.Json);
         read!.LatestQc!.Select(q => (q.Type, q.Outcome)).ShouldBe([("qubit", "pass"), ("tapestation", "pass")], ignoreOrder: true);
         read.LatestQc!.Single(q => q.Type == "qubit").Results.GetProperty("concentrationNgUl").GetDecimal().ShouldBe(2.6m);

@@ -163,6 +163,14 @@ public class IlluminaKitFileTests
         IlluminaKitFile.Parse(text).Errors.ShouldBe([new KitError(3, "IndexStrategy", "IndexStrategy is SingleOnly, DualOnly, NoIndex or All, not 'DualOrSo'.")]);
     }
 
+    [Fact]
+    public void A_missing_index_strategy_points_at_the_index_kit_section()
+    {
+        const string text = "\n[IndexKit]\nName\tK\n[Indices]\nName\tSequence\tIndexReadNumber\nA\tACGTACGT\t1\n";
+
+        IlluminaKitFile.Parse(text).Errors.ShouldBe([new KitError(2, "IndexStrategy", "[IndexKit] has no IndexStrategy (SingleOnly, DualOnly, NoIndex or All).")]);
+    }
+
     [Theory]
     [InlineData("SingleOnly", "", KitStrategies.Single)]
     [InlineData("DualOnly", "B\tGGTTCCAA\t2\n", KitStrategies.Dual)]

@@ -109,3 +109,31 @@ public class RunRulesTests
     public void Reverse_complement_refuses_anything_but_bases() =>
         Should.Throw<ArgumentException>(() => IndexSequence.ReverseComplement("ACGN"));
 }
+
+public class ReadCyclesTests
+{
+    [Fact]
+    public void Usual_read_setups_have_no_problems()
+    {
+        new ReadCycles(151, 151, 10, 10).Problems().ShouldBeEmpty();
+        new ReadCycles(75, 0, 8, 0).Problems().ShouldBeEmpty();
+        new ReadCycles(251, 251, 0, 0).Problems().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Each_bad_read_is_named()
+    {
+        new ReadCycles(0, -1, 1001, -5).Problems().Select(p => p.Field).ShouldBe(["read1Cycles", "read2Cycles", "index1Cycles", "index2Cycles"]);
+    }
+
+    [Theory]
+    [InlineData(8, 8, "ACGTACGT", "TGCATGCA", null)]
+    [InlineData(10, 10, "ACGTACGT", "TGCATGCA", null)]
+    [InlineData(10, 0, "ACGTACGT", "TGCATGCA", null)]
+    [InlineData(10, 10, "ACGTACGT", null, null)]
+    [InlineData(6, 8, "ACGTACGT", null, "Index 1 ACGTACGT has 8 bases; the run reads 6 Index 1 cycles.")]
+    [InlineData(8, 6, "ACGTACGT", "TGCATGCA", "Index 2 TGCATGCA has 8 bases; the run reads 6 Index 2 cycles.")]
+    [InlineData(0, 0, "ACGTACGT", null, "Index 1 ACGTACGT has 8 bases; the run reads 0 Index 1 cycles.")]
+    public void An_index_longer_than_its_read_does_not_fit_and_a_shorter_one_does(int i1, int i2, string index1, string? index2, string? problem) =>
+        new ReadCycles(151, 151, i1, i2).IndexDoesNotFit(index1, index2).ShouldBe(problem);
+}

@@ -16,6 +16,15 @@ using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(90));
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var ct = cancel.Token;
 WrkTarget.Threads = options.WrkThreads;
+
+// Sequencing: the index-collision check, in process and before any AppHost starts; `-- --only index-check` runs it alone.
+var indexCheck = IndexCheckBenchmark.FromArgs(args).Run();
+Console.WriteLine(indexCheck.Table());
+if (IndexCheckBenchmark.Only(args))
+{
+    await indexCheck.WriteAloneAsync(options.Output, MachineState("after"), ct);
+    return;
+}
 var load = new LoadSettings(TimeSpan.FromSeconds(options.WarmUpSeconds), TimeSpan.FromSeconds(options.DurationSeconds), options.Runs, options.Connections);
 if (args.Contains("--replicas-only"))
 {
@@ -142,6 +151,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"| median | {coldMedian:F1} | |
 report.AppendLine(CultureInfo.InvariantCulture,
     $"The benchmark stacks themselves (gateway rate limit lifted) started in {mainStart.TotalSeconds:F1} s (first, idle machine) and {offStart.TotalSeconds:F1} s (second, beside the first).").AppendLine();
 report.AppendLine(memory.Table());
+report.AppendLine(indexCheck.Table());
 report.AppendLine(CultureInfo.InvariantCulture, $"### Batch endpoint and export (first harness), {options.Samples:N0} samples per run").AppendLine();
 report.AppendLine(Measurement.Table(inserts)).AppendLine(Measurement.Table(exports));
 report.AppendLine("### 7. Sequencing through the gateway").AppendLine().AppendLine(Measurement.Table(sequencing));
@@ -158,6 +168,7 @@ await File.WriteAllTextAsync(options.Output + ".json", JsonSerializer.Serialize(
     options,
     scenarios = new object[]
     {
+        indexCheck.Json(),
         new { name = reads.Scenario, rows = reads.Rows },
         new { name = userPath?.Scenario ?? "1b. user path (not run)", rows = userPath?.Rows },
         new { name = creates.Scenario, rows = creates.Rows },
