@@ -21,6 +21,7 @@ public sealed class IndexCheckBenchmark
     public const int IndexLength = 10;
 
     private readonly List<double> _checkMs = [];
+    private readonly List<double> _sharedI7Ms = [];
     private readonly List<double> _baselineMs = [];
     private readonly int _runs;
     private readonly int _warmUp;
@@ -45,10 +46,14 @@ public sealed class IndexCheckBenchmark
     public IndexCheckBenchmark Run()
     {
         var entries = Entries();
+        // The slow case for the checker: every library has the same i7 (told apart by i5 only), so no pair stops early
+        // on Index 1 and every Index 2 is compared.
+        var sharedI7 = entries.Select(e => e with { Index1 = entries[0].Index1 }).ToList();
         var packed = entries.Select(e => (Encoding.ASCII.GetBytes(e.Index1), Encoding.ASCII.GetBytes(e.Index2!))).ToArray();
         for (var i = 0; i < _warmUp; i++)
         {
             _collisions = IndexCollisionChecker.Check(entries).Collisions.Count;
+            IndexCollisionChecker.Check(sharedI7);
             ReadEveryPair(packed);
         }
         // Runs alternate between the two, so drift on a shared machine hits both alike.
@@ -58,6 +63,10 @@ public sealed class IndexCheckBenchmark
             var result = IndexCollisionChecker.Check(entries);
             _checkMs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             _collisions = result.Collisions.Count;
+
+            t = Stopwatch.GetTimestamp();
+            IndexCollisionChecker.Check(sharedI7);
+            _sharedI7Ms.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
 
             t = Stopwatch.GetTimestamp();
             ReadEveryPair(packed);
@@ -84,9 +93,10 @@ public sealed class IndexCheckBenchmark
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         var baseline = Median(_baselineMs);
         Row(text, "`IndexCollisionChecker.Check` (validate, pack, compare, warnings)", _checkMs, baseline);
+        Row(text, "the same, every library sharing one i7 (every i5 compared)", _sharedI7Ms, baseline);
         Row(text, "plain loop reading every byte of every pair (baseline)", _baselineMs, baseline);
-        var met = Median(_checkMs) < 20 ? "yes" : "no";
-        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Target < 20 ms: {met} ({Median(_checkMs):F2} ms median).");
+        var worst = Math.Max(Median(_checkMs), Median(_sharedI7Ms));
+        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Target < 20 ms: {(worst < 20 ? "yes" : "no")} ({Median(_checkMs):F2} ms median, {Median(_sharedI7Ms):F2} ms with a shared i7).");
         return text.ToString();
     }
 
@@ -96,6 +106,7 @@ public sealed class IndexCheckBenchmark
         libraries = Libraries,
         pairs = Pairs,
         checkMs = _checkMs,
+        sharedI7Ms = _sharedI7Ms,
         baselineMs = _baselineMs,
         medianCheckMs = Median(_checkMs),
         medianBaselineMs = Median(_baselineMs),
