@@ -1,3 +1,5 @@
+using TracSeq.Contracts;
+
 namespace TracSeq.Templates.Submissions;
 
 /// <summary>
@@ -10,7 +12,7 @@ public static class SubmissionLimits
     public const long MaxRequestBytes = MaxFileBytes + 64 * 1024; // the file plus the multipart envelope and fields
     public const long MaxDrainedBytes = 64 * 1024 * 1024;  // read and dropped to answer 413 cleanly (gateway caps at 50 MiB)
     public const int MaxRows = 10_000;                      // data rows (the header not counted); 400 above this
-    public const int MaxColumns = 100;                      // 400 above this (Samples keeps at most 100 metadata keys)
+    public const int MaxColumns = SampleLimits.MaxMetadataKeys; // 400 above this: every unmapped column is a metadata key
     public const int MaxReportedErrors = 1_000;             // the rest are counted in errorsOmitted (and not kept in memory)
     public const int MaxValueLength = 200;                  // a cell's value as quoted in an error, '…' when cut
     public const int MaxMessageLength = 300;                // an error message, '…' when cut

@@ -18,18 +18,18 @@ namespace TracSeq.Templates.Submissions;
 
 public sealed record SubmissionServices(NpgsqlDataSource Db, SamplesBatchClient Samples, TimeProvider Clock, ILogger<SubmissionReport> Logger);
 
-/// <summary>
-/// <c>POST /api/submissions</c>: a filled sheet (multipart <c>file</c>, <c>templateId</c>, optional <c>dryRun</c>) is read,
-/// every row checked, and only a sheet without a single error is committed, by one all-or-nothing batch call to
-/// Samples keyed by the submission id. 201 committed · 200 dry run · 422 invalid rows, nothing committed · 503 Samples
-/// unavailable, nothing committed (retry with the same Idempotency-Key).
-/// </summary>
 /// <summary>The multipart form of <c>POST /api/submissions</c>, as documented (the handler reads the form itself).</summary>
 /// <param name="File">The filled sheet: CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX.</param>
 /// <param name="TemplateId">The published template the sheet follows.</param>
 /// <param name="DryRun">true to check the sheet without committing anything.</param>
 public sealed record SubmissionForm(IFormFile File, Guid TemplateId, bool? DryRun);
 
+/// <summary>
+/// <c>POST /api/submissions</c>: a filled sheet (multipart <c>file</c>, <c>templateId</c>, optional <c>dryRun</c>) is read,
+/// every row checked, and only a sheet without a single error is committed, by one all-or-nothing batch call to
+/// Samples keyed by the submission id. 201 committed · 200 dry run · 422 invalid rows, nothing committed · 503 Samples
+/// unavailable, nothing committed (retry with the same Idempotency-Key).
+/// </summary>
 public static class SubmissionsApi
 {
     public const string IdempotencyHeader = IdempotencyKeys.HeaderName;

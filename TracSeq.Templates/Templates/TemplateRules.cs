@@ -9,7 +9,7 @@ namespace TracSeq.Templates.Templates;
 /// to sample properties that each row can become a sample (a name and a sample type, both required).</summary>
 public static class TemplateRules
 {
-    public const int MaxFields = 100; // Samples keeps at most 100 metadata keys, and no lab sheet needs more columns
+    public const int MaxFields = SampleLimits.MaxMetadataKeys; // unmapped columns become metadata keys; no lab sheet needs more
     public const int MaxKeyLength = 100;
     public const int MaxOptions = 500;
     public const int MaxOptionLength = 100;

@@ -8,7 +8,7 @@ namespace TracSeq.Tests.Monitoring;
 [Collection(AppHostCollection.Name)]
 public sealed class PrometheusTests(AppHostFixture fixture)
 {
-    /// <summary>The jobs of the public contract (shared/domain.md).</summary>
+    /// <summary>The jobs of the public contract (docs/operations.md).</summary>
     public static readonly string[] Jobs =
     [
         "gateway", "auth", "samples", "templates", "sequencing", "web",

@@ -5,7 +5,7 @@ using TracSeq.Tests.Infrastructure;
 
 namespace TracSeq.Tests.Samples;
 
-/// <summary>The lifecycle of ../shared/domain.md, tried for every (from, to) pair through the gateway.</summary>
+/// <summary>The lifecycle of docs/lifecycle.md, tried for every (from, to) pair through the gateway.</summary>
 [Collection(AppHostCollection.Name)]
 public sealed class SampleLifecycleTests(AppHostFixture fixture)
 {

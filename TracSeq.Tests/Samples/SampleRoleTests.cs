@@ -5,7 +5,7 @@ using TracSeq.Tests.Infrastructure;
 namespace TracSeq.Tests.Samples;
 
 /// <summary>
-/// Every sample and storage endpoint, for every role, against the role table of ../shared/domain.md: anyone signed in
+/// Every sample and storage endpoint, for every role, against the role table of docs/roles.md: anyone signed in
 /// reads; research scientists create; lab technicians edit, change status, move and manage storage; only lab
 /// administrators discard.
 /// </summary>

@@ -238,7 +238,7 @@ async Task<IReadOnlyList<Measurement>> RunAsync(BenchmarkHost on, IBenchmarkScen
     {
         await scenario.PrepareAsync(on, ct);
     }
-    // Not timed: tiered JIT and PGO keep recompiling for seconds under load (shared/platform.md).
+    // Not timed: tiered JIT and PGO keep recompiling for seconds under load.
     for (var run = 1; run <= warmUp; run++)
     {
         foreach (var scenario in scenarios)
