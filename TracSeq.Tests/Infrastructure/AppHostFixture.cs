@@ -10,14 +10,25 @@ namespace TracSeq.Tests.Infrastructure;
 /// Prometheus as executables) with its data in a fresh temporary folder, so tests can run beside a dev instance.
 /// A derived fixture may run every service as several replicas and pass further AppHost settings.
 /// </summary>
-public class AppHostFixture(IMessageSink diagnostics, int replicas, IReadOnlyList<string> settings) : IAsyncLifetime
+public class AppHostFixture : IAsyncLifetime
 {
+    private readonly IMessageSink diagnostics;
+    private readonly IReadOnlyList<string> settings;
+
+    // xunit builds a collection fixture with its one public constructor.
     public AppHostFixture(IMessageSink diagnostics) : this(diagnostics, replicas: 1, settings: [])
     {
     }
 
+    protected AppHostFixture(IMessageSink diagnostics, int replicas, IReadOnlyList<string> settings)
+    {
+        this.diagnostics = diagnostics;
+        this.settings = settings;
+        Replicas = replicas;
+    }
+
     /// <summary>Processes per service (<c>TracSeq:Replicas</c>).</summary>
-    public int Replicas { get; } = replicas;
+    public int Replicas { get; }
 
     public static readonly string[] Services = ["auth", "samples", "templates", "sequencing", "gateway", "web"];
     public static readonly string[] Infrastructure =

@@ -192,6 +192,7 @@ public sealed class ReplicaTests(ReplicatedAppHostFixture fixture)
         finally
         {
             // Bring the killed replica back for the tests that follow.
+            await fixture.WaitUntilNotRunningAsync(victim, TimeSpan.FromMinutes(1));
             await fixture.RunReplicaCommandAsync(victim, KnownResourceCommands.StartCommand);
             await fixture.RunningReplicasAsync("samples", 2, TimeSpan.FromMinutes(2));
         }

@@ -58,7 +58,8 @@ public sealed class ReplicatedAppHostFixture(IMessageSink diagnostics)
                 .Select(r => new Replica(service, r.e.ResourceId, new Uri($"http://{r.address}"), ProcessId(r.e.Snapshot)))
                 .OrderBy(r => r.ResourceId, StringComparer.Ordinal)
                 .ToList();
-            if (running.Count == count)
+            // DCP reports a killed process a moment later: only replicas that answer count.
+            if (running.Count == count && (await Task.WhenAll(running.Select(AnswersAsync))).All(answers => answers))
             {
                 return running;
             }
@@ -67,6 +68,30 @@ public sealed class ReplicatedAppHostFixture(IMessageSink diagnostics)
                 throw new TimeoutException($"{service}: {running.Count} healthy replicas running, expected {count}.");
             }
             await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Waits until DCP no longer reports <paramref name="replica"/> as running (after its process died).</summary>
+    public async Task WaitUntilNotRunningAsync(Replica replica, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (_latest.TryGetValue(replica.ResourceId, out var latest) && latest.Snapshot.State?.Text == KnownResourceStates.Running)
+        {
+            await Task.Delay(250, cts.Token);
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(Replica replica)
+    {
+        using var client = ClientFor(replica);
+        client.Timeout = TimeSpan.FromSeconds(5);
+        try
+        {
+            return (await client.GetAsync("/alive")).IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
         }
     }
 

@@ -56,14 +56,21 @@ public static class PrometheusHostingExtensions
                     "--storage.tsdb.retention.time=30d");
         }
 
-        var targetsDirectory = Path.Combine(configDirectory, "targets");
-        ReplicaScrapeTargets.Follow(builder, prometheus.Resource, targetsDirectory, infra.IsLocal ? null : ContainerHost);
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(prometheus.Resource, async (_, ct) =>
+        var rules = infra.IsLocal ? rulesDirectory : ContainerRulesDirectory;
+        var configFile = Path.Combine(configDirectory, "prometheus.yml");
+        var writing = new Lock(); // the start and the replica follower may both write it
+        void WriteConfig()
         {
-            var rules = infra.IsLocal ? rulesDirectory : ContainerRulesDirectory;
-            var targets = infra.IsLocal ? targetsDirectory : $"{ContainerConfigDirectory}/targets";
-            var config = RenderConfig(prometheus.Resource, infra, rules, targets);
-            await File.WriteAllTextAsync(Path.Combine(configDirectory, "prometheus.yml"), config, ct);
+            lock (writing)
+            {
+                File.WriteAllText(configFile, RenderConfig(prometheus.Resource, infra, rules));
+            }
+        }
+        ReplicaScrapeTargets.Follow(builder, prometheus, infra.IsLocal ? null : ContainerHost, WriteConfig);
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(prometheus.Resource, (_, _) =>
+        {
+            WriteConfig();
+            return Task.CompletedTask;
         });
 
         return prometheus.WithHttpHealthCheck("/-/ready");
@@ -81,7 +88,7 @@ public static class PrometheusHostingExtensions
         prometheus.WithAnnotation(new PrometheusAlertmanagerAnnotation(alertmanager.GetEndpoint("http")))
             .WithScrapeTarget("alertmanager", alertmanager);
 
-    internal static string RenderConfig(IResource prometheus, InfrastructureSettings infra, string rulesDirectory, string targetsDirectory)
+    internal static string RenderConfig(IResource prometheus, InfrastructureSettings infra, string rulesDirectory)
     {
         var interval = $"{(int)infra.ScrapeInterval.TotalSeconds}s";
         var self = infra.IsLocal
@@ -123,16 +130,22 @@ public static class PrometheusHostingExtensions
             """);
         foreach (var target in prometheus.Annotations.OfType<PrometheusScrapeTargetAnnotation>())
         {
-            if (ReplicaScrapeTargets.IsReplicated(target.Endpoint.Resource))
+            if (prometheus.Annotations.OfType<ReplicaScrapeTargets>().SingleOrDefault()?.Running(target) is { } replicas)
             {
-                // Every replica on its own port, each an instance (ReplicaScrapeTargets keeps the file current).
+                // Every replica on its own port, each an instance; rewritten (and Prometheus reloaded) as they come and go.
                 yaml.AppendLine(CultureInfo.InvariantCulture, $"""
                       - job_name: {target.Job}
                         metrics_path: {target.MetricsPath}
-                        file_sd_configs:
-                          - files: ["{ReplicaScrapeTargets.FileFor(targetsDirectory, target.Job)}"]
-                            refresh_interval: 5s
+                        static_configs:{(replicas.Count == 0 ? " []" : "")}
                     """);
+                foreach (var (replica, address) in replicas)
+                {
+                    yaml.AppendLine(CultureInfo.InvariantCulture, $"""
+                              - targets: ["{address}"]
+                                labels:
+                                  replica: {replica}
+                        """);
+                }
                 continue;
             }
             var host = infra.IsLocal ? target.Endpoint.Host : ContainerHost;

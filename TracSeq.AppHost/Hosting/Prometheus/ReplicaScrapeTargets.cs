@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,69 +7,77 @@ namespace TracSeq.AppHost.Hosting.Prometheus;
 /// <summary>
 /// Scrape targets for services that run as several replicas (<c>TracSeq:Replicas</c> &gt; 1). Aspire's proxy address
 /// would hand each scrape to whichever replica it picks, mixing their counters in one series; Prometheus must scrape
-/// every process on its own port instead, each an <c>instance</c>. The ports are chosen by DCP when each replica
-/// starts, so the AppHost follows the replicas' states and writes them into a file Prometheus watches
-/// (<c>file_sd_configs</c>), one per job, rewritten when a replica starts, stops or is restarted.
+/// every process on its own port instead, each an <c>instance</c>. DCP chooses those ports as each replica starts, so
+/// the AppHost follows the replicas' states, rewrites Prometheus' configuration with the running ones and asks it to
+/// reload (<c>/-/reload</c>; it runs with <c>--web.enable-lifecycle</c>). Not file discovery: its file watcher needs an
+/// inotify instance, which a busy machine may have run out of.
 /// </summary>
-public static class ReplicaScrapeTargets
+public sealed class ReplicaScrapeTargets : IResourceAnnotation
 {
+    private readonly Lock _lock = new();
+    // Model name of the service → replica (DCP resource id) → host:port, of the replicas running now.
+    private readonly Dictionary<string, SortedDictionary<string, string>> _running = new(StringComparer.Ordinal);
+
     public static bool IsReplicated(IResource resource) =>
         resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault() is { Replicas: > 1 };
 
-    public static string FileFor(string targetsDirectory, string job) => Path.Combine(targetsDirectory, $"{job}.json");
-
-    /// <summary>Starts following the replicas of every replicated scrape target of <paramref name="prometheus"/>.</summary>
-    public static void Follow(IDistributedApplicationBuilder builder, IResource prometheus, string targetsDirectory, string? containerHost)
+    /// <summary>The running replicas of a replicated target (none yet is an empty list); null when it is not replicated.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Running(PrometheusScrapeTargetAnnotation target)
     {
+        if (!IsReplicated(target.Endpoint.Resource))
+        {
+            return null;
+        }
+        lock (_lock)
+        {
+            return _running.TryGetValue(target.Endpoint.Resource.Name, out var replicas) ? [.. replicas] : [];
+        }
+    }
+
+    /// <summary>
+    /// Follows the replicas of every replicated scrape target of <paramref name="prometheus"/>; on a change,
+    /// <paramref name="writeConfig"/> rewrites the configuration and Prometheus is told to reload it.
+    /// </summary>
+    public static void Follow(IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithEndpoints> prometheus,
+        string? containerHost, Action writeConfig)
+    {
+        var targets = new ReplicaScrapeTargets();
+        prometheus.WithAnnotation(targets);
         builder.Eventing.Subscribe<BeforeStartEvent>((started, ct) =>
         {
-            var jobs = prometheus.Annotations.OfType<PrometheusScrapeTargetAnnotation>()
+            var services = prometheus.Resource.Annotations.OfType<PrometheusScrapeTargetAnnotation>()
                 .Where(t => IsReplicated(t.Endpoint.Resource))
-                .ToDictionary(t => t.Endpoint.Resource.Name, t => t.Job, StringComparer.Ordinal);
-            if (jobs.Count == 0)
+                .Select(t => t.Endpoint.Resource.Name)
+                .ToHashSet(StringComparer.Ordinal);
+            if (services.Count == 0)
             {
                 return Task.CompletedTask;
             }
-            Directory.CreateDirectory(targetsDirectory);
-            foreach (var job in jobs.Values)
-            {
-                Write(targetsDirectory, job, []);
-            }
             var notifications = started.Services.GetRequiredService<ResourceNotificationService>();
             var stopping = started.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-            var logger = started.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReplicaScrapeTargets));
-            _ = Task.Run(() => WatchAsync(notifications, jobs, targetsDirectory, containerHost, logger, stopping), stopping);
+            var logger = started.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ReplicaScrapeTargets>();
+            var endpoint = prometheus.GetEndpoint("http");
+            _ = Task.Run(() => targets.WatchAsync(notifications, services, containerHost, writeConfig, endpoint, logger, stopping), stopping);
             return Task.CompletedTask;
         });
     }
 
-    private static async Task WatchAsync(ResourceNotificationService notifications, Dictionary<string, string> jobs,
-        string targetsDirectory, string? containerHost, ILogger logger, CancellationToken ct)
+    private async Task WatchAsync(ResourceNotificationService notifications, HashSet<string> services, string? containerHost,
+        Action writeConfig, EndpointReference prometheus, ILogger logger, CancellationToken ct)
     {
-        // job → replica id → host:port of the replicas running now.
-        var running = new ConcurrentDictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
             await foreach (var update in notifications.WatchAsync(ct))
             {
-                if (!jobs.TryGetValue(update.Resource.Name, out var job))
+                if (!services.Contains(update.Resource.Name) || !Apply(update, containerHost))
                 {
                     continue;
                 }
-                var replicas = running.GetOrAdd(job, _ => new SortedDictionary<string, string>(StringComparer.Ordinal));
-                var address = update.Snapshot.State?.Text == KnownResourceStates.Running ? ListenAddress(update.Snapshot, containerHost) : null;
-                var changed = address is null
-                    ? replicas.Remove(update.ResourceId)
-                    : !replicas.TryGetValue(update.ResourceId, out var known) || known != address;
-                if (address is not null)
-                {
-                    replicas[update.ResourceId] = address;
-                }
-                if (changed)
-                {
-                    Write(targetsDirectory, job, replicas);
-                    logger.LogInformation("Prometheus job {Job} scrapes {Replicas}", job, string.Join(", ", replicas.Values));
-                }
+                writeConfig();
+                logger.LogInformation("Prometheus scrapes {Service} at {Replicas}", update.Resource.Name,
+                    string.Join(", ", _running[update.Resource.Name].Values));
+                await ReloadAsync(http, prometheus, logger, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -80,7 +86,48 @@ public static class ReplicaScrapeTargets
         }
     }
 
-    /// <summary>The replica's own port, from the address DCP gave it to listen on (<c>ASPNETCORE_URLS</c>).</summary>
+    /// <summary>Records a replica's state; true when the set of running replicas changed.</summary>
+    private bool Apply(ResourceEvent update, string? containerHost)
+    {
+        var address = update.Snapshot.State?.Text == KnownResourceStates.Running ? ListenAddress(update.Snapshot, containerHost) : null;
+        lock (_lock)
+        {
+            if (!_running.TryGetValue(update.Resource.Name, out var replicas))
+            {
+                _running[update.Resource.Name] = replicas = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            }
+            if (address is null)
+            {
+                return replicas.Remove(update.ResourceId);
+            }
+            if (replicas.TryGetValue(update.ResourceId, out var known) && known == address)
+            {
+                return false;
+            }
+            replicas[update.ResourceId] = address;
+            return true;
+        }
+    }
+
+    private static async Task ReloadAsync(HttpClient http, EndpointReference prometheus, ILogger logger, CancellationToken ct)
+    {
+        if (!prometheus.IsAllocated)
+        {
+            return; // not started yet: it reads the current configuration when it starts
+        }
+        try
+        {
+            using var response = await http.PostAsync(new Uri(new Uri(prometheus.Url), "/-/reload"), content: null, ct);
+            response.EnsureSuccessStatusCode();
+        }
+        catch (HttpRequestException ex)
+        {
+            // Not up yet (it reads the file when it starts) or stopped; the next change tries again.
+            logger.LogDebug("Prometheus not reloaded: {Message}", ex.Message);
+        }
+    }
+
+    /// <summary>The replica's own address, from the URL DCP gave it to listen on (<c>ASPNETCORE_URLS</c>).</summary>
     public static string? ListenAddress(CustomResourceSnapshot snapshot, string? containerHost)
     {
         var urls = snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value;
@@ -88,19 +135,5 @@ public static class ReplicaScrapeTargets
             .Select(u => Uri.TryCreate(u.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri : null)
             .FirstOrDefault(u => u is not null && u.Scheme == Uri.UriSchemeHttp && u.Port > 0);
         return http is null ? null : $"{containerHost ?? http.Host}:{http.Port}";
-    }
-
-    private static void Write(string targetsDirectory, string job, IEnumerable<KeyValuePair<string, string>> replicas)
-    {
-        // Prometheus' file discovery: a list of target groups; each replica is its own group so it carries its id.
-        var groups = replicas.Select(r => new Dictionary<string, object>
-        {
-            ["targets"] = new[] { r.Value },
-            ["labels"] = new Dictionary<string, string> { ["replica"] = r.Key },
-        });
-        var file = FileFor(targetsDirectory, job);
-        var temporary = file + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(groups));
-        File.Move(temporary, file, overwrite: true); // atomically: Prometheus never reads half a file
     }
 }
