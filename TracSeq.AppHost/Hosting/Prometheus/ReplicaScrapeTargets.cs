@@ -8,9 +8,9 @@ namespace TracSeq.AppHost.Hosting.Prometheus;
 /// Scrape targets for services that run as several replicas (<c>TracSeq:Replicas</c> &gt; 1). Aspire's proxy address
 /// would hand each scrape to whichever replica it picks, mixing their counters in one series; Prometheus must scrape
 /// every process on its own port instead, each an <c>instance</c>. DCP chooses those ports as each replica starts, so
-/// the AppHost follows the replicas' states, rewrites Prometheus' configuration with the running ones and asks it to
-/// reload (<c>/-/reload</c>; it runs with <c>--web.enable-lifecycle</c>). Not file discovery: its file watcher needs an
-/// inotify instance, which a busy machine may have run out of.
+/// the AppHost follows the replicas' states, rewrites Prometheus' configuration with the running ones and tells it to
+/// reload with SIGHUP (its HTTP lifecycle API stays off, so nobody who can reach the port can reload or stop it). Not
+/// file discovery: its file watcher needs an inotify instance, which a busy machine may have run out of.
 /// </summary>
 public sealed class ReplicaScrapeTargets : IResourceAnnotation
 {
@@ -56,16 +56,14 @@ public sealed class ReplicaScrapeTargets : IResourceAnnotation
             var notifications = started.Services.GetRequiredService<ResourceNotificationService>();
             var stopping = started.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             var logger = started.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ReplicaScrapeTargets>();
-            var endpoint = prometheus.GetEndpoint("http");
-            _ = Task.Run(() => targets.WatchAsync(notifications, services, containerHost, writeConfig, endpoint, logger, stopping), stopping);
+            _ = Task.Run(() => targets.WatchAsync(notifications, services, containerHost, writeConfig, prometheus.Resource.Name, logger, stopping), stopping);
             return Task.CompletedTask;
         });
     }
 
     private async Task WatchAsync(ResourceNotificationService notifications, HashSet<string> services, string? containerHost,
-        Action writeConfig, EndpointReference prometheus, ILogger logger, CancellationToken ct)
+        Action writeConfig, string prometheus, ILogger logger, CancellationToken ct)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
             await foreach (var update in notifications.WatchAsync(ct))
@@ -77,7 +75,7 @@ public sealed class ReplicaScrapeTargets : IResourceAnnotation
                 writeConfig();
                 logger.LogInformation("Prometheus scrapes {Service} at {Replicas}", update.Resource.Name,
                     string.Join(", ", _running[update.Resource.Name].Values));
-                await ReloadAsync(http, prometheus, logger, ct);
+                await ReloadAsync(notifications, prometheus, logger, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -109,21 +107,47 @@ public sealed class ReplicaScrapeTargets : IResourceAnnotation
         }
     }
 
-    private static async Task ReloadAsync(HttpClient http, EndpointReference prometheus, ILogger logger, CancellationToken ct)
+    /// <summary>SIGHUP to the running Prometheus: to its process in local mode, through the container runtime in
+    /// container mode. Not running yet is fine: it reads the current configuration when it starts.</summary>
+    private static async Task ReloadAsync(ResourceNotificationService notifications, string prometheus, ILogger logger, CancellationToken ct)
     {
-        if (!prometheus.IsAllocated)
+        if (!notifications.TryGetCurrentState(prometheus, out var current) || current.Snapshot.State?.Text != KnownResourceStates.Running)
         {
-            return; // not started yet: it reads the current configuration when it starts
+            return;
+        }
+        var properties = current.Snapshot.Properties;
+        var pid = properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString();
+        var container = properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString();
+        string program;
+        string[] arguments;
+        if (pid is not null)
+        {
+            (program, arguments) = ("kill", ["-HUP", pid]);
+        }
+        else if (container is not null)
+        {
+            (program, arguments) = (Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker", ["kill", "--signal", "HUP", container]);
+        }
+        else
+        {
+            return;
         }
         try
         {
-            using var response = await http.PostAsync(new Uri(new Uri(prometheus.Url), "/-/reload"), content: null, ct);
-            response.EnsureSuccessStatusCode();
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments)
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!;
+            await process.WaitForExitAsync(ct);
+            if (process.ExitCode != 0)
+            {
+                logger.LogWarning("Prometheus not reloaded: {Program} exited {Code}", program, process.ExitCode);
+            }
         }
-        catch (HttpRequestException ex)
+        catch (System.ComponentModel.Win32Exception ex)
         {
-            // Not up yet (it reads the file when it starts) or stopped; the next change tries again.
-            logger.LogDebug("Prometheus not reloaded: {Message}", ex.Message);
+            logger.LogWarning("Prometheus not reloaded: {Message}", ex.Message);
         }
     }
 
