@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TracSeq.Tests.Infrastructure;
 using TracSeq.Tests.Samples;
@@ -62,12 +61,20 @@ public sealed class DatabaseRoleTests(AppHostFixture fixture)
                  {
                      $"DROP TRIGGER {trigger} ON {table}", $"ALTER TABLE {table} DISABLE TRIGGER {trigger}",
                      $"UPDATE {table} SET trace_id = 'rewritten'", $"DELETE FROM {table}", $"TRUNCATE {table}",
-                     $"GRANT UPDATE ON {table} TO current_user",
                  })
         {
             await using var command = new NpgsqlCommand(statement, service);
             var error = await Should.ThrowAsync<PostgresException>(() => command.ExecuteNonQueryAsync(), statement);
-            error.SqlState.ShouldBeOneOf(PostgresErrorCodes.InsufficientPrivilege);
+            error.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+        }
+        // Nor can it hand the rights back to itself (PostgreSQL only warns that nothing was granted).
+        await using (var grant = new NpgsqlCommand($"GRANT UPDATE, DELETE, TRUNCATE ON {table} TO current_user", service))
+        {
+            await grant.ExecuteNonQueryAsync();
+        }
+        await using (var rights = new NpgsqlCommand($"SELECT has_table_privilege('{table}', 'UPDATE') OR has_table_privilege('{table}', 'DELETE') OR has_table_privilege('{table}', 'TRUNCATE')", service))
+        {
+            ((bool)(await rights.ExecuteScalarAsync())!).ShouldBeFalse();
         }
 
         var superuser = new NpgsqlConnectionStringBuilder(await fixture.GetConnectionStringAsync("postgres")) { Database = database };
@@ -80,10 +87,15 @@ public sealed class DatabaseRoleTests(AppHostFixture fixture)
     [Fact]
     public async Task The_exporter_signs_in_as_the_monitoring_role()
     {
+        fixture.App.ResourceNotifications.TryGetCurrentState("postgres-exporter", out var exporter).ShouldBeTrue();
+        var source = new Uri(exporter!.Snapshot.EnvironmentVariables.Single(e => e.Name == "DATA_SOURCE_NAME").Value!);
+        var credentials = source.UserInfo.Split(':', 2);
+        credentials[0].ShouldBe("tracseq_monitor");
+
         var monitor = new NpgsqlConnectionStringBuilder(await fixture.GetConnectionStringAsync("postgres"))
         {
-            Username = "tracseq_monitor",
-            Password = await ParameterAsync("postgres-monitor-password"),
+            Username = credentials[0],
+            Password = Uri.UnescapeDataString(credentials[1]),
             Database = "postgres",
         };
         await using var db = new NpgsqlConnection(monitor.ConnectionString);
@@ -93,11 +105,5 @@ public sealed class DatabaseRoleTests(AppHostFixture fixture)
         (await reader.ReadAsync()).ShouldBeTrue();
         reader.GetBoolean(0).ShouldBeFalse();
         reader.GetBoolean(1).ShouldBeTrue();
-    }
-
-    private async Task<string> ParameterAsync(string name)
-    {
-        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
-        return (await ((IValueProvider)model.Resources.OfType<ParameterResource>().Single(p => p.Name == name)).GetValueAsync())!;
     }
 }
