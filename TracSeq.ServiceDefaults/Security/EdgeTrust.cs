@@ -87,7 +87,7 @@ public static class EdgeTrustExtensions
             if (endpoint is null)
             {
                 // No such route: answered 404 as ever; room for Kestrel to drain the body after that answer.
-                if (http.Request.ContentLength <= MaxDrainedBytes && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } drain)
+                if (http.Request.ContentLength is null or <= MaxDrainedBytes && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } drain)
                 {
                     drain.MaxRequestBodySize = MaxDrainedBytes;
                 }
