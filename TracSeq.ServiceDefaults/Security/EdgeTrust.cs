@@ -84,9 +84,10 @@ public static class EdgeTrustExtensions
         app.Use(async (http, next) =>
         {
             var endpoint = http.GetEndpoint();
-            if (endpoint is null)
+            if (endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is null)
             {
-                // No such route: answered 404 as ever; room for Kestrel to drain the body after that answer.
+                // No such route, or one that reads no body (a 405, a proxy route): answered as ever, with room for
+                // Kestrel to drain the body after that answer.
                 if (http.Request.ContentLength is null or <= MaxDrainedBytes && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } drain)
                 {
                     drain.MaxRequestBodySize = MaxDrainedBytes;
