@@ -54,7 +54,7 @@ public sealed record SampleQuery(string Where, DynamicParameters Parameters, str
         if (!string.IsNullOrWhiteSpace(filter.Q))
         {
             var q = filter.Q.Trim();
-            errors.Check(q.Length <= MaxQueryLength, "q", $"q must be at most {MaxQueryLength} characters.");
+            errors.Text("q", q, MaxQueryLength);
             // Same expression as the trigram index samples_search, so the index serves it.
             conditions.Add("sample_search_text(s.barcode, s.name, s.project_code, s.metadata) ILIKE @q");
             parameters.Add("q", $"%{Like.Escape(q)}%");

@@ -27,8 +27,15 @@ public sealed class ValidationErrors
         {
             return required ? Add(field, $"{field} is required.") : this;
         }
-        return value.Length > maxLength ? Add(field, $"{field} must be at most {maxLength} characters.") : this;
+        return value.Length > maxLength ? Add(field, $"{field} must be at most {maxLength} characters.")
+            : HasControlCharacters(value) ? Add(field, $"{field} must not contain control characters.")
+            : this;
     }
+
+    /// <summary>Control characters other than tab and line breaks: never meant in text a person typed, and PostgreSQL
+    /// refuses NUL in text outright (a 500 if it got that far).</summary>
+    public static bool HasControlCharacters(string value) =>
+        value.Any(c => char.IsControl(c) && c is not '\t' and not '\r' and not '\n');
 
     public ValidationErrors Check(bool condition, string field, string message) => condition ? this : Add(field, message);
 

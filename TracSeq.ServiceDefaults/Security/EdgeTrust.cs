@@ -35,13 +35,17 @@ public static class EdgeTrustExtensions
         return services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            if (!trustLoopback)
-            {
-                o.KnownProxies.Clear();
-                o.KnownIPNetworks.Clear();
-#pragma warning disable ASPDEPR005 // the obsolete list still holds the loopback default and is still consulted
-                o.KnownNetworks.Clear();
+            // Written out in full: ASPNETCORE_FORWARDEDHEADERS_ENABLED (which hosts such as Aspire set) empties both lists
+            // before this runs, and empty lists make the middleware believe every sender.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list is still consulted
+            o.KnownNetworks.Clear();
 #pragma warning restore ASPDEPR005
+            if (trustLoopback)
+            {
+                o.KnownProxies.Add(IPAddress.IPv6Loopback);
+                o.KnownIPNetworks.Add(new System.Net.IPNetwork(IPAddress.Loopback, 8));
             }
             foreach (var proxy in proxies)
             {
@@ -50,6 +54,10 @@ public static class EdgeTrustExtensions
             foreach (var network in networks)
             {
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+            if (o.KnownProxies.Count == 0 && o.KnownIPNetworks.Count == 0)
+            {
+                o.ForwardedHeaders = ForwardedHeaders.None; // nobody to believe: the connection's own address counts
             }
         });
     }
@@ -75,7 +83,19 @@ public static class EdgeTrustExtensions
         var configured = app.Configuration.GetValue("TracSeq:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
         app.Use(async (http, next) =>
         {
-            var limit = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? configured;
+            var endpoint = http.GetEndpoint();
+            if (endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is null)
+            {
+                // No such route, or one that reads no body (a 405, a proxy route): answered as ever, with room for
+                // Kestrel to drain the body after that answer.
+                if (http.Request.ContentLength is null or <= MaxDrainedBytes && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } drain)
+                {
+                    drain.MaxRequestBodySize = MaxDrainedBytes;
+                }
+                await next(http);
+                return;
+            }
+            var limit = endpoint.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? configured;
             if (http.Request.ContentLength is not { } length || length <= limit)
             {
                 await next(http);

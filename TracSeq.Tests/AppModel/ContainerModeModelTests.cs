@@ -102,7 +102,7 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
         var redis = await ModelValues.EnvironmentAsync(Resource<ContainerResource>("redis-exporter"));
 
         postgres["DATA_SOURCE_NAME"].ShouldStartWith("postgresql://");
-        postgres["DATA_SOURCE_NAME"].ShouldContain("{postgres-password.value}");
+        postgres["DATA_SOURCE_NAME"].ShouldContain("tracseq_monitor:{postgres-monitor-password.value}"); // pg_monitor, not the superuser
         postgres["DATA_SOURCE_NAME"].ShouldEndWith("/postgres?sslmode=disable");
         redis["REDIS_ADDR"].ShouldStartWith("redis://{cache.bindings.tcp.");
         redis["REDIS_PASSWORD"].ShouldBe("{cache-password.value}");

@@ -21,7 +21,7 @@ public sealed class ExportLimitTests(AppHostFixture fixture)
             submissionId,
             templateId = Guid.Parse("5a3f6c1e-0000-4000-8000-000000000001"),
             templateVersion = 1,
-            samples = Enumerable.Range(1, 20_000).Select(i => new { name = $"Export {i}", sampleType = "dna", notes }).ToList(),
+            samples = Enumerable.Range(1, 30_000).Select(i => new { name = $"Export {i}", sampleType = "dna", notes }).ToList(),
         };
         using (var created = await _lab.PostBatchAsync("research_scientist", submissionId, body))
         {
@@ -29,9 +29,14 @@ public sealed class ExportLimitTests(AppHostFixture fixture)
         }
 
         var path = $"/api/samples/export?format=csv&submissionId={submissionId}";
-        using var first = await _lab.AsAsync("data_analyst");
-        using var second = await _lab.AsAsync("data_analyst");
-        using var third = await _lab.AsAsync("data_analyst");
+        var auth = new AuthApiClient(fixture);
+        var analyst = await auth.CreateUserAsync("data_analyst");
+        var token = (await auth.LoginAsync(analyst.Email, analyst.Password)).AccessToken;
+        // Straight to Samples, with a receive window of a few kilobytes: a client that reads slowly, and whose unread
+        // answer cannot vanish into the buffers of the proxies between.
+        using var first = SlowReader(token);
+        using var second = SlowReader(token);
+        using var third = SlowReader(token);
         using var slow1 = await first.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
         using var slow2 = await second.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
         slow1.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -49,7 +54,7 @@ public sealed class ExportLimitTests(AppHostFixture fixture)
 
         // Read one to its end: its slot comes back.
         var csv = await slow1.Content.ReadAsStringAsync();
-        csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(20_001);
+        csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(30_001);
         // The server gives the slot back as its response completes, a moment after the client has the last byte.
         var answer = HttpStatusCode.TooManyRequests;
         for (var i = 0; i < 50 && answer == HttpStatusCode.TooManyRequests; i++)
@@ -59,5 +64,24 @@ public sealed class ExportLimitTests(AppHostFixture fixture)
             answer = again.StatusCode;
         }
         answer.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private HttpClient SlowReader(string token)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
+                {
+                    ReceiveBufferSize = 4096,
+                };
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = fixture.App.GetEndpoint("samples", "http") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 }

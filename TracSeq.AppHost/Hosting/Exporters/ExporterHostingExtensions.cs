@@ -33,14 +33,16 @@ public static class ExporterHostingExtensions
             .WithArgs("--path.rootfs=/host");
     }
 
-    /// <summary>Connections, locks, transactions and settings of <paramref name="postgres"/>, as its superuser.</summary>
+    /// <summary>Connections, locks, transactions and settings of <paramref name="postgres"/>, as <c>tracseq_monitor</c> (pg_monitor).</summary>
     public static IResourceBuilder<IResourceWithEndpoints> AddTracSeqPostgresExporter(
         this IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra, PostgresServer postgres, int? port = null)
     {
         var serverUri = postgres.Server.Resource switch
         {
             LocalPostgresServerResource local => local.UriExpression,
-            PostgresServerResource container => container.UriExpression,
+            PostgresServerResource container when container.Annotations.OfType<PostgresMonitorAnnotation>().SingleOrDefault() is { } monitor =>
+                ReferenceExpression.Create(
+                    $"postgresql://{PostgresRoles.MonitorRole}:{monitor.Password:uri}@{container.PrimaryEndpoint.Property(EndpointProperty.Host)}:{container.PrimaryEndpoint.Property(EndpointProperty.Port)}"),
             var other => throw new InvalidOperationException($"No PostgreSQL URI for resource type {other.GetType().Name}."),
         };
         return infra.IsLocal

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace TracSeq.AppHost.Hosting.Postgres;
 
@@ -21,26 +20,40 @@ public static class PostgresHostingExtensions
 
     public static PostgresServer AddTracSeqPostgres(this IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra)
     {
+        var monitorPassword = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-monitor-password");
+        var roles = new List<DatabaseRole>();
+        DatabaseRole NewRole(string database) => new(database, PostgresRoles.RoleFor(database), PostgresRoles.RoleFor(database) + "_audit",
+            ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-{PostgresRoles.RoleFor(database)["tracseq_".Length..]}-password"));
+
         if (!infra.IsLocal)
         {
             var container = builder.AddPostgres(name)
                 .WithImageTag(ContainerImageTag)
-                .WithDataVolume(DataVolumeName);
-            return new PostgresServer(container, database => container.AddDatabase(database));
+                .WithDataVolume(DataVolumeName)
+                .WithAnnotation(new PostgresMonitorAnnotation(monitorPassword));
+            builder.Eventing.Subscribe<ResourceReadyEvent>(container.Resource, async (_, ct) =>
+                await PostgresRoles.ProvisionAsync((await container.Resource.ConnectionStringExpression.GetValueAsync(ct))!, roles,
+                    (await monitorPassword.GetValueAsync(ct))!, ct));
+            return new PostgresServer(container, database =>
+            {
+                var role = NewRole(database);
+                roles.Add(role);
+                return AddContainerDatabase(container, database, role);
+            });
         }
 
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
-        var server = new LocalPostgresServerResource(name, builder.AppHostDirectory, password);
+        var server = new LocalPostgresServerResource(name, builder.AppHostDirectory, password, monitorPassword);
         var binDirectory = Path.GetDirectoryName(infra.Programs.Resolve(LocalPrograms.Postgres))!;
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
             connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
         // Aspire mirrors a parent's state onto child resources only for containers: here the databases become
-        // "Running" once they exist, and their own health checks then decide when dependents may start.
+        // "Running" once they exist with their roles, and their own health checks then decide when dependents may start.
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (e, ct) =>
         {
-            await CreateMissingDatabasesAsync(connectionString!, server.Databases.Values, ct);
+            await PostgresRoles.ProvisionAsync(connectionString!, roles, (await monitorPassword.GetValueAsync(ct))!, ct);
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
             foreach (var database in builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == server))
             {
@@ -66,13 +79,51 @@ public static class PostgresHostingExtensions
             .WithEnvironment(context => context.EnvironmentVariables["POSTGRES_PASSWORD"] = server.PasswordParameter)
             .WithHealthCheck(healthCheck);
 
-        return new PostgresServer(serverBuilder, database => AddLocalDatabase(serverBuilder, database));
+        return new PostgresServer(serverBuilder, database =>
+        {
+            var role = NewRole(database);
+            roles.Add(role);
+            return AddLocalDatabase(serverBuilder, database, role);
+        });
+    }
+
+    /// <summary>
+    /// Container mode: Aspire's database resource (its connection string is the superuser's), healthy only once the
+    /// service's role can log in; every resource that references it is given the role's connection string instead.
+    /// </summary>
+    private static IResourceBuilder<IResourceWithConnectionString> AddContainerDatabase(
+        IResourceBuilder<PostgresServerResource> container, string name, DatabaseRole role)
+    {
+        var builder = container.ApplicationBuilder;
+        var endpoint = container.Resource.PrimaryEndpoint;
+        var roleConnection = ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={role.Role};Password={role.Password};Database={name}");
+        var database = container.AddDatabase(name).WithAnnotation(new DatabaseRoleAnnotation(role, roleConnection));
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ResourceReadyEvent>(container.Resource, async (_, ct) =>
+            connectionString = await roleConnection.GetValueAsync(ct));
+        var healthCheck = $"{name}_role_check";
+        builder.Services.AddHealthChecks().AddNpgSql(
+            _ => connectionString ?? throw new InvalidOperationException("The role's connection string is unavailable"),
+            name: healthCheck);
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            foreach (var user in e.Model.Resources.OfType<IResourceWithEnvironment>()
+                         .Where(r => r.Annotations.OfType<ResourceRelationshipAnnotation>().Any(a => a.Resource == database.Resource)))
+            {
+                user.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+                    context.EnvironmentVariables[$"ConnectionStrings__{name}"] = roleConnection));
+            }
+            return Task.CompletedTask;
+        });
+        return database.WithHealthCheck(healthCheck);
     }
 
     private static IResourceBuilder<LocalPostgresDatabaseResource> AddLocalDatabase(
-        IResourceBuilder<LocalPostgresServerResource> server, string name)
+        IResourceBuilder<LocalPostgresServerResource> server, string name, DatabaseRole role)
     {
-        var database = new LocalPostgresDatabaseResource(name, name, server.Resource);
+        var database = new LocalPostgresDatabaseResource(name, name, server.Resource, role);
         server.Resource.Databases[name] = database.DatabaseName;
 
         string? connectionString = null;
@@ -93,23 +144,10 @@ public static class PostgresHostingExtensions
             })
             .WithHealthCheck(healthCheck);
     }
-
-    private static async Task CreateMissingDatabasesAsync(string serverConnectionString, IEnumerable<string> databases, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(serverConnectionString + ";Database=postgres");
-        await connection.OpenAsync(ct);
-        foreach (var database in databases)
-        {
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
-            {
-                Parameters = { new() { Value = database } },
-            };
-            if (await exists.ExecuteScalarAsync(ct) is null)
-            {
-                var quoted = new NpgsqlCommandBuilder().QuoteIdentifier(database);
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
-                await create.ExecuteNonQueryAsync(ct);
-            }
-        }
-    }
 }
+
+/// <summary>The role a container-mode database is reached with, and its connection string.</summary>
+public sealed record DatabaseRoleAnnotation(DatabaseRole Role, ReferenceExpression ConnectionString) : IResourceAnnotation;
+
+/// <summary>The exporter's password for <see cref="PostgresRoles.MonitorRole"/> on a container-mode server.</summary>
+public sealed record PostgresMonitorAnnotation(ParameterResource Password) : IResourceAnnotation;
