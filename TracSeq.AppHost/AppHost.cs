@@ -50,6 +50,7 @@ var templates = builder.AddTracSeqService<Projects.TracSeq_Templates>("templates
 
 // Sequencing: index kits, libraries, pools, runs, sample sheets and QC; reads and moves samples through Samples.
 var sequencing = builder.AddTracSeqService<Projects.TracSeq_Sequencing>("sequencing")
+    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret)
     .WithReference(sequencingDb).WaitFor(sequencingDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth)

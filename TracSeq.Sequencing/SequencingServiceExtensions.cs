@@ -3,6 +3,7 @@ using Polly;
 using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.SamplesService;
+using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Sequencing;
 
@@ -28,6 +29,7 @@ public static class SequencingServiceExtensions
                 client.Timeout = SamplesTotalTimeout + TimeSpan.FromSeconds(5);
             })
             .RemoveAllResilienceHandlers()
+            .AddServiceIdentity("sequencing")
             .AddResilienceHandler("samples", pipeline =>
             {
                 pipeline.AddTimeout(SamplesTotalTimeout);

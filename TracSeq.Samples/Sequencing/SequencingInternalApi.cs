@@ -49,9 +49,10 @@ public static class SequencingInternalApi
 
     public static IEndpointRouteBuilder MapSequencingInternalApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(EventsPath, RecordEventAsync).RequireAuthorization(Policies.CanHandleSamples)
+        // The user's token alone is not enough: only the Sequencing service records library events and moves samples for runs.
+        app.MapPost(EventsPath, RecordEventAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity()
             .WithTags("Internal").ExcludeFromDescription();
-        app.MapPost(RunStatusPath, MoveForRunAsync).RequireAuthorization(Policies.CanHandleSamples)
+        app.MapPost(RunStatusPath, MoveForRunAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity()
             .WithTags("Internal").ExcludeFromDescription();
         return app;
     }

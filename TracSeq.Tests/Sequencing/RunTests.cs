@@ -218,6 +218,27 @@ public sealed class RunTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_technicians_token_alone_cannot_move_samples_through_the_internal_run_route()
+    {
+        var (_, libraries) = await PoolAsync(4, 5);
+        var sampleIds = libraries.Select(l => l.SampleId).Order().ToList();
+        using var samples = await _lab.AsAsync("lab_technician", "samples");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/run-status")
+        {
+            Content = JsonContent.Create(new { runId = Guid.NewGuid(), runName = "Not a run", to = "in_sequencing", reason = (string?)null, sampleIds }),
+        };
+        request.Headers.Add("Idempotency-Key", $"run:{Guid.NewGuid()}:in_sequencing");
+
+        using var refused = await samples.SendAsync(request);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden, await refused.Content.ReadAsStringAsync());
+        foreach (var id in sampleIds)
+        {
+            (await _lab.Samples.GetSampleAsync(id)).Status.ShouldNotBe("in_sequencing");
+        }
+    }
+
+    [Fact]
     public async Task When_samples_committed_a_move_the_run_did_not_record_the_retry_completes_it_without_moving_twice()
     {
         var (pool, libraries) = await PoolAsync(2, 3);
@@ -231,6 +252,7 @@ public sealed class RunTests(AppHostFixture fixture)
                 Content = JsonContent.Create(new { runId = run.Id, runName = "Run crash", to = "in_sequencing", reason = (string?)null, sampleIds }),
             };
             request.Headers.Add("Idempotency-Key", $"run:{run.Id}:in_sequencing");
+            request.Headers.Add(ServiceIdentityHeader.Name, await ServiceIdentityHeader.CreateAsync(fixture, "sequencing"));
             using var committed = await samples.SendAsync(request);
             committed.StatusCode.ShouldBe(HttpStatusCode.OK, await committed.Content.ReadAsStringAsync());
         }

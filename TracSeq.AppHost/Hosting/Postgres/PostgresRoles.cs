@@ -6,6 +6,7 @@ namespace TracSeq.AppHost.Hosting.Postgres;
 /// <param name="Database">the database (e.g. <c>authdb</c>), owned by <paramref name="Role"/></param>
 /// <param name="Role">the service's login role (<c>tracseq_auth</c>): owns its database's objects, nothing else</param>
 /// <param name="AuditRole">a role nobody logs in as (<c>tracseq_auth_audit</c>), owner of the sealed event tables</param>
+/// <param name="Password">the login role's generated password (a secret AppHost parameter)</param>
 public sealed record DatabaseRole(string Database, string Role, string AuditRole, ParameterResource Password);
 
 /// <summary>
