@@ -94,3 +94,51 @@ public sealed class CachingJsonWebTokenHandlerTests : IDisposable
         _key.ECDsa.Dispose();
     }
 }
+
+/// <summary>As JwtBearer calls it with a metadata address: keys come from the configuration manager, not the parameters.</summary>
+public sealed class CachingJsonWebTokenHandlerWithConfigurationManagerTests : IDisposable
+{
+    private readonly ECDsaSecurityKey _key = new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "key-1" };
+    private readonly CachingJsonWebTokenHandler _handler = new();
+
+    private TokenValidationParameters Parameters(SecurityKey key)
+    {
+        var configuration = new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration { Issuer = TokenDefaults.Issuer };
+        configuration.SigningKeys.Add(key);
+        return new TokenValidationParameters
+        {
+            ValidIssuer = TokenDefaults.Issuer,
+            ValidAudience = TokenDefaults.Audience,
+            ValidAlgorithms = [TokenDefaults.Algorithm],
+            ConfigurationManager = new Microsoft.IdentityModel.Protocols.StaticConfigurationManager<Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration>(configuration),
+        };
+    }
+
+    [Fact]
+    public async Task The_cache_is_used_and_a_withdrawn_key_still_ends_its_tokens()
+    {
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TokenDefaults.Issuer,
+            Audience = TokenDefaults.Audience,
+            Subject = new ClaimsIdentity([new Claim("sub", "user-1")]),
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        var first = await _handler.ValidateTokenAsync(token, Parameters(_key));
+        var second = await _handler.ValidateTokenAsync(token, Parameters(_key));
+        var otherKey = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "key-2" };
+        var afterRotation = await _handler.ValidateTokenAsync(token, Parameters(otherKey));
+
+        first.IsValid.ShouldBeTrue();
+        second.SecurityToken.ShouldBeSameAs(first.SecurityToken); // a cache hit, no second signature check
+        afterRotation.IsValid.ShouldBeFalse();
+    }
+
+    public void Dispose()
+    {
+        _handler.Dispose();
+        _key.ECDsa.Dispose();
+    }
+}
