@@ -29,7 +29,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler, IDisposabl
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         if (_validated.TryGetValue(token, out TokenValidationResult? known) && known is not null &&
-            SignedByCurrentKey(known, validationParameters))
+            await SignedByCurrentKeyAsync(known, validationParameters))
         {
             return Copy(known);
         }
@@ -47,19 +47,28 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler, IDisposabl
         return result;
     }
 
-    /// <summary>The key id that signed the token is still among the keys Auth publishes now.</summary>
-    private static bool SignedByCurrentKey(TokenValidationResult known, TokenValidationParameters parameters)
+    /// <summary>
+    /// The key id that signed the token is still among the keys Auth publishes now. JwtBearer hands the handler either
+    /// the keys themselves or (with a metadata address) the configuration manager that holds the current key set, which
+    /// it refreshes by itself; asking it costs no call to Auth while its copy is fresh.
+    /// </summary>
+    private static async Task<bool> SignedByCurrentKeyAsync(TokenValidationResult known, TokenValidationParameters parameters)
     {
         var kid = (known.SecurityToken as JsonWebToken)?.Kid;
         if (string.IsNullOrEmpty(kid))
         {
             return false; // validate in full: nothing to match the current keys against
         }
-        if (parameters.IssuerSigningKey?.KeyId == kid)
+        if (parameters.IssuerSigningKey?.KeyId == kid || parameters.IssuerSigningKeys?.Any(k => k.KeyId == kid) == true)
         {
             return true;
         }
-        return parameters.IssuerSigningKeys?.Any(k => k.KeyId == kid) == true;
+        if (parameters.ConfigurationManager is { } manager)
+        {
+            var configuration = await manager.GetBaseConfigurationAsync(CancellationToken.None);
+            return configuration?.SigningKeys.Any(k => k.KeyId == kid) == true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -142,7 +142,7 @@ public sealed class LoginTests(AppHostFixture fixture)
         login.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         using var refresh = await _auth.RefreshAsync(session.RefreshToken);
         refresh.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        (await _auth.ProbeSamplesAsync(session.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
+        (await _auth.ProbeSamplesUntilRefusedAsync(session.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

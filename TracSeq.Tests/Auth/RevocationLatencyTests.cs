@@ -43,8 +43,8 @@ public sealed class RevocationLatencyTests(AppHostFixture fixture)
         // The refusals came from the memory copy of the deny list, not from a per-request Redis read.
         foreach (var resource in new[] { "auth", "samples", "templates", "gateway" })
         {
-            using var probe = _auth.Client(resource);
-            MemoryChecks(await probe.GetStringAsync("/metrics")).ShouldBeGreaterThan(0, resource);
+            using var metrics = _auth.Client(resource);
+            MemoryChecks(await metrics.GetStringAsync("/metrics")).ShouldBeGreaterThan(0, resource);
         }
     }
 

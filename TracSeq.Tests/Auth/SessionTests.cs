@@ -50,7 +50,7 @@ public sealed class SessionTests(AppHostFixture fixture)
         using var logout = await client.PostAsJsonAsync("/api/auth/logout", new { refreshToken = session.RefreshToken });
         logout.StatusCode.ShouldBe(HttpStatusCode.NoContent);
 
-        (await _auth.ProbeSamplesAsync(session.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
+        (await _auth.ProbeSamplesUntilRefusedAsync(session.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
         (await client.GetAsync("/api/auth/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         using var refresh = await _auth.RefreshAsync(session.RefreshToken);
         refresh.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -74,8 +74,8 @@ public sealed class SessionTests(AppHostFixture fixture)
         change.StatusCode.ShouldBe(HttpStatusCode.OK);
         var fresh = (await change.Content.ReadFromJsonAsync<TokenPair>(AuthApiClient.Json))!;
 
-        (await _auth.ProbeSamplesAsync(otherSession.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
-        (await _auth.ProbeSamplesAsync(session.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
+        (await _auth.ProbeSamplesUntilRefusedAsync(otherSession.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
+        (await _auth.ProbeSamplesUntilRefusedAsync(session.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
         (await _auth.RefreshAsync(otherSession.RefreshToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await _auth.ProbeSamplesAsync(fresh.AccessToken)).ShouldBe(HttpStatusCode.OK);
         (await _auth.RefreshAsync(fresh.RefreshToken)).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -78,7 +78,7 @@ public sealed class UsersAdminTests(AppHostFixture fixture)
         using var change = await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = "lab_technician" });
 
         change.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await _auth.ProbeSamplesAsync(before.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
+        (await _auth.ProbeSamplesUntilRefusedAsync(before.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
         using var refreshed = await _auth.RefreshAsync(before.RefreshToken);
         refreshed.StatusCode.ShouldBe(HttpStatusCode.OK);
         var (_, payload) = Jwt.Decode((await refreshed.Content.ReadFromJsonAsync<TokenPair>(AuthApiClient.Json))!.AccessToken);

@@ -79,4 +79,21 @@ public sealed class AuthApiClient(AppHostFixture fixture)
         using var response = await client.GetAsync(SamplesProbePath);
         return response.StatusCode;
     }
+
+    /// <summary>
+    /// After a revocation: services hold the deny list in memory, fed by Redis pub/sub, so a revocation reaches them
+    /// within milliseconds rather than at the instant Auth answers. Polls Samples until it refuses the token or a
+    /// second has passed (the product's promise), and returns the last answer.
+    /// </summary>
+    public async Task<HttpStatusCode> ProbeSamplesUntilRefusedAsync(string accessToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        HttpStatusCode status;
+        do
+        {
+            status = await ProbeSamplesAsync(accessToken);
+        }
+        while (status != HttpStatusCode.Unauthorized && DateTime.UtcNow < deadline);
+        return status;
+    }
 }
