@@ -29,7 +29,8 @@ public sealed class OverviewPagesTests(AppHostFixture app, BrowserFixture browse
         await page.GetByText("3 samples").WaitForAsync();
         (await page.Locator("tbody tr").CountAsync()).ShouldBe(3);
         await page.GetByRole(AriaRole.Button, new() { Name = "Name" }).ClickAsync();
-        await page.WaitForURLAsync($"**/samples?project={project}&sort=name");
+        await page.WaitForURLAsync($"**/samples?project={project}&sort=name", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("tbody tr td:nth-child(3)").First.WaitForAsync();
         (await page.Locator("tbody tr td:nth-child(3)").AllInnerTextsAsync()).ShouldBe(["Filter me 0", "Filter me 1", "Filter me 2"]);
         (await page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).GetAttributeAsync("href"))
             .ShouldBe($"/downloads/samples.csv?format=csv&projectCode={project}&sort=name");

@@ -42,6 +42,13 @@ public sealed class SequencingPagesTests(AppHostFixture app, BrowserFixture brow
         count.CommandText = "SELECT count(*) FROM pools WHERE name = @name";
         count.Parameters.AddWithValue("name", name);
         ((long)(await count.ExecuteScalarAsync())!).ShouldBe(0);
+
+        foreach (var path in new[] { "/sequencing", "/sequencing/libraries", "/sequencing/runs", $"/sequencing/libraries/{libraries[0].Id}" })
+        {
+            await WebUi.GoToAsync(page, path);
+            await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
+            await WebUi.ShouldPassAxeAsync(page, path);
+        }
     }
 
     [Fact]

@@ -78,7 +78,9 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
 
         await page.GetByLabel("Template name").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create draft" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/templates/[0-9a-f-]{36}$"));
+        // Interactive navigation: the URL changes without a page load.
+        await page.WaitForURLAsync(new Regex("/templates/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.GetByTestId("template-status").WaitForAsync();
         await WebUi.WaitForInteractiveAsync(page);
         (await page.GetByTestId("template-status").InnerTextAsync()).ShouldBe("draft");
         (await page.GetByTestId("field-editor").CountAsync()).ShouldBe(2); // name and sample type, mapped and required
