@@ -31,7 +31,14 @@ public sealed class OverviewPagesTests(AppHostFixture app, BrowserFixture browse
         await page.GetByRole(AriaRole.Button, new() { Name = "Name" }).ClickAsync();
         await page.WaitForURLAsync($"**/samples?project={project}&sort=name", new() { WaitUntil = WaitUntilState.Commit });
         await page.Locator("tbody tr td:nth-child(3)").First.WaitForAsync();
-        (await page.Locator("tbody tr td:nth-child(3)").AllInnerTextsAsync()).ShouldBe(["Filter me 0", "Filter me 1", "Filter me 2"]);
+        // The sorted page arrives over the circuit after the URL changes: wait for it (15 s at most).
+        IReadOnlyList<string> names = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            names = await page.Locator("tbody tr td:nth-child(3)").AllInnerTextsAsync();
+            if (names.SequenceEqual(["Filter me 0", "Filter me 1", "Filter me 2"])) break;
+        }
+        names.ShouldBe(["Filter me 0", "Filter me 1", "Filter me 2"]);
         (await page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).GetAttributeAsync("href"))
             .ShouldBe($"/downloads/samples.csv?format=csv&projectCode={project}&sort=name");
         await WebUi.ShouldPassAxeAsync(page, "/samples");

@@ -64,7 +64,8 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
         links.ShouldBe([.. Enumerable.Range(1, 6).Select(i => $"{prefix}-{i:D3}")]);
 
         await WebUi.GoToAsync(page, "/submissions");
-        (await page.GetByRole(AriaRole.Link, new() { Name = "plate-web-fixed.csv" }).CountAsync()).ShouldBe(1);
+        // The interactive render loads the list again after the server-rendered one: wait for it rather than count at once.
+        await page.GetByRole(AriaRole.Link, new() { Name = "plate-web-fixed.csv" }).WaitForAsync();
         await WebUi.ShouldPassAxeAsync(page, "/submissions");
     }
 
@@ -109,7 +110,7 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
         csv.TrimStart('\uFEFF').ShouldStartWith("sample_name,sample_type,Donor_Id");
 
         await WebUi.GoToAsync(page, "/templates");
-        (await page.GetByRole(AriaRole.Link, new() { Name = name }).CountAsync()).ShouldBe(1);
+        await page.GetByRole(AriaRole.Link, new() { Name = name }).WaitForAsync();
         await WebUi.ShouldPassAxeAsync(page, "/templates");
     }
 }
