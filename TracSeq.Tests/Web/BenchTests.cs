@@ -76,7 +76,7 @@ public sealed class BenchTests(AppHostFixture app, BrowserFixture browser)
         // Rejecting asks for a reason before anything is sent.
         await page.GetByRole(AriaRole.Button, new() { Name = "Fail", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm fail" }).ClickAsync();
-        (await page.GetByText("Say why: the reason goes into the sample's history.").CountAsync()).ShouldBe(1);
+        await page.GetByText("Say why: the reason goes into the sample's history.").WaitForAsync();
         (await _lab.GetSampleAsync(sample.Id)).Status.ShouldBe("in_storage");
 
         await WebUi.ShouldPassAxeAsync(page, "/samples/{id}");
