@@ -25,7 +25,7 @@ public sealed class BenchTests(AppHostFixture app, BrowserFixture browser)
         var scan = page.GetByLabel("Scan or type a barcode");
         await scan.FillAsync(sample.Barcode.ToLowerInvariant()); // scanners and people type either case
         await scan.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/samples/{sample.Id}");
+        await page.WaitForURLAsync($"**/samples/{sample.Id}", new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByRole(AriaRole.Heading, new() { Level = 1, NameRegex = new Regex(Regex.Escape(sample.Barcode)) }).WaitForAsync();
 
         await page.Keyboard.PressAsync("Escape");
@@ -34,7 +34,7 @@ public sealed class BenchTests(AppHostFixture app, BrowserFixture browser)
         (await page.EvaluateAsync<bool>("() => document.activeElement?.id === 'scan-box'")).ShouldBeTrue();
         await page.Keyboard.TypeAsync(box.Barcode);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/storage/{box.Id}");
+        await page.WaitForURLAsync($"**/storage/{box.Id}", new() { WaitUntil = WaitUntilState.Commit });
 
         await scan.FillAsync("TS-NOPE-000000-99999");
         await scan.PressAsync("Enter");
@@ -76,7 +76,7 @@ public sealed class BenchTests(AppHostFixture app, BrowserFixture browser)
         // Rejecting asks for a reason before anything is sent.
         await page.GetByRole(AriaRole.Button, new() { Name = "Fail", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm fail" }).ClickAsync();
-        (await page.GetByText("Say why: the reason goes into the sample's history.").CountAsync()).ShouldBe(1);
+        await page.GetByText("Say why: the reason goes into the sample's history.").WaitForAsync();
         (await _lab.GetSampleAsync(sample.Id)).Status.ShouldBe("in_storage");
 
         await WebUi.ShouldPassAxeAsync(page, "/samples/{id}");
@@ -95,6 +95,7 @@ public sealed class BenchTests(AppHostFixture app, BrowserFixture browser)
         await WebUi.GoToAsync(page, $"/storage/{box.Id}");
 
         var grid = page.Locator("table.box-grid");
+        await grid.Locator("td[data-position='A1'] a").WaitForAsync();
         (await grid.Locator("thead th").AllInnerTextsAsync()).ShouldBe(["1", "2", "3", "4"]);
         (await grid.Locator("tbody th").AllInnerTextsAsync()).ShouldBe(["A", "B", "C"]);
         (await grid.Locator("td[data-position='A1']").InnerTextAsync()).Trim().ShouldBe(stored.Barcode);
@@ -134,6 +135,7 @@ public sealed class BenchTests(AppHostFixture app, BrowserFixture browser)
 
         await WebUi.GoToAsync(page, "/admin/users");
         await page.GetByText("This page is not allowed for your role.").WaitForAsync();
+        await WebUi.ShouldPassAxeAsync(page, "/forbidden");
         (await page.GetByLabel("User email").CountAsync()).ShouldBe(0);
     }
 

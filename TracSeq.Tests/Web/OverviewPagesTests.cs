@@ -29,8 +29,16 @@ public sealed class OverviewPagesTests(AppHostFixture app, BrowserFixture browse
         await page.GetByText("3 samples").WaitForAsync();
         (await page.Locator("tbody tr").CountAsync()).ShouldBe(3);
         await page.GetByRole(AriaRole.Button, new() { Name = "Name" }).ClickAsync();
-        await page.WaitForURLAsync($"**/samples?project={project}&sort=name");
-        (await page.Locator("tbody tr td:nth-child(3)").AllInnerTextsAsync()).ShouldBe(["Filter me 0", "Filter me 1", "Filter me 2"]);
+        await page.WaitForURLAsync($"**/samples?project={project}&sort=name", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("tbody tr td:nth-child(3)").First.WaitForAsync();
+        // The sorted page arrives over the circuit after the URL changes: wait for it (15 s at most).
+        IReadOnlyList<string> names = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            names = await page.Locator("tbody tr td:nth-child(3)").AllInnerTextsAsync();
+            if (names.SequenceEqual(["Filter me 0", "Filter me 1", "Filter me 2"])) break;
+        }
+        names.ShouldBe(["Filter me 0", "Filter me 1", "Filter me 2"]);
         (await page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).GetAttributeAsync("href"))
             .ShouldBe($"/downloads/samples.csv?format=csv&projectCode={project}&sort=name");
         await WebUi.ShouldPassAxeAsync(page, "/samples");

@@ -64,7 +64,8 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
         links.ShouldBe([.. Enumerable.Range(1, 6).Select(i => $"{prefix}-{i:D3}")]);
 
         await WebUi.GoToAsync(page, "/submissions");
-        (await page.GetByRole(AriaRole.Link, new() { Name = "plate-web-fixed.csv" }).CountAsync()).ShouldBe(1);
+        // The interactive render loads the list again after the server-rendered one: wait for it rather than count at once.
+        await page.GetByRole(AriaRole.Link, new() { Name = "plate-web-fixed.csv" }).WaitForAsync();
         await WebUi.ShouldPassAxeAsync(page, "/submissions");
     }
 
@@ -78,7 +79,9 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
 
         await page.GetByLabel("Template name").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create draft" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/templates/[0-9a-f-]{36}$"));
+        // Interactive navigation: the URL changes without a page load.
+        await page.WaitForURLAsync(new Regex("/templates/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.GetByTestId("template-status").WaitForAsync();
         await WebUi.WaitForInteractiveAsync(page);
         (await page.GetByTestId("template-status").InnerTextAsync()).ShouldBe("draft");
         (await page.GetByTestId("field-editor").CountAsync()).ShouldBe(2); // name and sample type, mapped and required
@@ -107,7 +110,7 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
         csv.TrimStart('\uFEFF').ShouldStartWith("sample_name,sample_type,Donor_Id");
 
         await WebUi.GoToAsync(page, "/templates");
-        (await page.GetByRole(AriaRole.Link, new() { Name = name }).CountAsync()).ShouldBe(1);
+        await page.GetByRole(AriaRole.Link, new() { Name = name }).WaitForAsync();
         await WebUi.ShouldPassAxeAsync(page, "/templates");
     }
 }

@@ -49,6 +49,9 @@ public sealed class BenchmarkHost : IAsyncDisposable
 
     public string AccessToken { get; private set; } = "";
 
+    /// <summary>The first lab administrator's password, for signing in through the web front end's form.</summary>
+    public string AdminPassword => _adminPassword;
+
     public static async Task<BenchmarkHost> StartAsync(IEnumerable<string> settings, CancellationToken ct, bool signIn = true)
     {
         var clock = Stopwatch.StartNew();

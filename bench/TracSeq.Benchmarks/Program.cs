@@ -41,6 +41,18 @@ var before = MachineState("before");
 Console.WriteLine(before);
 var total = Stopwatch.StartNew();
 
+if (args.Contains("--web-only"))
+{
+    await using var only = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
+    var table = Measurement.Table(await RunAsync(only, WebRenderScenarios.Create(options.Samples), warmUp: 2, runs: Math.Max(options.Runs, 3)));
+    var text = $"{before}  \n{MachineState("after")}  \nCommand: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n" +
+               $"### Web front end: time to the first complete render in headless Chromium ({options.Samples:N0} samples in the database)\n\n{table}";
+    Console.WriteLine(text);
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+    await File.WriteAllTextAsync(options.Output + ".md", text, ct);
+    return;
+}
+
 if (args.Contains("--sequencing-only"))
 {
     await using var only = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
