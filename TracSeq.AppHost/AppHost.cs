@@ -57,6 +57,7 @@ var sequencing = builder.AddTracSeqService<Projects.TracSeq_Sequencing>("sequenc
     .WithReference(samples);
 
 var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
+    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret) // believes the web front end's forwarded client address
     .WithExternalHttpEndpoints()
     .WithPrivateMetricsEndpoint() // /metrics only there, for Prometheus; 404 on the public port
     .WithReference(cache).WaitFor(cache)
@@ -67,9 +68,10 @@ var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
 
 // The web front end on port 5173 for people at the bench: calls only the gateway, keeps sessions in Redis.
 var web = builder.AddTracSeqService<Projects.TracSeq_Web>("web")
+    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret)
     .WithExternalHttpEndpoints()
     .WithReference(cache).WaitFor(cache)
-    .WithReference(gateway).WaitFor(gateway)
+    .WithReference(gateway.GetEndpoint("http")).WaitFor(gateway) // the public API only, not the private metrics port
     .WithEnvironment("Web__Links__ApiDocs", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/docs"));
 
 // Monitoring: exporters for the host, PostgreSQL and Redis; Prometheus scrapes them, every service's /metrics and

@@ -8,6 +8,7 @@ using TracSeq.ServiceDefaults.Correlation;
 using TracSeq.ServiceDefaults.Health;
 using TracSeq.ServiceDefaults.Metrics;
 using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
 using TracSeq.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -48,6 +49,7 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedForFromWebFrontEnd();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

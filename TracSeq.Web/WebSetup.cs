@@ -8,6 +8,7 @@ using Microsoft.Extensions.Http.Resilience;
 using StackExchange.Redis;
 using TracSeq.Web.Api;
 using TracSeq.Web.Session;
+using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Web;
 
@@ -89,6 +90,7 @@ public static class WebSetup
         builder.Services.AddTransient<BearerTokenHandler>();
         builder.Services.AddHttpClient<AuthGateway>(c => c.BaseAddress = gateway)
             .RemoveAllResilienceHandlers()
+            .AddServiceIdentity(ServiceIdentity.WebFrontEnd) // so the gateway believes the browser's address it forwards
             .AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
         builder.Services.AddSingleton<ITokenRefresher, RefreshThroughGateway>();
         builder.Services.AddHttpClient<GatewayClient>(c => c.BaseAddress = gateway)

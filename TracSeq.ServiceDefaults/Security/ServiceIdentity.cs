@@ -64,6 +64,41 @@ public static class ServiceIdentity
                 : await next(context);
         });
 
+    /// <summary>
+    /// The web front end signs people in on their behalf, so every sign-in reaches the gateway from the web server's
+    /// address; the client's own address travels in <c>X-Forwarded-For</c>. That header is believed here only when the
+    /// request also carries a valid identity of the web front end (a proxy list cannot tell it apart: under
+    /// <c>dotnet run</c> every client arrives from loopback). Rate limits and auth events then see the person's address.
+    /// Runs before <c>UseForwardedHeaders</c>; the identity header is not passed on.
+    /// </summary>
+    public static WebApplication UseForwardedForFromWebFrontEnd(this WebApplication app)
+    {
+        var secret = app.Configuration[SecretKey];
+        if (string.IsNullOrEmpty(secret))
+        {
+            return app;
+        }
+        app.Use((http, next) =>
+        {
+            var headers = http.Request.Headers;
+            if (headers.TryGetValue(HeaderName, out var identity))
+            {
+                headers.Remove(HeaderName);
+                if (Verify(identity, secret, TimeProvider.System.GetUtcNow()) == WebFrontEnd &&
+                    System.Net.IPAddress.TryParse(headers.XForwardedFor.ToString().Split(',')[^1].Trim(), out var client))
+                {
+                    http.Connection.RemoteIpAddress = client;
+                    headers.Remove("X-Forwarded-For"); // applied here; nothing later may apply it again
+                }
+            }
+            return next(http);
+        });
+        return app;
+    }
+
+    /// <summary>The web front end's name in its service identity.</summary>
+    public const string WebFrontEnd = "web";
+
     /// <summary>Adds this service's identity (<paramref name="caller"/>) to every request of the client.</summary>
     public static IHttpClientBuilder AddServiceIdentity(this IHttpClientBuilder client, string caller) =>
         client.AddHttpMessageHandler(services => new Handler(caller, services.GetRequiredService<IConfiguration>()));

@@ -13,7 +13,8 @@ public sealed class KubernetesEnvironmentTests
     private static bool ReadByTheService(string variable) =>
         variable.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
         || variable.StartsWith("services__", StringComparison.Ordinal)
-        || variable.StartsWith("Auth__", StringComparison.Ordinal);
+        || variable.StartsWith("Auth__", StringComparison.Ordinal)
+        || variable == "TracSeq__ServiceSecret";
 
     [Fact]
     public async Task Every_variable_the_AppHost_gives_a_service_is_set_in_its_Kubernetes_Deployment()

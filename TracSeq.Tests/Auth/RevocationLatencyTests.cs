@@ -43,7 +43,7 @@ public sealed class RevocationLatencyTests(AppHostFixture fixture)
         // The refusals came from the memory copy of the deny list, not from a per-request Redis read.
         foreach (var resource in new[] { "auth", "samples", "templates", "gateway" })
         {
-            using var metrics = _auth.Client(resource);
+            using var metrics = MetricsClient.For(fixture, resource);
             MemoryChecks(await metrics.GetStringAsync("/metrics")).ShouldBeGreaterThan(0, resource);
         }
     }

@@ -181,5 +181,7 @@ public sealed class GrafanaDashboardQueryTests(AppHostFixture fixture)
             using var client = fixture.CreateClient(service);
             (await client.GetAsync("/openapi/v1.json")).Dispose();
         }
+        using var web = fixture.CreateClient("web");
+        (await web.GetAsync("/login")).Dispose();
     }
 }

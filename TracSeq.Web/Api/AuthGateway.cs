@@ -20,8 +20,8 @@ public sealed class AuthGateway(HttpClient http, ILogger<AuthGateway> logger)
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Signs in for a browser. The browser's address and user agent go along (the gateway trusts this loopback hop's
-    /// X-Forwarded-For), so sign-in limits count people, not the web server, and auth events name the real client.
+    /// Signs in for a browser. The browser's address and user agent go along (the gateway believes this X-Forwarded-For
+    /// because the request carries the web front end's service identity), so sign-in limits count people, not the web server, and auth events name the real client.
     /// </summary>
     public async Task<ApiResult<WebSession>> LoginAsync(string email, string password, string? clientIp, string? userAgent, CancellationToken ct)
     {

@@ -1,37 +1,22 @@
+using TracSeq.Contracts;
 using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Web.Api;
 
 /// <summary>
-/// Which status moves a sample's page offers, for its status and the user's role. Samples' state machine is the judge
-/// (it refuses anything else with 409); this copy only decides which buttons to show, and a unit test checks that it
-/// matches the service's table move for move.
+/// Which status moves a sample's page offers, for its status and the user's role: the lifecycle table shared with
+/// Samples (TracSeq.Contracts), which remains the judge and refuses anything else with 409.
 /// </summary>
 public static class SampleMoves
 {
-    public static readonly IReadOnlyDictionary<string, string[]> Moves = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        ["pending"] = ["received", "rejected", "discarded"],
-        ["received"] = ["validated", "rejected", "discarded"],
-        ["validated"] = ["in_storage", "in_sequencing", "rejected", "failed", "discarded"],
-        ["in_storage"] = ["in_sequencing", "failed", "discarded"],
-        ["in_sequencing"] = ["completed", "failed", "discarded"],
-        ["completed"] = ["archived", "discarded"],
-        ["archived"] = [],
-        ["rejected"] = ["pending", "discarded"],
-        ["failed"] = ["pending", "discarded"],
-        ["discarded"] = [],
-    };
+    public static bool NeedsReason(string to) => SampleLifecycle.NeedsReason(to);
 
-    public static bool NeedsReason(string to) => to is "rejected" or "failed" or "discarded";
-
-    public static string MinimumRoleFor(string to) => to == "discarded" ? Roles.LabAdministrator : Roles.LabTechnician;
+    /// <summary>Discarding destroys material, so Samples lets only a lab administrator do it.</summary>
+    public static string MinimumRoleFor(string to) => to == SampleStatus.Discarded ? Roles.LabAdministrator : Roles.LabTechnician;
 
     /// <summary>The moves this user may make from <paramref name="status"/>.</summary>
     public static IReadOnlyList<string> Allowed(string status, string? role) =>
-        role is null || !Moves.TryGetValue(status, out var to)
-            ? []
-            : [.. to.Where(t => Roles.AtLeast(MinimumRoleFor(t)).Contains(role))];
+        role is null ? [] : [.. SampleLifecycle.AllowedMoves(status).Where(t => Roles.AtLeast(MinimumRoleFor(t)).Contains(role))];
 
     /// <summary>Samples can be stored once in the lab: not pending, not discarded.</summary>
     public static bool CanBeStored(string status) => status is not ("pending" or "discarded");
