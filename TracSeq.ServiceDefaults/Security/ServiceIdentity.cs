@@ -85,7 +85,7 @@ public static class ServiceIdentity
             {
                 headers.Remove(HeaderName);
                 if (Verify(identity, secret, TimeProvider.System.GetUtcNow()) == WebFrontEnd &&
-                    System.Net.IPAddress.TryParse(headers.XForwardedFor.ToString().Split(',')[^1].Trim(), out var client))
+                    System.Net.IPAddress.TryParse(headers["X-Forwarded-For"].ToString().Split(',')[^1].Trim(), out var client))
                 {
                     http.Connection.RemoteIpAddress = client;
                     headers.Remove("X-Forwarded-For"); // applied here; nothing later may apply it again

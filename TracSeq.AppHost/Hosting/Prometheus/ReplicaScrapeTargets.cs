@@ -151,13 +151,16 @@ public sealed class ReplicaScrapeTargets : IResourceAnnotation
         }
     }
 
-    /// <summary>The replica's own address, from the URL DCP gave it to listen on (<c>ASPNETCORE_URLS</c>).</summary>
+    /// <summary>The replica's own address for scraping, from the URL DCP gave it to listen on (<c>ASPNETCORE_URLS</c>).</summary>
     public static string? ListenAddress(CustomResourceSnapshot snapshot, string? containerHost)
     {
         var urls = snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value;
         var http = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(u => Uri.TryCreate(u.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri : null)
             .FirstOrDefault(u => u is not null && u.Scheme == Uri.UriSchemeHttp && u.Port > 0);
-        return http is null ? null : $"{containerHost ?? http.Host}:{http.Port}";
+        // A service with a private metrics endpoint (the gateway) serves /metrics only on that port.
+        var metricsPort = snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "TracSeq__MetricsPort")?.Value;
+        var port = int.TryParse(metricsPort, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : http?.Port;
+        return http is null ? null : $"{containerHost ?? http.Host}:{port}";
     }
 }
