@@ -69,7 +69,7 @@ public static class ServiceIdentity
     /// address; the client's own address travels in <c>X-Forwarded-For</c>. That header is believed here only when the
     /// request also carries a valid identity of the web front end (a proxy list cannot tell it apart: under
     /// <c>dotnet run</c> every client arrives from loopback). Rate limits and auth events then see the person's address.
-    /// Runs before <c>UseForwardedHeaders</c>; the identity header is not passed on.
+    /// Runs before <c>UseForwardedHeaders</c>; the web front end's identity header is not passed on.
     /// </summary>
     public static WebApplication UseForwardedForFromWebFrontEnd(this WebApplication app)
     {
@@ -81,11 +81,12 @@ public static class ServiceIdentity
         app.Use((http, next) =>
         {
             var headers = http.Request.Headers;
-            if (headers.TryGetValue(HeaderName, out var identity))
+            // Other callers' identities are left for the routes that require them (RequireServiceIdentity).
+            if (headers.TryGetValue(HeaderName, out var identity) &&
+                Verify(identity, secret, TimeProvider.System.GetUtcNow()) == WebFrontEnd)
             {
                 headers.Remove(HeaderName);
-                if (Verify(identity, secret, TimeProvider.System.GetUtcNow()) == WebFrontEnd &&
-                    System.Net.IPAddress.TryParse(headers["X-Forwarded-For"].ToString().Split(',')[^1].Trim(), out var client))
+                if (System.Net.IPAddress.TryParse(headers["X-Forwarded-For"].ToString().Split(',')[^1].Trim(), out var client))
                 {
                     http.Connection.RemoteIpAddress = client;
                     headers.Remove("X-Forwarded-For"); // applied here; nothing later may apply it again
