@@ -39,6 +39,28 @@ public sealed class EdgeProtectionTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Sign_ins_the_web_front_end_forwards_are_limited_per_browser_address_not_per_web_server()
+    {
+        using var gateway = _auth.Client("gateway");
+        var web = await ServiceIdentityHeader.CreateAsync(fixture, "web");
+        var browser = AuthApiClient.NewClientIp();
+        HttpResponseMessage? last = null;
+        var attempts = 0;
+        for (; attempts < 25 && last?.StatusCode != HttpStatusCode.TooManyRequests; attempts++)
+        {
+            last?.Dispose();
+            last = await PostLoginAsync(gateway, browser, $"web-guess-{attempts}@lab.example.org", "guess", web);
+        }
+        last!.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        attempts.ShouldBeLessThanOrEqualTo(11);
+        last.Dispose();
+
+        // Another person signing in through the same web server has a limit of their own.
+        using var other = await PostLoginAsync(gateway, AuthApiClient.NewClientIp(), "web-other@lab.example.org", "guess", web);
+        other.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_signed_in_user_is_limited_per_user_without_slowing_other_users()
     {
         var admin = await _auth.LoginAsAdminAsync();
@@ -119,10 +141,15 @@ public sealed class EdgeProtectionTests(AppHostFixture fixture)
         return request;
     }
 
-    private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient gateway, string clientIp, string email, string password)
+    private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient gateway, string clientIp, string email, string password,
+        string? serviceIdentity = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login") { Content = JsonContent.Create(new { email, password }) };
         request.Headers.Add("X-Forwarded-For", clientIp);
+        if (serviceIdentity is not null)
+        {
+            request.Headers.Add(ServiceIdentityHeader.Name, serviceIdentity);
+        }
         return await gateway.SendAsync(request);
     }
 

@@ -33,18 +33,19 @@ public sealed class InfrastructureModelTests
     }
 
     [Fact]
-    public async Task The_service_secret_is_a_generated_secret_parameter_given_to_Samples_and_Templates()
+    public async Task The_service_secret_is_a_generated_secret_parameter_given_only_to_the_services_that_sign_or_check_calls()
     {
         await using var builder = await ModelAsync("containers");
         var secret = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "service-secret");
         secret.Secret.ShouldBeTrue();
 
-        foreach (var service in new[] { "samples", "templates" })
+        // Samples checks Templates' and Sequencing's calls; the gateway checks the web front end's forwarded address.
+        foreach (var service in new[] { "samples", "templates", "sequencing", "gateway", "web" })
         {
             var environment = await ModelValues.EnvironmentAsync(builder.Resources.Single(r => r.Name == service));
-            environment["TracSeq__ServiceSecret"].ShouldBe("{service-secret.value}");
+            environment["TracSeq__ServiceSecret"].ShouldBe("{service-secret.value}", service);
         }
-        var gateway = await ModelValues.EnvironmentAsync(builder.Resources.Single(r => r.Name == "gateway"));
-        gateway.ShouldNotContainKey("TracSeq__ServiceSecret");
+        var auth = await ModelValues.EnvironmentAsync(builder.Resources.Single(r => r.Name == "auth"));
+        auth.ShouldNotContainKey("TracSeq__ServiceSecret");
     }
 }
