@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.SamplesService;
@@ -19,30 +17,7 @@ public static class SequencingServiceExtensions
         builder.Services.AddSequencingPolicies();
         SequencingMetrics.PublishInitialSeries();
 
-        // Not the standard handler (it would retry a down Samples for ~30 s): two quick retries of connection
-        // failures and 5xx, safe because every write to Samples is keyed (library id, run transition), and bounded
-        // attempt and total times, so an outage answers 503 in seconds.
-#pragma warning disable EXTEXP0001 // experimental API; the alternative is hand-building a service-discovery client
-        builder.Services.AddHttpClient<SamplesClient>(client =>
-            {
-                client.BaseAddress = new Uri(builder.Configuration["Samples:BaseAddress"] ?? "http://samples");
-                client.Timeout = SamplesTotalTimeout + TimeSpan.FromSeconds(5);
-            })
-            .RemoveAllResilienceHandlers()
-            .AddServiceIdentity("sequencing")
-            .AddResilienceHandler("samples", pipeline =>
-            {
-                pipeline.AddTimeout(SamplesTotalTimeout);
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 2,
-                    Delay = TimeSpan.FromMilliseconds(200),
-                    BackoffType = DelayBackoffType.Constant,
-                    UseJitter = true,
-                });
-                pipeline.AddTimeout(SamplesAttemptTimeout);
-            });
-#pragma warning restore EXTEXP0001
+        builder.AddSamplesServiceClient<SamplesClient>("sequencing", SamplesAttemptTimeout, SamplesTotalTimeout);
         return builder;
     }
 
