@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Sequencing.SamplesService;
 
@@ -25,7 +26,6 @@ public sealed class SamplesUnavailableException(string message, Exception? inner
 /// </summary>
 public sealed class SamplesClient(HttpClient http)
 {
-    public static readonly TimeSpan AliveTimeout = TimeSpan.FromSeconds(2);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The sample, or null when Samples says it does not exist.</summary>
@@ -120,25 +120,11 @@ public sealed class SamplesClient(HttpClient http)
         }
     }
 
-    /// <summary>
-    /// A stopped Samples may still have its address answered by a proxy that accepts the connection and then says
-    /// nothing; asking <c>/alive</c> with a short deadline turns that into a 503 within seconds.
-    /// </summary>
     private async Task EnsureAliveAsync(CancellationToken ct)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(AliveTimeout);
-        try
+        if (await SamplesServiceClient.WhyNotAliveAsync(http, ct) is { } why)
         {
-            using var alive = await http.GetAsync("/alive", deadline.Token);
-            if (!alive.IsSuccessStatusCode)
-            {
-                throw new SamplesUnavailableException($"Samples is not alive: /alive answered {(int)alive.StatusCode}.");
-            }
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            throw new SamplesUnavailableException($"Samples did not answer /alive within {AliveTimeout.TotalSeconds} s.");
+            throw new SamplesUnavailableException(why);
         }
     }
 

@@ -40,4 +40,27 @@ public static class SamplesServiceClient
 #pragma warning restore EXTEXP0001
         return samples;
     }
+
+    /// <summary>How long Samples' <c>/alive</c> may take before the caller answers 503.</summary>
+    public static readonly TimeSpan AliveTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A stopped Samples may still have its address answered by a proxy that accepts the connection and then says
+    /// nothing, so a call would wait out its whole timeout. Asking <c>/alive</c> first, with a short deadline, turns that
+    /// into a 503 within seconds. Null when Samples is alive; otherwise why it is not.
+    /// </summary>
+    public static async Task<string?> WhyNotAliveAsync(HttpClient samples, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(AliveTimeout);
+        try
+        {
+            using var alive = await samples.GetAsync("/alive", deadline.Token);
+            return alive.IsSuccessStatusCode ? null : $"Samples is not alive: /alive answered {(int)alive.StatusCode}.";
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return $"Samples did not answer /alive within {AliveTimeout.TotalSeconds} s.";
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Templates.Submissions;
 
@@ -26,7 +27,6 @@ public sealed partial class SamplesBatchClient(HttpClient http)
 {
     public const string Path = "/internal/samples/batch";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    public static readonly TimeSpan AliveTimeout = TimeSpan.FromSeconds(2);
 
     [GeneratedRegex(@"\Asamples\[(\d+)\]\.(\w+)\z")]
     private static partial Regex IndexedField();
@@ -96,26 +96,11 @@ public sealed partial class SamplesBatchClient(HttpClient http)
         }
     }
 
-    /// <summary>
-    /// A stopped Samples may still have its address answered by a proxy that accepts the connection and then says
-    /// nothing, so the batch would wait out its whole timeout. Asking <c>/alive</c> first, with a short deadline,
-    /// turns that into a 503 within seconds; a large batch still gets its full time once Samples is known to be up.
-    /// </summary>
     private async Task EnsureAliveAsync(CancellationToken ct)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(AliveTimeout);
-        try
+        if (await SamplesServiceClient.WhyNotAliveAsync(http, ct) is { } why)
         {
-            using var alive = await http.GetAsync("/alive", deadline.Token);
-            if (!alive.IsSuccessStatusCode)
-            {
-                throw new SamplesUnavailableException($"Samples is not alive: /alive answered {(int)alive.StatusCode}.");
-            }
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            throw new SamplesUnavailableException($"Samples did not answer /alive within {AliveTimeout.TotalSeconds} s.");
+            throw new SamplesUnavailableException(why);
         }
     }
 
