@@ -8,7 +8,8 @@ public static class ServiceProcess
 {
     private static readonly Dictionary<string, string> Assemblies = new()
     {
-        ["auth"] = "TracSeq.Auth", ["samples"] = "TracSeq.Samples", ["templates"] = "TracSeq.Templates", ["gateway"] = "TracSeq.Gateway",
+        ["auth"] = "TracSeq.Auth", ["samples"] = "TracSeq.Samples", ["templates"] = "TracSeq.Templates", ["sequencing"] = "TracSeq.Sequencing",
+        ["gateway"] = "TracSeq.Gateway",
     };
 
     /// <summary>Resolves and remembers the pid of every service of the host (call once it is healthy).</summary>
