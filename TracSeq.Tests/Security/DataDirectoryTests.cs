@@ -48,4 +48,58 @@ public sealed class DataDirectoryTests
             parent.Delete(recursive: true);
         }
     }
+
+    /// <summary>
+    /// The check above is only useful if the AppHost makes it: started (as root) with such a data directory, the AppHost
+    /// itself stops with the message before it builds anything, instead of waiting forever for a PostgreSQL that cannot
+    /// reach its folder.
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_AppHost_in_local_mode_refuses_a_data_directory_inside_a_private_folder_before_building_anything()
+    {
+        var parent = Directory.CreateTempSubdirectory("tracseq-private-");
+        try
+        {
+            File.SetUnixFileMode(parent.FullName, Private);
+            var data = Path.Combine(parent.FullName, "data");
+            string[] args = ["--TracSeq:Infrastructure=local", $"--TracSeq:DataDirectory={data}"];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // a refusal comes at once; never hang
+            if (Environment.IsPrivilegedProcess)
+            {
+                var thrown = await Should.ThrowAsync<Exception>(async () =>
+                {
+                    await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TracSeq_AppHost>(args, timeout.Token);
+                });
+                var refused = Chain(thrown).OfType<DistributedApplicationException>().FirstOrDefault();
+                refused.ShouldNotBeNull($"expected the data-directory refusal, got: {thrown}");
+                refused.Message.ShouldContain(parent.FullName);
+                refused.Message.ShouldContain("chmod o+x");
+            }
+            else
+            {
+                // Not root: PostgreSQL runs as this user, who can enter the folder; the model builds.
+                await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TracSeq_AppHost>(args, timeout.Token);
+            }
+        }
+        finally
+        {
+            parent.Delete(recursive: true);
+        }
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
 }
