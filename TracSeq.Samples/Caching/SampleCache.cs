@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Prometheus;
 using StackExchange.Redis;
 using TracSeq.Samples.Samples;
@@ -9,6 +11,12 @@ namespace TracSeq.Samples.Caching;
 
 /// <summary>A sample's identity in the cache: its id, the version that changed, and every barcode it was known by.</summary>
 public readonly record struct CachedSampleKey(Guid Id, int Version, IReadOnlyList<string> Barcodes);
+
+/// <summary>
+/// A cached sample as the API answers it: its version (for the ETag) and its JSON, UTF-8, exactly as
+/// <c>Ok&lt;SampleDto&gt;</c> writes it (same serializer defaults), so a hit is written out without being parsed.
+/// </summary>
+public readonly record struct CachedSample(int Version, ReadOnlyMemory<byte> Json);
 
 /// <summary>
 /// Read cache of samples by id and by barcode in Redis. PostgreSQL stays the truth: every read falls back to it and
@@ -37,7 +45,6 @@ public sealed class SampleCache
         return 1
         """;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly RedisValue LifetimeMs = (long)Lifetime.TotalMilliseconds;
 
     private static readonly Counter Lookups = Metrics.CreateCounter(
@@ -46,13 +53,17 @@ public sealed class SampleCache
 
     private readonly IConnectionMultiplexer _redis;
     private readonly ILogger<SampleCache> _logger;
+    private readonly JsonSerializerOptions _json;
     private readonly ConcurrentDictionary<string, int> _undelivered = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _delivering = new(1, 1);
 
-    public SampleCache(IConnectionMultiplexer redis, ILogger<SampleCache> logger)
+    public SampleCache(IConnectionMultiplexer redis, IOptions<JsonOptions> json, ILogger<SampleCache> logger)
     {
         _redis = redis;
         _logger = logger;
+        // The options the API answers with: a cache hit is written out as stored, so it must be the same JSON a read
+        // from PostgreSQL answers.
+        _json = json.Value.SerializerOptions;
         _redis.ConnectionRestored += (_, _) => _ = DeliverUndeliveredAsync();
     }
 
@@ -60,9 +71,9 @@ public sealed class SampleCache
 
     public static string BarcodeKey(string barcode) => $"samples:barcode:{barcode}";
 
-    public Task<SampleDto?> GetByIdAsync(Guid id) => GetAsync(IdKey(id));
+    public Task<CachedSample?> GetByIdAsync(Guid id) => GetAsync(IdKey(id));
 
-    public Task<SampleDto?> GetByBarcodeAsync(string barcode) => GetAsync(BarcodeKey(barcode));
+    public Task<CachedSample?> GetByBarcodeAsync(string barcode) => GetAsync(BarcodeKey(barcode));
 
     /// <summary>Fills the cache after a read from PostgreSQL, unless a newer version is already there.</summary>
     public async Task StoreAsync(SampleDto sample)
@@ -72,7 +83,7 @@ public sealed class SampleCache
         {
             return;
         }
-        var json = JsonSerializer.Serialize(sample, Json);
+        var json = JsonSerializer.SerializeToUtf8Bytes(sample, _json);
         try
         {
             var db = _redis.GetDatabase();
@@ -90,7 +101,7 @@ public sealed class SampleCache
 
     public Task InvalidateAsync(CachedSampleKey changed) => InvalidateAsync([changed]);
 
-    private async Task<SampleDto?> GetAsync(string key)
+    private async Task<CachedSample?> GetAsync(string key)
     {
         if (!await IsUsableAsync([key]))
         {
@@ -100,15 +111,15 @@ public sealed class SampleCache
         try
         {
             var value = await _redis.GetDatabase().StringGetAsync(key);
-            var text = value.HasValue ? value.ToString() : "";
-            var bar = text.IndexOf('|', StringComparison.Ordinal);
-            if (bar < 0 || bar == text.Length - 1)
+            // The entry's bytes as they came from Redis: a hit is answered with them as they are. Parsing the JSON
+            // into a SampleDto only to serialise it again cost every cached read CPU and garbage for the same bytes.
+            if (!TryParseEntry(value.HasValue ? (ReadOnlyMemory<byte>)value : ReadOnlyMemory<byte>.Empty, out var sample))
             {
                 Lookups.WithLabels("miss").Inc(); // absent, or a tombstone left by a change
                 return null;
             }
             Lookups.WithLabels("hit").Inc();
-            return JsonSerializer.Deserialize<SampleDto>(text.AsSpan(bar + 1), Json);
+            return sample;
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -116,6 +127,20 @@ public sealed class SampleCache
             _logger.LogWarning("Sample cache unavailable, reading from PostgreSQL: {Message}", ex.Message);
             return null;
         }
+    }
+
+    /// <summary><c>{version}|{json}</c>: a sample; <c>{version}|</c> (a tombstone), empty or malformed: nothing to serve.</summary>
+    public static bool TryParseEntry(ReadOnlyMemory<byte> entry, out CachedSample sample)
+    {
+        sample = default;
+        var bar = entry.Span.IndexOf((byte)'|');
+        if (bar <= 0 || bar == entry.Length - 1
+            || !int.TryParse(entry.Span[..bar], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return false;
+        }
+        sample = new CachedSample(version, entry[(bar + 1)..]);
+        return true;
     }
 
     private async Task<bool> IsUsableAsync(IReadOnlyCollection<string> keys)
@@ -192,7 +217,7 @@ public sealed class SampleCache
         }
     }
 
-    private static Task<RedisResult> SetIfNotOlderAsync(IDatabaseAsync db, string key, int version, string json) =>
+    private static Task<RedisResult> SetIfNotOlderAsync(IDatabaseAsync db, string key, int version, RedisValue json) =>
         db.ScriptEvaluateAsync(SetIfNotOlderScript, [key], [version.ToString(CultureInfo.InvariantCulture), json, LifetimeMs]);
 
     private static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException;

@@ -157,10 +157,14 @@ public static class SamplesApi
     /// <remarks>Any signed-in user. The sample with its location; the <c>ETag</c> header is its version, for <c>If-Match</c> on edits and status changes.</remarks>
     /// <response code="200">The sample, with <c>ETag</c>.</response>
     /// <response code="404">No sample has this id.</response>
-    public static async Task<Results<Ok<SampleDto>, ProblemHttpResult>> GetAsync(
+    public static async Task<Results<Ok<SampleDto>, CachedSampleResult, ProblemHttpResult>> GetAsync(
         Guid id, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
-        var sample = await s.Cache.GetByIdAsync(id) ?? await LoadAndCacheAsync(s, "s.id = @key", id, ct);
+        if (await s.Cache.GetByIdAsync(id) is { } cached)
+        {
+            return Answer(http, cached);
+        }
+        var sample = await LoadAndCacheAsync(s, "s.id = @key", id, ct);
         return sample is null ? SampleProblems.SampleNotFound() : Answer(http, sample);
     }
 
@@ -168,14 +172,18 @@ public static class SamplesApi
     /// <remarks>Any signed-in user; what a scanner calls. The barcode is matched exactly.</remarks>
     /// <response code="200">The sample, with <c>ETag</c>.</response>
     /// <response code="404">No sample has this barcode.</response>
-    public static async Task<Results<Ok<SampleDto>, ProblemHttpResult>> GetByBarcodeAsync(
+    public static async Task<Results<Ok<SampleDto>, CachedSampleResult, ProblemHttpResult>> GetByBarcodeAsync(
         string barcode, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
         if (barcode.Length > 50)
         {
             return SampleProblems.SampleNotFound(); // longer than any barcode can be
         }
-        var sample = await s.Cache.GetByBarcodeAsync(barcode) ?? await LoadAndCacheAsync(s, "s.barcode = @key", barcode, ct);
+        if (await s.Cache.GetByBarcodeAsync(barcode) is { } cached)
+        {
+            return Answer(http, cached);
+        }
+        var sample = await LoadAndCacheAsync(s, "s.barcode = @key", barcode, ct);
         return sample is null ? SampleProblems.SampleNotFound() : Answer(http, sample);
     }
 
@@ -349,6 +357,13 @@ public static class SamplesApi
     {
         http.Response.Headers.ETag = SampleETag.For(sample.Version);
         return TypedResults.Ok(sample);
+    }
+
+    /// <summary>A cached sample, its JSON written out as stored, with the same ETag as a read from PostgreSQL.</summary>
+    public static CachedSampleResult Answer(HttpContext http, CachedSample sample)
+    {
+        http.Response.Headers.ETag = SampleETag.For(sample.Version);
+        return new CachedSampleResult(sample.Json);
     }
 
     private static async Task<SampleDto?> LoadAndCacheAsync<TKey>(SampleServices s, string condition, TKey key, CancellationToken ct)

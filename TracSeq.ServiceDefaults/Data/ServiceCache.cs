@@ -10,7 +10,12 @@ public static class ServiceCache
     /// <summary>A multiplexer that reconnects by itself and a readiness check; Redis being down never stops start-up.</summary>
     public static IHostApplicationBuilder AddServiceCache(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(ConnectionName, configureOptions: o =>
+        builder.AddRedisClient(ConnectionName,
+            // No client span per Redis command: every cached read, token check and rate-limit count is a Redis round
+            // trip, and a span for each was a measurable share of a cached read's CPU (BENCHMARKS.md, scenario 3).
+            // The commands stay visible as a whole in the Redis dashboard and in the server span's duration.
+            configureSettings: settings => settings.DisableTracing = true,
+            configureOptions: o =>
         {
             o.AbortOnConnectFail = false;
             // A Redis that hangs must cost a request a second at most, not the client's default five.

@@ -22,6 +22,25 @@ public static class TelemetryExtensions
 
     public static bool IsTelemetryEnabled(this IConfiguration configuration) => configuration.GetValue(EnabledSetting, true);
 
+    /// <summary>
+    /// <c>TracSeq:Telemetry:TraceSampleRatio</c> (default <see cref="DefaultTraceSampleRatio"/>): the share of traces
+    /// started here that are recorded and exported, 0 to 1. A request that arrives with a W3C parent follows its
+    /// parent's decision, so a trace is recorded whole or not at all; in practice the gateway (and the web front end)
+    /// decide. Set it to 1 to record every trace (e.g. while debugging with the dashboard).
+    /// </summary>
+    public const string TraceSampleRatioSetting = "TracSeq:Telemetry:TraceSampleRatio";
+
+    /// <summary>
+    /// One trace in ten: recording and exporting a span for every request cost a cached read about a quarter of its
+    /// throughput (BENCHMARKS.md, scenario 3), while a tenth of the traffic still shows every route's shape and timing.
+    /// </summary>
+    public const double DefaultTraceSampleRatio = 0.1;
+
+    public static double TraceSampleRatio(this IConfiguration configuration) =>
+        configuration.GetValue(TraceSampleRatioSetting, DefaultTraceSampleRatio) is var ratio and >= 0 and <= 1
+            ? ratio
+            : throw new InvalidOperationException($"{TraceSampleRatioSetting} must be between 0 and 1.");
+
     /// <summary>Requests that operators' tools make all the time; tracing them would bury the real traffic.</summary>
     public static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");
@@ -55,6 +74,11 @@ public static class TelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddMeter("System.Runtime"))
             .WithTracing(tracing => tracing
+                // Set in code, so it wins over OTEL_TRACES_SAMPLER (Aspire sets always_on for every project): the
+                // ratio is ours to choose. An unsampled request still gets an Activity with a trace id (the SDK
+                // answers PropagationData for roots and remote parents), so logs, X-Correlation-Id and the audit
+                // rows' trace_id are the same whether or not its spans were recorded.
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(builder.Configuration.TraceSampleRatio())))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructurePath(context.Request.Path))
                 .AddHttpClientInstrumentation());
