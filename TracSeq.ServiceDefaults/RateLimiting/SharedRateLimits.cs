@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Prometheus;
 using RedisRateLimiting;
 using StackExchange.Redis;
+using TracSeq.ServiceDefaults.Telemetry;
 
 namespace TracSeq.ServiceDefaults.RateLimiting;
 
@@ -36,15 +37,13 @@ public static class SharedRateLimits
 /// <summary>A Redis fixed window with an in-memory window of the same size to fall back on.</summary>
 internal sealed class SharedFixedWindowRateLimiter : RateLimiter
 {
-    private readonly string _key;
     private readonly RedisFixedWindowRateLimiter<string> _shared;
     private readonly FixedWindowRateLimiter _local;
-    private readonly ILogger _logger;
+    private readonly OutageWarning _unavailable;
 
     public SharedFixedWindowRateLimiter(string key, int permits, TimeSpan window, IConnectionMultiplexer redis, ILogger logger)
     {
-        _key = key;
-        _logger = logger;
+        _unavailable = new OutageWarning(logger, $"Rate limit {key} counted in memory: Redis unavailable");
         _shared = new RedisFixedWindowRateLimiter<string>(key, new RedisFixedWindowRateLimiterOptions
         {
             PermitLimit = permits,
@@ -77,7 +76,7 @@ internal sealed class SharedFixedWindowRateLimiter : RateLimiter
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {
             SharedRateLimits.RedisUnavailable.Inc();
-            _logger.LogWarning("Rate limit {Key} counted in memory: Redis unavailable ({Message})", _key, ex.Message);
+            _unavailable.Write(ex.Message);
             return _local.AttemptAcquire(permitCount);
         }
     }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using StackExchange.Redis;
+using TracSeq.ServiceDefaults.Telemetry;
 
 namespace TracSeq.ServiceDefaults.Security;
 
@@ -18,6 +19,8 @@ namespace TracSeq.ServiceDefaults.Security;
 /// </summary>
 public sealed class TokenDenyList(IConnectionMultiplexer redis, ILogger<TokenDenyList> logger)
 {
+    private readonly OutageWarning _unavailable = new(logger, "Token deny list unavailable, accepting tokens unchecked");
+
     private static readonly TimeSpan EntryLifetime = TokenDefaults.AccessTokenLifetime + TokenDefaults.ClockSkew;
 
     private static readonly Counter Unavailable = Prometheus.Metrics.CreateCounter(
@@ -47,7 +50,7 @@ public sealed class TokenDenyList(IConnectionMultiplexer redis, ILogger<TokenDen
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Unavailable.WithLabels("check").Inc();
-            logger.LogWarning("Token deny list unavailable, accepting token {Jti}: {Message}", jti, ex.Message);
+            _unavailable.Write($"token {jti}: {ex.Message}");
             return false;
         }
     }

@@ -66,6 +66,10 @@ public sealed record SubmissionClaim(ClaimState State, Guid Id, Submission? Earl
 /// </summary>
 public static class SubmissionStore
 {
+    /// <summary>How long a claim may stay 'processing' before a retry may take it over: longer than any live
+    /// processor can hold it (Samples is asked for at most <see cref="TemplatesServiceExtensions.BatchTotalTimeout"/>).</summary>
+    public static readonly TimeSpan ProcessingLease = TemplatesServiceExtensions.BatchTotalTimeout + TimeSpan.FromSeconds(15);
+
     public const string Columns = """
         id, template_id, template_version, submitted_by, submitted_at, completed_at, file_name, dry_run, outcome,
         rows, accepted, rejected, errors::text AS errors, errors_omitted, sample_ids, request_hash
@@ -92,16 +96,20 @@ public static class SubmissionStore
         {
             return new SubmissionClaim(ClaimState.KeyReused, earlier.Id);
         }
-        if (earlier.Outcome == SubmissionOutcome.Failed)
+        if (earlier.Outcome is SubmissionOutcome.Failed or SubmissionOutcome.Processing)
         {
-            // Only one retry may take a failed submission over; a concurrent one sees 'processing'.
+            // Only one retry may take a submission over; a concurrent one sees 'processing'. A failed one at once; one
+            // still 'processing' once its claim is older than the lease: whoever claimed it died before recording the
+            // outcome (Templates, or its database, went down after Samples was asked). Taking it over is safe: Samples'
+            // batch is keyed by the submission id, so asking again commits nothing twice and answers what it committed.
             var taken = await connection.ExecuteAsync(
-                "UPDATE submissions SET outcome = 'processing', failure = NULL WHERE id = @Id AND outcome = 'failed'", new { earlier.Id });
+                """
+                UPDATE submissions SET outcome = 'processing', failure = NULL, claimed_at = now()
+                WHERE id = @Id AND (outcome = 'failed' OR (outcome = 'processing' AND claimed_at < now() - @lease))
+                """, new { earlier.Id, lease = ProcessingLease });
             return new SubmissionClaim(taken == 1 ? ClaimState.New : ClaimState.InProgress, earlier.Id);
         }
-        return earlier.Outcome == SubmissionOutcome.Processing
-            ? new SubmissionClaim(ClaimState.InProgress, earlier.Id)
-            : new SubmissionClaim(ClaimState.Replay, earlier.Id, earlier);
+        return new SubmissionClaim(ClaimState.Replay, earlier.Id, earlier);
     }
 
     /// <summary>Records the outcome; <paramref name="report"/> is already capped (<see cref="SubmissionErrors"/>), so what a

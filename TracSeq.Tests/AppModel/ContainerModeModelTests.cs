@@ -103,7 +103,8 @@ public sealed class ContainerModeModelTests : IAsyncLifetime
 
         postgres["DATA_SOURCE_NAME"].ShouldStartWith("postgresql://");
         postgres["DATA_SOURCE_NAME"].ShouldContain("tracseq_monitor:{postgres-monitor-password.value}"); // pg_monitor, not the superuser
-        postgres["DATA_SOURCE_NAME"].ShouldEndWith("/postgres?sslmode=disable");
+        postgres["DATA_SOURCE_NAME"].ShouldEndWith("/postgres?sslmode=disable&connect_timeout=1"); // answers pg_up 0 within a scrape
+        redis["REDIS_EXPORTER_CONNECTION_TIMEOUT"].ShouldBe("1s");
         redis["REDIS_ADDR"].ShouldStartWith("redis://{cache.bindings.tcp.");
         redis["REDIS_PASSWORD"].ShouldBe("{cache-password.value}");
     }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using TracSeq.AppHost.Hosting.Prometheus;
 using TracSeq.Tests.Infrastructure;
 
 namespace TracSeq.Tests.Monitoring;
@@ -170,6 +172,32 @@ public sealed class AlertRuleTests
 
         exitCode.ShouldBe(0, output);
         output.ShouldContain("SUCCESS");
+    }
+
+    [Fact]
+    public async Task The_outage_override_shortens_only_the_three_outage_alerts_and_still_passes_promtool()
+    {
+        var shipped = Path.Combine(RepositoryPaths.Monitoring, "prometheus", "rules");
+        var folder = Path.Combine(Path.GetTempPath(), $"tracseq-rules-{Guid.NewGuid():N}");
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection([new(OutageAlertRules.Setting, "10s")]).Build();
+        try
+        {
+            var rendered = OutageAlertRules.Prepare(config, shipped, folder);
+
+            var before = Directory.GetFiles(shipped, "*.yml").Order().SelectMany(File.ReadAllLines).ToList();
+            var after = Directory.GetFiles(rendered, "*.yml").Order().SelectMany(File.ReadAllLines).ToList();
+            after.Count.ShouldBe(before.Count);
+            var changed = before.Zip(after).Where(pair => pair.First != pair.Second).ToList();
+            changed.Select(pair => (pair.First.Trim(), pair.Second.Trim())).ShouldBe(Enumerable.Repeat(("for: 1m", "for: 10s"), OutageAlertRules.Names.Count));
+            var (exitCode, output) = await Promtool.RunAsync(["check", "rules", .. Directory.GetFiles(rendered, "*.yml")]);
+            exitCode.ShouldBe(0, output);
+            OutageAlertRules.Prepare(new ConfigurationBuilder().Build(), shipped, folder).ShouldBe(shipped);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
 

@@ -57,6 +57,41 @@ public sealed class SubmissionOutageTests(AppHostFixture fixture)
         (await OutcomeAsync(submissionId)).ShouldBe("accepted");
     }
 
+    [Fact]
+    public async Task A_submission_left_processing_by_a_processor_that_died_is_taken_over_by_a_retry_after_the_lease()
+    {
+        var template = await _lab.CreateTemplateAsync();
+        using var client = await _lab.AsAsync("research_scientist");
+        var sheet = TemplateLab.Csv(Enumerable.Range(1, 3).Select(i => TemplateLab.GoodRow(i, SampleLab.Unique("DIED"))));
+        var key = $"upload-{Guid.NewGuid():N}";
+        using var first = await _lab.SubmitAsync(sheet, "died.csv", template.Id, idempotencyKey: key, client: client);
+        var committed = await TemplateLab.ReportAsync(first, HttpStatusCode.Created);
+
+        // As if Templates (or its database) went down after Samples committed and before the outcome was recorded.
+        await SetClaimAsync(committed.SubmissionId, TimeSpan.Zero);
+        using var stillProcessing = await _lab.SubmitAsync(sheet, "died.csv", template.Id, idempotencyKey: key, client: client);
+        stillProcessing.StatusCode.ShouldBe(HttpStatusCode.Conflict, "within the lease its processor may still be at work");
+
+        await SetClaimAsync(committed.SubmissionId, TimeSpan.FromMinutes(2)); // past the lease (60 s, SubmissionStore.ProcessingLease)
+        using var retry = await _lab.SubmitAsync(sheet, "died.csv", template.Id, idempotencyKey: key, client: client);
+
+        var taken = await TemplateLab.ReportAsync(retry, HttpStatusCode.Created);
+        (taken.SubmissionId, taken.Outcome).ShouldBe((committed.SubmissionId, "accepted"));
+        taken.SampleIds.ShouldBe(committed.SampleIds, "Samples answers the batch it committed for this submission");
+        (await _lab.SamplesOfSubmissionAsync(committed.SubmissionId)).ShouldBe(3);
+        (await OutcomeAsync(committed.SubmissionId)).ShouldBe("accepted");
+    }
+
+    private async Task SetClaimAsync(Guid id, TimeSpan age)
+    {
+        await using var db = await _lab.OpenTemplatesDatabaseAsync();
+        await using var command = new NpgsqlCommand(
+            "UPDATE submissions SET outcome = 'processing', completed_at = NULL, claimed_at = now() - @age WHERE id = @id", db);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("age", age);
+        (await command.ExecuteNonQueryAsync()).ShouldBe(1);
+    }
+
     private async Task<string> OutcomeAsync(Guid id)
     {
         await using var db = await _lab.OpenTemplatesDatabaseAsync();

@@ -95,7 +95,7 @@ public sealed record AlertmanagerTimings(string? GroupWait, string? GroupInterva
     public static AlertmanagerTimings From(Microsoft.Extensions.Configuration.IConfiguration config) =>
         new(Duration(config, "TracSeq:Alerting:GroupWait"), Duration(config, "TracSeq:Alerting:GroupInterval"));
 
-    private static string? Duration(Microsoft.Extensions.Configuration.IConfiguration config, string key) =>
+    internal static string? Duration(Microsoft.Extensions.Configuration.IConfiguration config, string key) =>
         config[key] switch
         {
             null or "" => null,

@@ -51,9 +51,19 @@ public static class ExporterHostingExtensions
 
         IResourceBuilder<T> Connect<T>(IResourceBuilder<T> exporter) where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
             exporter
-                .WithEnvironment("DATA_SOURCE_NAME", ReferenceExpression.Create($"{serverUri}/postgres?sslmode=disable"))
+                // connect_timeout: see ExporterConnectTimeout.
+                .WithEnvironment("DATA_SOURCE_NAME", ReferenceExpression.Create($"{serverUri}/postgres?sslmode=disable&connect_timeout={ExporterConnectTimeoutSeconds}"))
                 .WaitFor(postgres.Server);
     }
+
+    /// <summary>
+    /// How long an exporter waits for its database before it answers the scrape with <c>redis_up 0</c> /
+    /// <c>pg_up 0</c>. It must be well under Prometheus's scrape timeout (2 s in the tests' 2 s interval, 10 s as
+    /// shipped): with the exporters' defaults (15 s, or no limit at all) a database that does not answer, or a proxy in
+    /// front of a stopped one, made the scrape itself time out, the <c>*_up</c> series went stale instead of 0, and
+    /// RedisDown and PostgresDown never fired. The fault suite (TracSeq.Tests/Faults) found it.
+    /// </summary>
+    public const string ExporterConnectTimeoutSeconds = "1";
 
     /// <summary>Memory, clients, keys and command figures of <paramref name="cache"/>.</summary>
     public static IResourceBuilder<IResourceWithEndpoints> AddTracSeqRedisExporter(
@@ -73,6 +83,7 @@ public static class ExporterHostingExtensions
         IResourceBuilder<T> Connect<T>(IResourceBuilder<T> exporter) where T : IResourceWithEnvironment, IResourceWithWaitSupport
         {
             exporter.WithEnvironment("REDIS_ADDR", ReferenceExpression.Create($"redis://{endpoint.Property(EndpointProperty.HostAndPort)}"));
+            exporter.WithEnvironment("REDIS_EXPORTER_CONNECTION_TIMEOUT", $"{ExporterConnectTimeoutSeconds}s"); // see ExporterConnectTimeoutSeconds
             if (password is not null)
             {
                 exporter.WithEnvironment("REDIS_PASSWORD", password);

@@ -131,6 +131,9 @@ public static class PostgresRoles
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    // Unpooled: provisioning runs again each time PostgreSQL becomes ready (after a restart too), and a pooled
+    // connection kept from before the restart is dead ("57P01 terminating connection"), which failed the start of
+    // every service waiting on its database (found by the fault suite, TracSeq.Tests/Faults).
     private static string WithDatabase(string connectionString, string database) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(connectionString) { Database = database, Pooling = false }.ConnectionString;
 }

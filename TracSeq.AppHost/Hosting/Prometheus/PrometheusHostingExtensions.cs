@@ -28,8 +28,8 @@ public static class PrometheusHostingExtensions
         this IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra, int? port = null)
     {
         var configDirectory = Path.Combine(infra.DataDirectory, "prometheus");
-        var rulesDirectory = Path.Combine(infra.MonitoringDirectory, "prometheus", "rules");
         Directory.CreateDirectory(configDirectory);
+        var rulesDirectory = OutageAlertRules.Prepare(builder.Configuration, Path.Combine(infra.MonitoringDirectory, "prometheus", "rules"), configDirectory);
 
         IResourceBuilder<IResourceWithEndpoints> prometheus;
         if (infra.IsLocal)
