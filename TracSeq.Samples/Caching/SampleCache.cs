@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using StackExchange.Redis;
+using TracSeq.ServiceDefaults.Telemetry;
 using TracSeq.Samples.Samples;
 
 namespace TracSeq.Samples.Caching;
@@ -53,6 +54,8 @@ public sealed class SampleCache
 
     private readonly IConnectionMultiplexer _redis;
     private readonly ILogger<SampleCache> _logger;
+    private readonly OutageWarning _unavailable;
+    private readonly OutageWarning _deferred;
     private readonly JsonSerializerOptions _json;
     private readonly ConcurrentDictionary<string, int> _undelivered = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _delivering = new(1, 1);
@@ -61,6 +64,8 @@ public sealed class SampleCache
     {
         _redis = redis;
         _logger = logger;
+        _unavailable = new OutageWarning(logger, "Sample cache unavailable, reading from PostgreSQL");
+        _deferred = new OutageWarning(logger, "Sample cache invalidations deferred until Redis is back");
         // The options the API answers with: a cache hit is written out as stored, so it must be the same JSON a read
         // from PostgreSQL answers.
         _json = json.Value.SerializerOptions;
@@ -124,7 +129,7 @@ public sealed class SampleCache
         catch (Exception ex) when (IsRedisFailure(ex))
         {
             Lookups.WithLabels("bypass").Inc();
-            _logger.LogWarning("Sample cache unavailable, reading from PostgreSQL: {Message}", ex.Message);
+            _unavailable.Write(ex.Message);
             return null;
         }
     }
@@ -180,7 +185,7 @@ public sealed class SampleCache
         catch (Exception ex) when (IsRedisFailure(ex))
         {
             Remember(tombstones);
-            _logger.LogWarning("Sample cache invalidation of {Count} keys deferred until Redis is back: {Message}", tombstones.Count, ex.Message);
+            _deferred.Write($"{tombstones.Count} keys: {ex.Message}");
         }
     }
 
