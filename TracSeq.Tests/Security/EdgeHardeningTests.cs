@@ -27,6 +27,22 @@ public sealed class EdgeHardeningTests(AppHostFixture fixture)
         job.GetProperty("health").GetString().ShouldBe("up");
     }
 
+    [Theory]
+    [InlineData("samples", "/api/samples")]
+    [InlineData("templates", "/api/templates")]
+    [InlineData("sequencing", "/api/libraries")]
+    public async Task A_two_megabyte_body_sent_straight_to_a_service_is_refused_by_the_service_itself(string service, string path)
+    {
+        // Each service has its own 1 MiB limit (TracSeq:MaxRequestBodyBytes), so bypassing the gateway buys nothing.
+        using var client = await _lab.AsAsync("lab_administrator", service);
+        var body = new StringContent($$"""{"name":"{{new string('a', 2 * 1024 * 1024)}}"}""", System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await client.PostAsync(path, body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
     [Fact]
     public async Task The_Prometheus_lifecycle_API_is_off()
     {
