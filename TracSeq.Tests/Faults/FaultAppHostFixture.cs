@@ -59,11 +59,11 @@ public sealed record FaultOutcome(
     public int Succeeded => Attempts.Count(a => a.Succeeded);
     public int Unavailable => Attempts.Count(a => a.Status == 503);
     public int Dropped => Attempts.Count(a => a.Dropped);
-    /// <summary>Answers a client could not live with: anything but a success, a 503, or "still processing" (409) for an upload retried.</summary>
-    public IReadOnlyList<Attempt> Unexpected => [.. Attempts.Where(a => a.Status is >= 300 and not 503 && !(a.Operation == Operation.Submit && a.Status == 409))];
+    /// <summary>Answers a client could not live with: anything but a success, a 503, or an upload still processing.</summary>
+    public IReadOnlyList<Attempt> Unexpected => [.. Attempts.Where(a => a.Status is >= 300 and not 503 && !a.StillProcessing)];
 
     public string Line() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Fault} | {LoadDuration.TotalSeconds:F0} s | {Attempts.Count:N0} ({Attempts.Count / LoadDuration.TotalSeconds:F0}/s) | " +
+        $"| {Fault}{(InFlightAtFault > 0 ? $" ({InFlightAtFault} uploads in flight)" : "")} | {LoadDuration.TotalSeconds:F0} s | {Attempts.Count:N0} ({Attempts.Count / LoadDuration.TotalSeconds:F0}/s) | " +
         $"{Succeeded:N0} | {Unavailable:N0} | {Dropped:N0} | {Unexpected.Count} | {Attempts.Max(a => a.Took).TotalSeconds:F1} s | " +
         $"{Alert} after {AlertAfter.TotalSeconds:F0} s | {BackToServing.TotalSeconds:F1} s | {ClientsRecovered.TotalSeconds:F1} s | " +
         $"{CreatesAnswered} creates, {SubmissionsAnswered} uploads ({SamplesSubmitted} samples), {MovesAnswered} moves | " +

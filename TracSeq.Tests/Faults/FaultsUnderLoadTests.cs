@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using TracSeq.Tests.Infrastructure;
 using TracSeq.Tests.Templates;
 using Xunit.Abstractions;
 
@@ -124,12 +125,7 @@ public sealed class FaultsUnderLoadTests(FaultAppHostFixture fixture, ITestOutpu
     private Task KillAsync(string resource)
     {
         fixture.App.ResourceNotifications.TryGetCurrentState(resource, out var state).ShouldBeTrue(resource);
-        var pid = state!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value switch
-        {
-            int value => value,
-            long value => (int)value,
-            var value => int.Parse(value!.ToString()!, System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var pid = AppHostFixture.ProcessId(state!.Snapshot) ?? throw new InvalidOperationException($"DCP reports no process for {resource}.");
         using var process = Process.GetProcessById(pid);
         process.Kill(); // SIGKILL; not our child, so there is nothing to wait on: its alert says when it is seen gone
         return Task.CompletedTask;

@@ -18,6 +18,10 @@ public sealed record Attempt(Operation Operation, TimeSpan At, TimeSpan Took, in
 
     /// <summary>No HTTP answer: the connection was refused or reset, or the client gave up waiting.</summary>
     public bool Dropped => Status is null;
+
+    /// <summary>An upload's 409: the same upload is still being processed (an earlier attempt whose answer was lost);
+    /// the contract says to ask again in a moment.</summary>
+    public bool StillProcessing => Operation == Operation.Submit && Status == 409;
 }
 
 /// <summary>A create the client saw answered 201, with every id it was given for its key (retries included).</summary>
@@ -256,15 +260,12 @@ public sealed class MixedLoad : IAsyncDisposable
     {
         while (!_drain.IsCancellationRequested)
         {
-            var (status, body) = await SendAsync(operation, send);
-            if (status is >= HttpStatusCode.OK and < HttpStatusCode.MultipleChoices)
+            var (attempt, body) = await SendAsync(operation, send);
+            if (attempt.Succeeded)
             {
                 return JsonDocument.Parse(body!);
             }
-            // 409 from submissions: the same upload is still being processed (an earlier attempt whose answer was lost);
-            // the contract says to ask again in a moment.
-            if (status is not (null or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout)
-                && !(operation == Operation.Submit && status == HttpStatusCode.Conflict))
+            if (attempt.Status is not (null or 502 or 503 or 504) && !attempt.StillProcessing)
             {
                 return null; // a refusal (4xx) or a 500: retrying would not help; the test reads it from the attempts
             }
@@ -275,29 +276,31 @@ public sealed class MixedLoad : IAsyncDisposable
 
     private async Task<HttpStatusCode?> SendOnceAsync(Operation operation, Func<Task<HttpResponseMessage>> send)
     {
-        var (status, _) = await SendAsync(operation, send);
-        if (status is null or HttpStatusCode.ServiceUnavailable)
+        var (attempt, _) = await SendAsync(operation, send);
+        if (attempt.Status is null or 503)
         {
             await Task.Delay(RetryPause); // a client backs off from an unavailable system instead of spinning on it
         }
-        return status;
+        return (HttpStatusCode?)attempt.Status;
     }
 
-    private async Task<(HttpStatusCode? Status, string? Body)> SendAsync(Operation operation, Func<Task<HttpResponseMessage>> send)
+    private async Task<(Attempt Attempt, string? Body)> SendAsync(Operation operation, Func<Task<HttpResponseMessage>> send)
     {
         var at = Now;
+        Attempt attempt;
+        string? body = null;
         try
         {
             using var response = await send();
-            var body = await response.Content.ReadAsStringAsync();
-            _attempts.Enqueue(new Attempt(operation, at, Now - at, (int)response.StatusCode, null));
-            return (response.StatusCode, body);
+            body = await response.Content.ReadAsStringAsync();
+            attempt = new Attempt(operation, at, Now - at, (int)response.StatusCode, null);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
-            _attempts.Enqueue(new Attempt(operation, at, Now - at, null, e.GetType().Name));
-            return (null, null);
+            attempt = new Attempt(operation, at, Now - at, null, e.GetType().Name);
         }
+        _attempts.Enqueue(attempt);
+        return (attempt, body);
     }
 
     public async ValueTask DisposeAsync()

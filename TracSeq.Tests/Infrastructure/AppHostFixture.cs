@@ -183,6 +183,16 @@ public class AppHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The operating-system process DCP runs for a resource (local mode), or null if it reports none.</summary>
+    public static int? ProcessId(CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
+        {
+            int pid => pid,
+            long pid => (int)pid,
+            string text when int.TryParse(text, out var pid) => pid,
+            _ => null,
+        };
+
     public Task StopResourceAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
 
     /// <summary>Starts a stopped resource and waits until everything is serving again, as other tests expect.</summary>

