@@ -42,7 +42,7 @@ public static class SequencingInternalApi
     public const string LibraryCreated = "library_created";
     private const string EventScope = "samples.library-event";
     private const string RunScope = "samples.run-status";
-    public const int MaxRunSamples = 10_000;
+    public const int MaxRunSamples = SequencingLimits.MaxRunSamples;
 
     /// <summary>The sample statuses a run moves its samples to, by the run's new status.</summary>
     public static readonly IReadOnlyList<string> RunTargets = [SampleStatus.InSequencing, SampleStatus.Completed, SampleStatus.Failed];

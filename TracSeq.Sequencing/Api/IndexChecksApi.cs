@@ -13,7 +13,12 @@ public sealed record IndexCheckEntryRequest(string? Id, string? Index1, string? 
 public sealed record IndexCheckRequest(
     int? BarcodeMismatchesIndex1, int? BarcodeMismatchesIndex2, IReadOnlyList<IndexCheckEntryRequest?>? Entries, IReadOnlyList<Guid>? LibraryIds);
 
-public sealed record IndexCheckResponse(bool Ok, IReadOnlyList<IndexCollision> Collisions, IReadOnlyList<string> Warnings);
+/// <summary>The first <see cref="IndexCollisionChecker.MaxReported"/> pairs, the count of all colliding pairs, and whether the list stops short of it.</summary>
+public sealed record IndexCheckResponse(bool Ok, IReadOnlyList<IndexCollision> Collisions, long TotalCollisions, bool Truncated, IReadOnlyList<string> Warnings)
+{
+    public static IndexCheckResponse From(IndexCheckResult result) =>
+        new(result.Ok, result.Collisions, result.TotalCollisions, result.Truncated, result.Warnings);
+}
 
 /// <summary>
 /// <c>POST /api/index-checks</c>: would these indices be told apart on one lane? The rule itself is
@@ -28,7 +33,8 @@ public static class IndexChecksApi
             .Write(SequencingPolicies.LabWork, "Check indices for collisions",
                 "Entries {id, index1, index2?} or libraryIds; two entries collide when their Index 1 Hamming distance is at most " +
                 "2 × barcodeMismatchesIndex1 and (either has no Index 2, or their Index 2 distance is at most 2 × barcodeMismatchesIndex2). " +
-                "Different lengths are compared over the shorter. Mismatches are 0, 1 or 2 (default 1). Writes nothing.");
+                "Different lengths are compared over the shorter. Mismatches are 0, 1 or 2 (default 1). Writes nothing. " +
+                $"Lists the first {IndexCollisionChecker.MaxReported} colliding pairs in input order, with totalCollisions and truncated.");
 
     public static async Task<Results<Ok<IndexCheckResponse>, ValidationProblem>> CheckAsync(IndexCheckRequest request, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -66,8 +72,8 @@ public static class IndexChecksApi
             entries = [.. libraries.Select(l => new IndexEntry(l.Barcode, l.Index1, l.Index2))];
         }
         var result = IndexCollisionChecker.Check(entries, request.BarcodeMismatchesIndex1 ?? 1, request.BarcodeMismatchesIndex2 ?? 1);
-        SequencingMetrics.IndexCollisions.WithLabels("check").Inc(result.Collisions.Count);
-        return TypedResults.Ok(new IndexCheckResponse(result.Ok, result.Collisions, result.Warnings));
+        SequencingMetrics.IndexCollisions.WithLabels("check").Inc(result.TotalCollisions);
+        return TypedResults.Ok(IndexCheckResponse.From(result));
     }
 
     public static ValidationErrors CheckMismatches(this ValidationErrors errors, int? m1, int? m2) =>

@@ -18,13 +18,13 @@ public sealed record PoolLibraryDto(Guid Id, string Barcode, string Name, string
 
 public sealed record PoolDto(
     Guid Id, string Barcode, string Name, int BarcodeMismatchesIndex1, int BarcodeMismatchesIndex2, IReadOnlyList<PoolLibraryDto> Libraries,
-    IReadOnlyList<IndexCollision> Collisions, IReadOnlyList<string> Warnings, DateTime CreatedAt, IReadOnlyList<QcMeasurementDto>? LatestQc = null);
+    IReadOnlyList<IndexCollision> Collisions, long TotalCollisions, bool CollisionsTruncated, IReadOnlyList<string> Warnings, DateTime CreatedAt, IReadOnlyList<QcMeasurementDto>? LatestQc = null);
 
 public sealed record PoolSummary(Guid Id, string Barcode, string Name, int LibraryCount, DateTime CreatedAt);
 
 /// <summary>
 /// Pools: libraries mixed for one lane or more. The index check runs over the whole pool; a single colliding pair
-/// refuses it (409 with every pair, identified by library barcode) and nothing is created.
+/// refuses it (409 with the first pairs by library barcode and the count of all) and nothing is created.
 /// </summary>
 public static class PoolsApi
 {
@@ -35,7 +35,8 @@ public static class PoolsApi
         var pools = app.MapGroup("/api/pools").WithTags("Pools");
         pools.MapPost("/", CreateAsync).Write(SequencingPolicies.LabWork, "Pool libraries",
                 "Creates a TS-POOL pool of active or sequenced libraries after checking their indices (mismatches 0–2, default 1). " +
-                "Any collision is 409 with the colliding pairs, and nothing is created. A library may be in several pools.")
+                $"Any collision is 409 with the first {IndexCollisionChecker.MaxReported} colliding pairs, totalCollisions and truncated, " +
+                "and nothing is created. A library may be in several pools.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         pools.MapGet("/", ListAsync).Documented("List pools", "Newest first; q searches barcode and name; paged.");
         pools.MapGet("/{id:guid}", GetAsync).Documented("One pool", "The pool with its libraries, index warnings and the latest QC per type.")
@@ -73,10 +74,8 @@ public static class PoolsApi
         var check = IndexCollisionChecker.Check([.. libraries.Select(l => new IndexEntry(l.Barcode, l.Index1, l.Index2))], m1, m2);
         if (!check.Ok)
         {
-            SequencingMetrics.IndexCollisions.WithLabels("pool").Inc(check.Collisions.Count);
-            return Endpoints.Conflict($"{check.Collisions.Count} pair(s) of libraries have indices too similar to tell apart; nothing was created.",
-                "Each pair is named by library barcode with its Index 1 and Index 2 Hamming distances.",
-                new Dictionary<string, object?> { ["collisions"] = check.Collisions, ["warnings"] = check.Warnings });
+            SequencingMetrics.IndexCollisions.WithLabels("pool").Inc(check.TotalCollisions);
+            return CollisionConflict(check);
         }
 
         var id = Guid.CreateVersion7();
@@ -153,6 +152,18 @@ public static class PoolsApi
             FROM pool_libraries pl JOIN libraries l ON l.id = pl.library_id WHERE pl.pool_id = @id ORDER BY pl.position
             """, new { id }, tx)).ToList();
         var check = IndexCollisionChecker.Check([.. libraries.Select(l => new IndexEntry(l.Barcode, l.Index1, l.Index2))], pool.M1, pool.M2);
-        return new PoolDto(pool.Id, pool.Barcode, pool.Name, pool.M1, pool.M2, libraries, check.Collisions, check.Warnings, pool.CreatedAt);
+        return new PoolDto(pool.Id, pool.Barcode, pool.Name, pool.M1, pool.M2, libraries, check.Collisions, check.TotalCollisions, check.Truncated,
+            check.Warnings, pool.CreatedAt);
     }
+
+    /// <summary>The 409 for a pool whose libraries collide: the first pairs, how many in all, and whether the list is cut.</summary>
+    public static ProblemHttpResult CollisionConflict(IndexCheckResult check, string? title = null) =>
+        Endpoints.Conflict(title ?? string.Create(CultureInfo.InvariantCulture,
+                $"{check.TotalCollisions} pair(s) of libraries have indices too similar to tell apart; nothing was created."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"Each pair is named by library barcode with its Index 1 and Index 2 Hamming distances; the first {IndexCollisionChecker.MaxReported} are listed."),
+            new Dictionary<string, object?>
+            {
+                ["collisions"] = check.Collisions, ["totalCollisions"] = check.TotalCollisions, ["truncated"] = check.Truncated, ["warnings"] = check.Warnings,
+            });
 }

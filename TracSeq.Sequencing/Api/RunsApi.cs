@@ -39,8 +39,6 @@ public sealed record RunDto(
 
 public sealed record RunSummary(Guid Id, string Name, string Instrument, string FlowcellId, string Status, DateTime CreatedAt);
 
-/// <summary>A lane whose libraries would be mixed up, and the pairs that would be.</summary>
-public sealed record LaneCollisions(int Lane, IReadOnlyList<IndexCollision> Collisions);
 
 /// <summary>The run lifecycle, in one place.</summary>
 public static class RunStatuses
@@ -124,7 +122,7 @@ public static class RunsApi
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var poolIds = lanes.Select(l => l.PoolId).Distinct().ToArray();
-        var known = (await connection.QueryAsync<Guid>("SELECT id FROM pools WHERE id = ANY(@poolIds)", new { poolIds }, tx)).ToHashSet();
+        var known = await LockPoolsAsync(connection, tx, poolIds);
         for (var i = 0; i < lanes.Count; i++)
         {
             errors.Check(known.Contains(lanes[i].PoolId), Field($"lanes[{i}].poolId"), $"No pool has the id {lanes[i].PoolId}.");
@@ -133,40 +131,25 @@ public static class RunsApi
         {
             return errors.ToProblem();
         }
-        var members = (await connection.QueryAsync<(Guid PoolId, Guid Id, string Barcode, string Index1, string? Index2)>(
-            """
-            SELECT pl.pool_id, l.id, l.barcode, l.index1, l.index2
-            FROM pool_libraries pl JOIN libraries l ON l.id = pl.library_id WHERE pl.pool_id = ANY(@poolIds) ORDER BY pl.position
-            """, new { poolIds }, tx)).ToLookup(m => m.PoolId);
-
-        // An index longer than its read cannot be read whole: the sheet could not describe it.
-        foreach (var library in poolIds.SelectMany(p => members[p]).DistinctBy(m => m.Id))
+        var members = await LockMembersAsync(connection, tx, poolIds);
+        var laneLibraries = lanes.GroupBy(l => l.Lane)
+            .Select(g => (g.Key, (IReadOnlyList<LaneLibrary>)[.. g.SelectMany(l => members[l.PoolId]).DistinctBy(m => m.Id)])).ToList();
+        if (CheckSize(laneLibraries, reads, errors) is { } invalid)
         {
-            if (reads.IndexDoesNotFit(library.Index1, library.Index2) is { } problem)
-            {
-                errors.Add(library.Index1.Length > reads.Index1Cycles ? "reads.index1Cycles" : "reads.index2Cycles", $"Library {library.Barcode}: {problem}");
-            }
+            return invalid;
         }
-        if (!errors.IsValid)
+        if (await PoolsOnActiveRunsAsync(connection, tx, poolIds) is { } busy)
         {
-            return errors.ToProblem();
+            return busy;
         }
-        var collisions = new List<LaneCollisions>();
-        foreach (var lane in lanes.GroupBy(l => l.Lane).OrderBy(g => g.Key))
-        {
-            var libraries = lane.SelectMany(l => members[l.PoolId]).DistinctBy(m => m.Id).Select(m => new IndexEntry(m.Barcode, m.Index1, m.Index2)).ToList();
-            var check = IndexCollisionChecker.Check(libraries, m1, m2);
-            if (!check.Ok)
-            {
-                collisions.Add(new LaneCollisions(lane.Key, check.Collisions));
-            }
-        }
+        var collisions = LanePlan.Collisions(laneLibraries, reads, m1, m2);
         if (collisions.Count > 0)
         {
-            SequencingMetrics.IndexCollisions.WithLabels("run").Inc(collisions.Sum(c => c.Collisions.Count));
+            SequencingMetrics.IndexCollisions.WithLabels("run").Inc(collisions.Sum(c => c.TotalCollisions));
             return Endpoints.Conflict(
                 $"Libraries on lane(s) {string.Join(", ", collisions.Select(c => c.Lane))} have indices too similar to tell apart; nothing was created.",
-                "Each lane lists its colliding pairs by library barcode.", new Dictionary<string, object?> { ["lanes"] = collisions });
+                $"Each lane lists its first {IndexCollisionChecker.MaxReported} colliding pairs by library barcode, with totalCollisions and truncated.",
+                new Dictionary<string, object?> { ["lanes"] = collisions });
         }
 
         var id = Guid.CreateVersion7();
@@ -190,6 +173,63 @@ public static class RunsApi
         await tx.CommitAsync(ct);
         SequencingMetrics.Runs.WithLabels(RunStatuses.Planned).Inc();
         return TypedResults.Created($"/api/runs/{id}", run);
+    }
+
+    /// <summary>
+    /// Locks the run's pools, then their libraries, each in id order: the order pool creation and library edits take
+    /// too, so a library's index cannot change between this check and the run's commit, and two runs cannot take one
+    /// pool at once. Returns the pools that exist.
+    /// </summary>
+    private static async Task<HashSet<Guid>> LockPoolsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] poolIds) =>
+        (await connection.QueryAsync<Guid>("SELECT id FROM pools WHERE id = ANY(@poolIds) ORDER BY id FOR UPDATE", new { poolIds }, tx)).ToHashSet();
+
+    private static async Task<ILookup<Guid, LaneLibrary>> LockMembersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] poolIds)
+    {
+        await connection.ExecuteAsync(
+            "SELECT id FROM libraries WHERE id IN (SELECT library_id FROM pool_libraries WHERE pool_id = ANY(@poolIds)) ORDER BY id FOR SHARE",
+            new { poolIds }, tx);
+        return (await connection.QueryAsync<(Guid PoolId, Guid Id, string Barcode, Guid SampleId, string Index1, string? Index2)>(
+            """
+            SELECT pl.pool_id, l.id, l.barcode, l.sample_id, l.index1, l.index2
+            FROM pool_libraries pl JOIN libraries l ON l.id = pl.library_id WHERE pl.pool_id = ANY(@poolIds) ORDER BY pl.position
+            """, new { poolIds }, tx)).ToLookup(m => m.PoolId, m => new LaneLibrary(m.Id, m.Barcode, m.SampleId, m.Index1, m.Index2));
+    }
+
+    /// <summary>
+    /// A run that could never move is refused now: more libraries than a lane or run may hold, more samples than Samples
+    /// moves in one call, or an index longer than its read (the sheet could not describe it).
+    /// </summary>
+    private static ValidationProblem? CheckSize(IReadOnlyList<(int Lane, IReadOnlyList<LaneLibrary> Libraries)> lanes, ReadCycles reads, ValidationErrors errors)
+    {
+        if (LanePlan.TooLarge(lanes) is { } tooLarge)
+        {
+            return errors.Add(tooLarge.Field, tooLarge.Message).ToProblem();
+        }
+        foreach (var library in lanes.SelectMany(l => l.Libraries).DistinctBy(l => l.Id))
+        {
+            if (reads.IndexDoesNotFit(library.Index1, library.Index2) is { } problem)
+            {
+                errors.Add(library.Index1.Length > reads.Index1Cycles ? "reads.index1Cycles" : "reads.index2Cycles", $"Library {library.Barcode}: {problem}");
+            }
+        }
+        return errors.IsValid ? null : errors.ToProblem();
+    }
+
+    /// <summary>
+    /// A pool already on a planned or sequencing run: its samples would move with that run, and this run could never
+    /// start (Samples refuses to move them again), so it is refused now.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> PoolsOnActiveRunsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] poolIds)
+    {
+        var busy = (await connection.QueryAsync<(string Pool, string Run, string Status)>(
+            """
+            SELECT DISTINCT p.barcode, r.name, r.status FROM run_lanes rl JOIN runs r ON r.id = rl.run_id JOIN pools p ON p.id = rl.pool_id
+            WHERE rl.pool_id = ANY(@poolIds) AND r.status IN ('planned', 'sequencing') ORDER BY p.barcode
+            """, new { poolIds }, tx)).ToList();
+        return busy.Count == 0 ? null : Endpoints.Conflict(
+            $"Pool {busy[0].Pool} is already on run {busy[0].Run}, which is {busy[0].Status}; nothing was created.",
+            "A pool is on one active run at a time: complete, fail or cancel that run first.",
+            new Dictionary<string, object?> { ["pools"] = busy.Select(b => new { pool = b.Pool, run = b.Run, status = b.Status }).ToList() });
     }
 
     private static (ValidationErrors Errors, string? Chemistry) Validate(CreateRunRequest request)

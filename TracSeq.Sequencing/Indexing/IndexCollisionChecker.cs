@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace TracSeq.Sequencing.Indexing;
 
@@ -8,9 +9,15 @@ public sealed record IndexEntry(string Id, string Index1, string? Index2);
 /// <summary>Two entries a demultiplexer could not tell apart; <see cref="Index2Distance"/> is null when either has no Index 2.</summary>
 public sealed record IndexCollision(string A, string B, int Index1Distance, int? Index2Distance);
 
-public sealed record IndexCheckResult(IReadOnlyList<IndexCollision> Collisions, IReadOnlyList<string> Warnings)
+/// <summary>
+/// The first <see cref="IndexCollisionChecker.MaxReported"/> colliding pairs (input order), how many pairs collide in all,
+/// and the warnings. <see cref="Truncated"/> says the list stops short of the total.
+/// </summary>
+public sealed record IndexCheckResult(IReadOnlyList<IndexCollision> Collisions, long TotalCollisions, IReadOnlyList<string> Warnings)
 {
-    public bool Ok => Collisions.Count == 0;
+    public bool Ok => TotalCollisions == 0;
+
+    public bool Truncated => TotalCollisions > Collisions.Count;
 }
 
 /// <summary>
@@ -20,56 +27,116 @@ public sealed record IndexCheckResult(IReadOnlyList<IndexCollision> Collisions, 
 /// library has no Index 2, Index 1 alone decides. Indices of different lengths are compared over the shorter length,
 /// because the longer one is masked down to it on the run (OverrideCycles).
 /// </summary>
+/// <remarks>
+/// Bounded whatever the input: n entries that all collide are n(n−1)/2 pairs (50 million for 10,000), so pairs are
+/// counted, never all built. Entries with the same indices are grouped and their pairs counted arithmetically; only the
+/// D distinct index pairs are compared with each other (at most D(D−1)/2 comparisons of at most 24 bases, no allocation),
+/// and then at most <see cref="MaxReported"/> pairs are listed, which takes at most 2·MaxReported scans of the entries
+/// (see <see cref="FirstPairs"/>). Memory is linear in n.
+/// </remarks>
 public static class IndexCollisionChecker
 {
     public const int MaxMismatches = 2;
 
-    /// <summary>Checks every pair once, in input order (A before B). Mismatches must be 0, 1 or 2.</summary>
-    public static IndexCheckResult Check(IReadOnlyList<IndexEntry> entries, int barcodeMismatchesIndex1 = 1, int barcodeMismatchesIndex2 = 1)
+    /// <summary>How many colliding pairs an answer lists; the rest are counted.</summary>
+    public const int MaxReported = 100;
+
+    /// <summary>Counts every colliding pair and lists the first <paramref name="maxReported"/> in input order (A before B). Mismatches must be 0, 1 or 2.</summary>
+    public static IndexCheckResult Check(IReadOnlyList<IndexEntry> entries, int barcodeMismatchesIndex1 = 1, int barcodeMismatchesIndex2 = 1,
+        int maxReported = MaxReported)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentOutOfRangeException.ThrowIfNegative(barcodeMismatchesIndex1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(barcodeMismatchesIndex1, MaxMismatches);
         ArgumentOutOfRangeException.ThrowIfNegative(barcodeMismatchesIndex2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(barcodeMismatchesIndex2, MaxMismatches);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxReported);
 
         var packed = PackedIndices.From(entries);
-        var collisions = FindCollisions(entries, packed, 2 * barcodeMismatchesIndex1, 2 * barcodeMismatchesIndex2);
-        return new IndexCheckResult(collisions, IndexWarnings.For(packed, entries));
+        var limits = (2 * barcodeMismatchesIndex1, 2 * barcodeMismatchesIndex2);
+        var groups = IndexGroups.From(packed);
+        var (total, involved) = CountCollisions(packed, groups, limits);
+        var collisions = total == 0 ? [] : FirstPairs(entries, packed, groups, involved, limits, maxReported);
+        return new IndexCheckResult(collisions, total, IndexWarnings.For(packed, entries));
     }
 
-    private static List<IndexCollision> FindCollisions(IReadOnlyList<IndexEntry> entries, PackedIndices p, int limit1, int limit2)
+    /// <summary>
+    /// Every colliding pair, counted by group: a group of k identical entries is k(k−1)/2 pairs at distance 0, and two
+    /// colliding groups of k and l entries are k·l pairs. Also says which groups take part in any collision.
+    /// </summary>
+    private static (long Total, bool[] Involved) CountCollisions(PackedIndices p, IndexGroups groups, (int Index1, int Index2) limits)
     {
-        var collisions = new List<IndexCollision>();
-        var bases = p.Bases;
-        for (var i = 0; i < p.Count; i++)
+        var involved = new bool[groups.Count];
+        long total = 0;
+        for (var a = 0; a < groups.Count; a++)
         {
-            var a1 = bases.AsSpan(p.Start1[i], p.Length1[i]);
-            var a2 = bases.AsSpan(p.Start2[i], p.Length2[i]);
-            for (var j = i + 1; j < p.Count; j++)
+            long size = groups.Size[a];
+            if (size > 1)
             {
-                var d1 = Distance(a1, bases.AsSpan(p.Start1[j], p.Length1[j]), limit1);
-                if (d1 > limit1)
+                total += size * (size - 1) / 2;
+                involved[a] = true;
+            }
+            for (var b = a + 1; b < groups.Count; b++)
+            {
+                if (Collide(p, groups.First[a], groups.First[b], limits) is not null)
                 {
-                    continue;
+                    total += size * groups.Size[b];
+                    involved[a] = involved[b] = true;
                 }
-                int? d2 = null;
-                if (a2.Length > 0 && p.Length2[j] > 0)
-                {
-                    var d = Distance(a2, bases.AsSpan(p.Start2[j], p.Length2[j]), limit2);
-                    if (d > limit2)
-                    {
-                        continue;
-                    }
-                    d2 = d;
-                }
-                collisions.Add(new IndexCollision(entries[i].Id, entries[j].Id, d1, d2));
             }
         }
-        return collisions;
+        return (total, involved);
     }
 
-    /// <summary>Hamming distance over the shorter length; stops counting once past <paramref name="limit"/> (only collisions report it).</summary>
+    /// <summary>
+    /// The first <paramref name="max"/> colliding pairs in input order, over the entries of involved groups only. Each
+    /// scan of entry i either lists a pair (i, j) or finds none because every partner of i came earlier, in which case
+    /// (partner, i) was already listed: so at most 2·max scans run before the list is full.
+    /// </summary>
+    private static List<IndexCollision> FirstPairs(IReadOnlyList<IndexEntry> entries, PackedIndices p, IndexGroups groups, bool[] involved,
+        (int Index1, int Index2) limits, int max)
+    {
+        var candidates = new List<int>();
+        for (var i = 0; i < p.Count; i++)
+        {
+            if (involved[groups.Of[i]])
+            {
+                candidates.Add(i);
+            }
+        }
+        var pairs = new List<IndexCollision>(Math.Min(max, 1024));
+        for (var x = 0; x < candidates.Count && pairs.Count < max; x++)
+        {
+            for (var y = x + 1; y < candidates.Count && pairs.Count < max; y++)
+            {
+                var (i, j) = (candidates[x], candidates[y]);
+                if (Collide(p, i, j, limits) is var (d1, d2))
+                {
+                    pairs.Add(new IndexCollision(entries[i].Id, entries[j].Id, d1, d2));
+                }
+            }
+        }
+        return pairs;
+    }
+
+    /// <summary>The distances of entries i and j when they collide, otherwise null.</summary>
+    private static (int Index1, int? Index2)? Collide(PackedIndices p, int i, int j, (int Index1, int Index2) limits)
+    {
+        var bases = p.Bases;
+        var d1 = Distance(bases.AsSpan(p.Start1[i], p.Length1[i]), bases.AsSpan(p.Start1[j], p.Length1[j]), limits.Index1);
+        if (d1 > limits.Index1)
+        {
+            return null;
+        }
+        if (p.Length2[i] == 0 || p.Length2[j] == 0)
+        {
+            return (d1, null);
+        }
+        var d2 = Distance(bases.AsSpan(p.Start2[i], p.Length2[i]), bases.AsSpan(p.Start2[j], p.Length2[j]), limits.Index2);
+        return d2 > limits.Index2 ? null : (d1, d2);
+    }
+
+/// <summary>Hamming distance over the shorter length; stops counting once past <paramref name="limit"/> (only collisions report it).</summary>
     internal static int Distance(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int limit)
     {
         var length = Math.Min(a.Length, b.Length);
@@ -160,5 +227,40 @@ internal sealed class PackedIndices
             target[at++] = (byte)char.ToUpperInvariant(c);
         }
         return sequence.Length;
+    }
+}
+
+/// <summary>Entries with exactly the same indices, grouped: the group of each entry, each group's first entry and size.</summary>
+internal sealed class IndexGroups
+{
+    private IndexGroups(int[] of, List<int> first, List<int> size) => (Of, First, Size) = (of, first, size);
+
+    public int[] Of { get; }
+    public List<int> First { get; }
+    public List<int> Size { get; }
+    public int Count => First.Count;
+
+    public static IndexGroups From(PackedIndices p)
+    {
+        var of = new int[p.Count];
+        var first = new List<int>();
+        var size = new List<int>();
+        var byIndices = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < p.Count; i++)
+        {
+            // Index 1, a separator that is not a base, Index 2: one string per entry, at most 49 characters.
+            var key = string.Concat(Encoding.ASCII.GetString(p.Bases, p.Start1[i], p.Length1[i]), "/",
+                Encoding.ASCII.GetString(p.Bases, p.Start2[i], p.Length2[i]));
+            if (!byIndices.TryGetValue(key, out var group))
+            {
+                group = first.Count;
+                byIndices.Add(key, group);
+                first.Add(i);
+                size.Add(0);
+            }
+            of[i] = group;
+            size[group]++;
+        }
+        return new IndexGroups(of, first, size);
     }
 }

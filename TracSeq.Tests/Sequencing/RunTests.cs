@@ -57,6 +57,9 @@ public sealed class RunTests(AppHostFixture fixture)
         (await SampleLab.ErrorFieldsAsync(tooFew)).ShouldBe(["reads.index1Cycles"]);
         (await tooFew.Content.ReadAsStringAsync()).ShouldContain(libraries[0].Barcode);
         noIndex2.StatusCode.ShouldBe(HttpStatusCode.Created); // demultiplexed on Index 1 alone
+        // A pool is on one active run at a time: cancel that one before planning the pool again.
+        var planned = (await noIndex2.Content.ReadFromJsonAsync<RunInfo>(SequencingLab.Json))!;
+        (await _lab.MoveRunAsync(planned.Id, "cancelled")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], index1Cycles: 10, index2Cycles: 10))).Status.ShouldBe("planned");
     }
 

@@ -91,7 +91,7 @@ public class IndexCollisionCheckerTests
     [Fact]
     public void No_entries_or_one_entry_is_fine()
     {
-        IndexCollisionChecker.Check([]).ShouldBe(new IndexCheckResult([], []), new ResultComparer());
+        IndexCollisionChecker.Check([]).ShouldBe(new IndexCheckResult([], 0, []), new ResultComparer());
         IndexCollisionChecker.Check([new("A", "ACGTACGT", "TGCATGCA")]).Ok.ShouldBeTrue();
     }
 
@@ -163,6 +163,74 @@ public class IndexCollisionCheckerTests
 
         entries[95] = entries[95] with { Index1 = entries[3].Index1, Index2 = entries[3].Index2 };
         IndexCollisionChecker.Check(entries, 1, 1).Collisions.ShouldBe([new IndexCollision(entries[3].Id, entries[95].Id, 0, 0)]);
+    }
+
+    [Fact]
+    public void Ten_thousand_identical_entries_are_counted_not_listed()
+    {
+        // 49,995,000 pairs: listing them was gigabytes of objects and JSON (H1); the answer is 100 pairs and a count.
+        var entries = Enumerable.Range(0, 10_000).Select(i => new IndexEntry($"L{i}", "ACGTACGT", "TGCATGCA")).ToList();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = IndexCollisionChecker.Check(entries);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        result.TotalCollisions.ShouldBe(10_000L * 9_999 / 2);
+        result.Collisions.Count.ShouldBe(IndexCollisionChecker.MaxReported);
+        result.Truncated.ShouldBeTrue();
+        result.Ok.ShouldBeFalse();
+        result.Collisions[0].ShouldBe(new IndexCollision("L0", "L1", 0, 0));
+        result.Collisions[^1].ShouldBe(new IndexCollision("L0", "L100", 0, 0));
+        allocated.ShouldBeLessThan(20L * 1024 * 1024);
+    }
+
+    [Fact]
+    public void The_count_adds_pairs_within_and_between_groups_of_equal_indices()
+    {
+        // Groups: 3 × X, 2 × Y (1 mismatch from X, collides at m = 1), 4 × Z (far from both): 3 + 1 + 6 within, 3·2 between.
+        var x = Enumerable.Range(0, 3).Select(i => new IndexEntry($"X{i}", "AAAACCCC", null));
+        var y = Enumerable.Range(0, 2).Select(i => new IndexEntry($"Y{i}", "AAAACCCA", null));
+        var z = Enumerable.Range(0, 4).Select(i => new IndexEntry($"Z{i}", "GGGGTTTT", null));
+        var entries = x.Concat(z).Concat(y).ToList();
+
+        var all = IndexCollisionChecker.Check(entries, 1, 1);
+        var first = IndexCollisionChecker.Check(entries, 1, 1, maxReported: 4);
+
+        all.TotalCollisions.ShouldBe(3 + 1 + 6 + 6);
+        all.Collisions.Count.ShouldBe(16);
+        all.Truncated.ShouldBeFalse();
+        first.TotalCollisions.ShouldBe(16);
+        first.Truncated.ShouldBeTrue();
+        first.Collisions.ShouldBe(all.Collisions.Take(4));
+        first.Collisions.ShouldBe([new("X0", "X1", 0, null), new("X0", "X2", 0, null), new("X0", "Y0", 1, null), new("X0", "Y1", 1, null)]);
+    }
+
+    [Fact]
+    public void The_listed_pairs_are_the_first_in_input_order_and_match_a_check_of_every_pair()
+    {
+        // Random short indices collide often; the count and the first pairs must equal what comparing every pair finds.
+        var random = new Random(7);
+        string Index(int length) => new([.. Enumerable.Range(0, length).Select(_ => "ACGT"[random.Next(4)])]);
+        var entries = Enumerable.Range(0, 300).Select(i => new IndexEntry($"E{i}", Index(4 + random.Next(3)), random.Next(3) == 0 ? null : Index(5))).ToList();
+
+        var result = IndexCollisionChecker.Check(entries, 1, 1, maxReported: 50);
+
+        var everyPair = new List<IndexCollision>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            for (var j = i + 1; j < entries.Count; j++)
+            {
+                var d1 = IndexCollisionChecker.HammingDistance(entries[i].Index1, entries[j].Index1);
+                int? d2 = entries[i].Index2 is null || entries[j].Index2 is null ? null : IndexCollisionChecker.HammingDistance(entries[i].Index2!, entries[j].Index2!);
+                if (d1 <= 2 && d2 is null or <= 2)
+                {
+                    everyPair.Add(new IndexCollision(entries[i].Id, entries[j].Id, d1, d2));
+                }
+            }
+        }
+        everyPair.Count.ShouldBeGreaterThan(50);
+        result.TotalCollisions.ShouldBe(everyPair.Count);
+        result.Collisions.ShouldBe(everyPair.Take(50));
     }
 
     private static string Sequence(TracSeq.Sequencing.Kits.IndexKitDefinition kit, string name, int read) =>
