@@ -86,8 +86,11 @@ public static class IndexChecksApi
     public static async Task<(IReadOnlyList<LibraryIndex> Libraries, ValidationProblem? Missing)> LibraryIndicesAsync(
         NpgsqlConnection connection, IReadOnlyList<Guid> ids, string field, NpgsqlTransaction? tx = null)
     {
+        // Inside a transaction (pool creation) the rows are locked in id order, the order run planning and index changes
+        // take (PoolGuards), so an index cannot change between the check and the commit.
         var found = (await connection.QueryAsync<LibraryIndex>(
-            "SELECT id, barcode, name, status, index1, index2 FROM libraries WHERE id = ANY(@ids)", new { ids = ids.ToArray() }, tx))
+            $"SELECT id, barcode, name, status, index1, index2 FROM libraries WHERE id = ANY(@ids) ORDER BY id{(tx is null ? "" : " FOR SHARE")}",
+            new { ids = ids.ToArray() }, tx))
             .ToDictionary(l => l.Id);
         var errors = new ValidationErrors();
         for (var i = 0; i < ids.Count; i++)

@@ -38,6 +38,12 @@ public static class IndexKitsApi
     private const string UniqueName = "index_kits_name_key";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// The limit counts the kit file (<see cref="IlluminaKitFile.MaxBytes"/>), not the request: the multipart body around
+    /// it may add up to 64 KiB of framing. The gateway's route for /api/index-kits allows the same.
+    /// </summary>
+    public const long MaxUploadBytes = IlluminaKitFile.MaxBytes + 64 * 1024;
+
     public static RouteGroupBuilder MapIndexKitsApi(this IEndpointRouteBuilder app)
     {
         var kits = app.MapGroup("/api/index-kits").WithTags("Index kits");
@@ -45,8 +51,9 @@ public static class IndexKitsApi
             .Write(SequencingPolicies.ManageIndexKits, "Import or create an index kit",
                 "Either multipart/form-data with `file` = an Illumina index kit definition file (TSV with [IndexKit], " +
                 "[Resources], [Indices], [SupportedLibraryPrepKits]; mixed line endings, blank lines and trailing tabs " +
-                $"are accepted; at most {IlluminaKitFile.MaxBytes} bytes, 413 beyond), or JSON `{{name, strategy, indices, wells}}`. " +
-                "Errors name the file's line or the JSON field. A kit name already imported is 409.")
+                $"are accepted; the file at most {IlluminaKitFile.MaxBytes} bytes, 413 beyond), or JSON `{{name, strategy, indices, wells}}`. " +
+                $"Errors name the file's line or the JSON field (the first {IlluminaKitFile.MaxErrors} in file order, with a count). A kit name already imported is 409.")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
             .Accepts<IndexKitRequest>("application/json", "multipart/form-data")
             .Produces<IndexKitDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -116,7 +123,7 @@ public static class IndexKitsApi
     /// <summary>The multipart upload: one part named <c>file</c>, refused beyond the cap before it is parsed.</summary>
     private static async Task<(IndexKitDefinition?, string, IResult?)> FromFileAsync(HttpRequest http, CancellationToken ct)
     {
-        if (http.ContentLength > IlluminaKitFile.MaxBytes + 64 * 1024)
+        if (http.ContentLength > MaxUploadBytes)
         {
             return (null, "file", TooLarge());
         }
@@ -154,8 +161,8 @@ public static class IndexKitsApi
         {
             return (null, "file", FieldProblem("file", "The kit file is empty."));
         }
-        var parsed = IlluminaKitFile.Parse(text);
-        return parsed.Ok ? (parsed.Kit, "file", null) : (null, "file", AsProblem(KitErrors(parsed.Errors)));
+        var parsed = IlluminaKitFile.Parse(text, ct);
+        return parsed.Ok ? (parsed.Kit, "file", null) : (null, "file", AsProblem(KitErrors(parsed.Errors, parsed.TotalErrors)));
     }
 
     private static IResult FieldProblem(string field, string message) => AsProblem(new ValidationErrors().Add(field, message).ToProblem());
@@ -206,10 +213,15 @@ public static class IndexKitsApi
     }
 
     /// <summary>Kit-file errors are keyed by line (<c>line 12</c>), JSON errors by field path.</summary>
-    private static ValidationProblem KitErrors(IEnumerable<KitError> kitErrors)
+    private static ValidationProblem KitErrors(IReadOnlyList<KitError> kitErrors, int? total = null)
     {
         var errors = new ValidationErrors();
-        foreach (var e in kitErrors.Take(500))
+        if (total > kitErrors.Count)
+        {
+            errors.Add("file", string.Create(CultureInfo.InvariantCulture,
+                $"The file has {total} errors; the first {IlluminaKitFile.MaxErrors} in file order are listed."));
+        }
+        foreach (var e in kitErrors.Take(IlluminaKitFile.MaxErrors))
         {
             errors.Add(e.Line is { } line ? string.Create(CultureInfo.InvariantCulture, $"line {line}") : e.Field,
                 e.Line is null ? e.Message : $"{e.Field}: {e.Message}");

@@ -271,6 +271,10 @@ public static class LibrariesApi
             index = resolved;
         }
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (index is not null)
+        {
+            await PoolGuards.LockPoolsOfAsync(connection, tx, id);
+        }
         var before = await LoadAsync(connection, id, tx, forUpdate: true);
         if (before is null)
         {
@@ -299,6 +303,10 @@ public static class LibrariesApi
                 request.VolumeUl, changeIndex = index is not null, kitId = index?.KitId, kitName = index?.KitName, well = index?.Well,
                 i7Name = index?.I7Name, i5Name = index?.I5Name, index1 = index?.Index1, index2 = index?.Index2, now = clock.GetUtcNow(),
             }, tx);
+        if (index is not null && await PoolGuards.CollisionAfterIndexChangeAsync(connection, tx, id) is { } collision)
+        {
+            return collision;
+        }
         var after = (await LoadAsync(connection, id, tx))!;
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "updated", new { before = before.ToDto(), after = after.ToDto() });
         await tx.CommitAsync(ct);

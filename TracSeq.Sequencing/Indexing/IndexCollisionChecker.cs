@@ -61,6 +61,32 @@ public static class IndexCollisionChecker
     }
 
     /// <summary>
+    /// The pairs <paramref name="entry"/> makes with <paramref name="others"/> (linear: one comparison per other entry), for a
+    /// change of one library in a set already known to be free of collisions. No warnings.
+    /// </summary>
+    public static IndexCheckResult CheckOne(IndexEntry entry, IReadOnlyList<IndexEntry> others, int barcodeMismatchesIndex1 = 1,
+        int barcodeMismatchesIndex2 = 1, int maxReported = MaxReported)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        ArgumentOutOfRangeException.ThrowIfNegative(barcodeMismatchesIndex1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(barcodeMismatchesIndex1, MaxMismatches);
+        ArgumentOutOfRangeException.ThrowIfNegative(barcodeMismatchesIndex2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(barcodeMismatchesIndex2, MaxMismatches);
+        var packed = PackedIndices.From([entry, .. others]);
+        var limits = (2 * barcodeMismatchesIndex1, 2 * barcodeMismatchesIndex2);
+        var pairs = new List<IndexCollision>();
+        long total = 0;
+        for (var j = 1; j < packed.Count; j++)
+        {
+            if (Collide(packed, 0, j, limits) is var (d1, d2) && ++total <= maxReported)
+            {
+                pairs.Add(new IndexCollision(entry.Id, others[j - 1].Id, d1, d2));
+            }
+        }
+        return new IndexCheckResult(pairs, total, []);
+    }
+
+    /// <summary>
     /// Every colliding pair, counted by group: a group of k identical entries is k(k−1)/2 pairs at distance 0, and two
     /// colliding groups of k and l entries are k·l pairs. Also says which groups take part in any collision.
     /// </summary>

@@ -18,31 +18,35 @@ namespace TracSeq.Sequencing.Kits;
 /// Files edited by hand or exported from spreadsheets are accepted as they come: a UTF-8 BOM, <c>\r\n</c>, <c>\n</c>
 /// and bare <c>\r</c> line endings mixed in one file, blank lines anywhere (e.g. between the reads in [Indices]),
 /// trailing tabs, header rows wider than the data rows, lines starting with <c>#</c> (comments), unknown keys and
-/// sections (ignored). Real errors are reported with their 1-based line number, all of them at once.
+/// sections (ignored). Real errors are reported with their 1-based line number, the first
+/// <see cref="MaxErrors"/> of them in file order with a count of all.
+/// Parsing is linear in the file: every line is split once, every lookup is a hash lookup of a name of bounded length,
+/// and a well's <c>i7-i5</c> value longer than two names can be is refused without trying its dashes.
 /// </summary>
 public static class IlluminaKitFile
 {
     /// <summary>The largest kit file accepted (a 384-well UDI kit is about 30 KiB); the API refuses more with 413/400.</summary>
     public const int MaxBytes = 1024 * 1024;
 
+    /// <summary>How many errors an answer lists (the first in file order); the rest are counted.</summary>
+    public const int MaxErrors = 100;
+
     private const string IndexKitSection = "IndexKit";
     private const string ResourcesSection = "Resources";
     private const string IndicesSection = "Indices";
     private const string PrepKitsSection = "SupportedLibraryPrepKits";
 
-    public static KitParseResult Parse(string text)
+    public static KitParseResult Parse(string text, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (Encoding.UTF8.GetByteCount(text) > MaxBytes)
         {
-            return Fail(new KitError(null, "file", string.Create(CultureInfo.InvariantCulture, $"A kit file has at most {MaxBytes:N0} bytes.")));
+            return new(null, [new KitError(null, "file", string.Create(CultureInfo.InvariantCulture, $"A kit file has at most {MaxBytes:N0} bytes."))]);
         }
-        var reader = new Reader();
+        var reader = new Reader(ct);
         reader.Read(text);
         return reader.Finish();
     }
-
-    private static KitParseResult Fail(params KitError[] errors) => new(null, errors);
 
     /// <summary>One non-blank, non-comment line split at tabs, cells trimmed, trailing empty cells dropped.</summary>
     private sealed record Row(int Line, string[] Cells)
@@ -50,9 +54,9 @@ public static class IlluminaKitFile
         public string Cell(int column) => column >= 0 && column < Cells.Length ? Cells[column] : "";
     }
 
-    private sealed class Reader
+    private sealed class Reader(CancellationToken ct)
     {
-        private readonly List<KitError> _errors = [];
+        private readonly KitErrors _errors = new();
         private readonly Dictionary<string, (int Line, List<Row> Rows)> _sections = new(StringComparer.OrdinalIgnoreCase);
 
         // Every (read, name) the [Indices] rows give, valid or not, so a refused index is reported once, on its own line,
@@ -64,6 +68,10 @@ public static class IlluminaKitFile
             List<Row>? current = null;
             foreach (var (number, line) in Lines(text))
             {
+                if ((number & 0xFFF) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
                 var cells = Cells(line);
                 if (cells.Length == 0 || cells[0].StartsWith('#'))
                 {
@@ -126,8 +134,8 @@ public static class IlluminaKitFile
             return _errors.Count == 0 ? new KitParseResult(kit, []) : Failed();
         }
 
-        /// <summary>Every error, in file order (errors of the whole file, without a line, first).</summary>
-        private KitParseResult Failed() => Fail([.. _errors.OrderBy(e => e.Line ?? 0)]);
+        /// <summary>The first errors in file order (errors of the whole file, without a line, first) and how many in all.</summary>
+        private KitParseResult Failed() => new(null, _errors.First(), _errors.Count);
 
         private readonly record struct Header(
             int Line, string Name, string? DisplayName, string? Version, (int Line, string Value)? IndexStrategy,
@@ -278,14 +286,23 @@ public static class IlluminaKitFile
                 }
                 else
                 {
-                    Check(well.Line, "FixedIndexPosition", $"The well {normalized} names '{well.Value}', which is not an i7 index or an i7-i5 pair of this kit.");
+                    Check(well.Line, "FixedIndexPosition", $"The well {normalized} names '{Shown(well.Value)}', which is not an i7 index or an i7-i5 pair of this kit.");
                 }
             }
             return wells;
         }
 
+        /// <summary>A value as an error message quotes it: at most 60 characters.</summary>
+        private static string Shown(string value) => value.Length <= 60 ? value : string.Concat(value.AsSpan(0, 57), "…");
+
         private static (string I7, string? I5)? Pair(string value, HashSet<string> i7, HashSet<string> i5)
         {
+            // Index names are at most MaxIndexNameLength characters: anything longer than "i7-i5" can be names no index,
+            // and trying each of its dashes would cost its length squared.
+            if (value.Length > 2 * IndexKitRules.MaxIndexNameLength + 1)
+            {
+                return null;
+            }
             for (var dash = value.IndexOf('-', StringComparison.Ordinal); dash > 0; dash = value.IndexOf('-', dash + 1))
             {
                 if (i7.Contains(value[..dash]) && i5.Contains(value[(dash + 1)..]))
@@ -347,6 +364,30 @@ public static class IlluminaKitFile
             _errors.Add(new KitError(line, field, message));
             return false;
         }
+    }
+
+    /// <summary>
+    /// Errors as they are found, keeping only the first <see cref="MaxErrors"/> by line: a file of a million bad rows
+    /// costs a count, not a million messages. Trimmed whenever twice the cap is held, so adding stays amortised O(log cap).
+    /// </summary>
+    private sealed class KitErrors
+    {
+        private List<KitError> _kept = [];
+
+        public int Count { get; private set; }
+
+        public void Add(KitError error)
+        {
+            Count++;
+            _kept.Add(error);
+            if (_kept.Count >= 2 * MaxErrors)
+            {
+                _kept = First();
+            }
+        }
+
+        /// <summary>The first errors in file order (those of the whole file, without a line, first); stable for equal lines.</summary>
+        public List<KitError> First() => [.. _kept.Select((e, i) => (e, i)).OrderBy(x => x.e.Line ?? 0).ThenBy(x => x.i).Take(MaxErrors).Select(x => x.e)];
     }
 
     /// <summary>Lines with their 1-based numbers; \r\n, \n and a bare \r each end a line; a leading BOM is dropped.</summary>

@@ -27,10 +27,15 @@ public sealed record IndexKitDefinition(
 /// </summary>
 public sealed record KitError(int? Line, string Field, string Message);
 
-/// <summary>Either a kit (no errors) or every error found (no kit).</summary>
-public sealed record KitParseResult(IndexKitDefinition? Kit, IReadOnlyList<KitError> Errors)
+/// <summary>
+/// Either a kit (no errors) or the errors found (no kit): the first <see cref="IlluminaKitFile.MaxErrors"/> in file order,
+/// and how many there were in all.
+/// </summary>
+public sealed record KitParseResult(IndexKitDefinition? Kit, IReadOnlyList<KitError> Errors, int? ErrorCount = null)
 {
     public bool Ok => Kit is not null && Errors.Count == 0;
+
+    public int TotalErrors => ErrorCount ?? Errors.Count;
 }
 
 /// <summary>The kit strategies TracSeq stores.</summary>

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using TracSeq.Tests.Infrastructure;
+using TracSeq.Tests.Samples;
+
+namespace TracSeq.Tests.Sequencing;
+
+/// <summary>
+/// The second hardening round on Sequencing (issue 24): bounded collision answers, runs that could never move refused
+/// at planning, index edits that would make a pool collide, and a run that checks only the index reads it has.
+/// </summary>
+[Collection(AppHostCollection.Name)]
+public sealed class SequencingHardeningTests(AppHostFixture fixture)
+{
+    private readonly SequencingLab _lab = new(fixture);
+
+    [Fact]
+    public async Task An_index_check_of_ten_thousand_identical_entries_lists_100_pairs_and_counts_the_rest()
+    {
+        using var client = await _lab.AsAsync("lab_technician");
+        var entries = Enumerable.Range(0, 10_000).Select(i => new { id = $"E{i}", index1 = "ACGTACGT", index2 = "TGCATGCA" });
+
+        using var response = await client.PostAsJsonAsync("/api/index-checks", new { entries });
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body[..Math.Min(body.Length, 500)]);
+        body.Length.ShouldBeLessThan(64 * 1024);
+        using var json = JsonDocument.Parse(body);
+        json.RootElement.GetProperty("ok").GetBoolean().ShouldBeFalse();
+        json.RootElement.GetProperty("collisions").GetArrayLength().ShouldBe(100);
+        json.RootElement.GetProperty("totalCollisions").GetInt64().ShouldBe(10_000L * 9_999 / 2);
+        json.RootElement.GetProperty("truncated").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_pool_of_200_identical_libraries_is_409_with_100_pairs_the_count_and_truncated()
+    {
+        var ids = await InsertLibrariesAsync(200, "ACGTACGT", "TGCATGCA");
+        var before = await _lab.CountsAsync();
+
+        using var refused = await _lab.PostPoolAsync(ids);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var problem = await SampleLab.ProblemAsync(refused);
+        problem.GetProperty("collisions").GetArrayLength().ShouldBe(100);
+        problem.GetProperty("totalCollisions").GetInt64().ShouldBe(200L * 199 / 2);
+        problem.GetProperty("truncated").GetBoolean().ShouldBeTrue();
+        (await _lab.CountsAsync()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task A_pool_already_on_an_active_run_is_409_until_that_run_is_cancelled()
+    {
+        var libraries = await _lab.LibrariesAsync((SequencingLab.I7[0], SequencingLab.I5[0]));
+        var pool = await _lab.CreatePoolAsync([libraries[0].Id]);
+        var first = await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], name: "Run busy A"));
+        var before = await _lab.CountsAsync();
+
+        using var second = await _lab.PostRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], name: "Run busy B"));
+
+        second.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var problem = await SampleLab.ProblemAsync(second);
+        problem.GetProperty("title").GetString()!.ShouldContain(pool.Barcode);
+        problem.GetProperty("pools").EnumerateArray().ShouldHaveSingleItem().GetProperty("run").GetString().ShouldBe("Run busy A");
+        (await _lab.CountsAsync()).ShouldBe(before);
+        (await _lab.MoveRunAsync(first.Id, "cancelled")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], name: "Run busy B"))).Status.ShouldBe("planned");
+    }
+
+    [Fact]
+    public async Task A_run_without_an_index_2_read_refuses_a_lane_of_libraries_told_apart_only_by_i5()
+    {
+        var libraries = await _lab.LibrariesAsync((SequencingLab.I7[1], SequencingLab.I5[1]), (SequencingLab.I7[1], SequencingLab.I5[2]));
+        var pool = await _lab.CreatePoolAsync(libraries.Select(l => l.Id)); // dual-indexed: told apart by i5
+
+        using var single = await _lab.PostRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)], index2Cycles: 0));
+
+        single.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var lane = (await SampleLab.ProblemAsync(single)).GetProperty("lanes").EnumerateArray().ShouldHaveSingleItem();
+        lane.GetProperty("totalCollisions").GetInt64().ShouldBe(1);
+        lane.GetProperty("collisions")[0].GetProperty("index2Distance").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, pool.Id)]))).Status.ShouldBe("planned");
+    }
+
+    [Fact]
+    public async Task Changing_a_pooled_librarys_index_to_one_its_pool_cannot_tell_apart_is_409_and_changes_nothing()
+    {
+        var libraries = await _lab.LibrariesAsync((SequencingLab.I7[2], SequencingLab.I5[2]), (SequencingLab.I7[3], SequencingLab.I5[3]));
+        var pool = await _lab.CreatePoolAsync(libraries.Select(l => l.Id));
+        using var client = await _lab.AsAsync("lab_technician");
+        var before = await _lab.CountsAsync();
+
+        using var colliding = await client.PatchAsJsonAsync($"/api/libraries/{libraries[1].Id}",
+            new { index = new { index1 = SequencingLab.I7[2], index2 = SequencingLab.I5[2] } });
+
+        colliding.StatusCode.ShouldBe(HttpStatusCode.Conflict, await colliding.Content.ReadAsStringAsync());
+        var problem = await SampleLab.ProblemAsync(colliding);
+        problem.GetProperty("title").GetString()!.ShouldContain(pool.Barcode);
+        problem.GetProperty("collisions").EnumerateArray().ShouldHaveSingleItem().GetProperty("b").GetString().ShouldBe(libraries[0].Barcode);
+        (await _lab.CountsAsync()).ShouldBe(before);
+        using var guest = await _lab.AsAsync("guest");
+        var unchanged = await guest.GetFromJsonAsync<JsonElement>($"/api/pools/{pool.Id}", SequencingLab.Json);
+        unchanged.GetProperty("totalCollisions").GetInt64().ShouldBe(0);
+        using var apart = await client.PatchAsJsonAsync($"/api/libraries/{libraries[1].Id}",
+            new { index = new { index1 = SequencingLab.I7[4], index2 = SequencingLab.I5[4] } });
+        apart.StatusCode.ShouldBe(HttpStatusCode.OK, await apart.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Libraries straight into the database (creating hundreds through Samples would take minutes), all with one index.</summary>
+    private async Task<IReadOnlyList<Guid>> InsertLibrariesAsync(int count, string index1, string? index2)
+    {
+        await using var db = await _lab.OpenDatabaseAsync();
+        var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
+        var prefix = $"TS-LIB-990101-{Random.Shared.Next(10_000, 99_999)}";
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO libraries (id, barcode, sample_id, sample_barcode, name, index1, index2, status, created_by)
+            SELECT id, @prefix || '-' || n, gen_random_uuid(), 'TS-SAMPLE-' || n, 'Bulk ' || n, @index1, @index2, 'active', gen_random_uuid()
+            FROM unnest(@ids) WITH ORDINALITY AS t(id, n)
+            """, db);
+        insert.Parameters.AddWithValue("prefix", prefix);
+        insert.Parameters.AddWithValue("index1", index1);
+        insert.Parameters.AddWithValue("index2", (object?)index2 ?? DBNull.Value);
+        insert.Parameters.AddWithValue("ids", ids);
+        await insert.ExecuteNonQueryAsync();
+        return ids;
+    }
+}
