@@ -373,7 +373,10 @@ public static class LibrariesApi
                 : (null, errors.ToProblem());
         }
         errors.Check(request.Index1 is null && request.Index2 is null, "index.index1", "Give either a kit's index or custom index1/index2, not both.")
-            .Check((request.Well is null) != (request.I7Name is null), "index.well", "Give either a well or i7Name (with i5Name) of the kit.");
+            .Check((request.Well is null) != (request.I7Name is null), "index.well", "Give either a well or i7Name (with i5Name) of the kit.")
+            .Check(request.Well is null || Kits.IndexKitRules.Well(request.Well, out _) is null, "index.well", "well is a plate well, A01 to P24.")
+            .Check(request.I7Name is null || Kits.IndexKitRules.IndexName(request.I7Name) is null, "index.i7Name", "i7Name is 1 to 100 printable characters.")
+            .Check(request.I5Name is null || Kits.IndexKitRules.IndexName(request.I5Name) is null, "index.i5Name", "i5Name is 1 to 100 printable characters.");
         if (!errors.IsValid)
         {
             return (null, errors.ToProblem());

@@ -72,6 +72,12 @@ public static class IlluminaKitFile
                 {
                     ct.ThrowIfCancellationRequested();
                 }
+                if (line.Any(c => c != '\t' && char.IsControl(c)))
+                {
+                    // NUL and the like are never meant in a kit file, and PostgreSQL cannot store NUL.
+                    _errors.Add(new KitError(number, "file", "The line has a control character; a kit file is tab-separated text."));
+                    continue;
+                }
                 var cells = Cells(line);
                 if (cells.Length == 0 || cells[0].StartsWith('#'))
                 {

@@ -44,7 +44,8 @@ public static class IndexKitRules
         }
         foreach (var (key, sequence) in kit.Adapters)
         {
-            Add($"adapters.{key}", Adapter(sequence));
+            Add(HasControlCharacters(key) ? "adapters" : $"adapters.{key}",
+                HasControlCharacters(key) ? "An adapter's name has no control characters." : Adapter(sequence));
         }
         var wells = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < kit.Wells.Count; i++)
@@ -69,7 +70,15 @@ public static class IndexKitRules
     public static string? KitName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "A kit needs a name."
         : name.Length > MaxNameLength ? $"A kit name has at most {MaxNameLength} characters."
+        : HasControlCharacters(name) ? "A kit name has no control characters."
         : null;
+
+    /// <summary>
+    /// Names (kits, indices, wells) are one line of printable text: any control character, tab and line breaks included,
+    /// is refused (PostgreSQL cannot store NUL, and a sample sheet cell cannot hold the others). Free text elsewhere
+    /// follows the service-wide rule, which allows tabs and line breaks (ValidationErrors.Text).
+    /// </summary>
+    public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
 
     public static string? Strategy(string? strategy) =>
         KitStrategies.IsKnown(strategy) ? null : $"The strategy must be one of {string.Join(", ", KitStrategies.Known)}.";
@@ -77,6 +86,7 @@ public static class IndexKitRules
     public static string? IndexName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "An index needs a name."
         : name.Length > MaxIndexNameLength ? $"An index name has at most {MaxIndexNameLength} characters."
+        : HasControlCharacters(name) ? "An index name has no control characters."
         : null;
 
     public static string? Sequence(string? sequence)

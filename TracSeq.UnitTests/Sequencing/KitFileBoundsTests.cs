@@ -60,3 +60,29 @@ public class KitFileBoundsTests
         Should.Throw<OperationCanceledException>(() => IlluminaKitFile.Parse(text.ToString(), cancelled.Token));
     }
 }
+
+/// <summary>L2 (issue 24): control characters in names never reach the database.</summary>
+public class KitNameControlCharacterTests
+{
+    [Theory]
+    [InlineData("Kit\u0000A")]
+    [InlineData("Kit\u0007")]
+    [InlineData("Kit\tA")]
+    public void Kit_and_index_names_with_control_characters_are_refused(string name)
+    {
+        IndexKitRules.KitName(name).ShouldNotBeNull();
+        IndexKitRules.IndexName(name).ShouldNotBeNull();
+        IndexKitRules.KitName("Kit A").ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_kit_file_line_with_a_nul_is_an_error_on_that_line()
+    {
+        var text = "[IndexKit]\nName\tKit\nDisplayName\tBad\u0000Name\nIndexStrategy\tSingleOnly\n[Indices]\nName\tSequence\tIndexReadNumber\nD701\tATTACTCG\t1\n";
+
+        var result = IlluminaKitFile.Parse(text);
+
+        result.Ok.ShouldBeFalse();
+        result.Errors.ShouldContain(e => e.Line == 3 && e.Message.Contains("control character"));
+    }
+}

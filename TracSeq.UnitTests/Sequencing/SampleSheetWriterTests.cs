@@ -124,4 +124,21 @@ public class SampleSheetWriterTests
     [InlineData("Ütérus", "_t_rus")]
     public void Sanitising_keeps_letters_digits_dashes_and_underscores(string? value, string expected) =>
         SampleSheetText.Sanitize(value).ShouldBe(expected);
+
+    [Theory]
+    [InlineData(SampleSheetFormat.V1)]
+    [InlineData(SampleSheetFormat.V2)]
+    public void No_cell_of_user_text_starts_like_a_spreadsheet_formula(SampleSheetFormat format)
+    {
+        // L6 (issue 24): "-1-1" opened as the formula −1−1 = −2; '=', '+' and '@' start formulas too.
+        var rows = new[] { "-1-1", "=1+1", "+1", "@SUM(A1)", "--x" }
+            .Select((name, i) => new SampleSheetRow(1, $"TS-LIB-1-{i}", name, new[] { "ACGTACGT", "TTGGCCAA", "CAGTCAGT", "GTCAGTCA", "AACCGGTT" }[i], null, name))
+            .ToList();
+        var text = SampleSheetWriter.Write(new SampleSheetRun("-Run", Instruments.MiSeq, "", new ReadCycles(151, 151, 8, 0), 1, 1, rows), format);
+
+        var cells = text.Split("\r\n").SelectMany(line => line.Split(','));
+        cells.ShouldNotContain(c => c.Length > 0 && (c[0] == '-' || c[0] == '=' || c[0] == '+' || c[0] == '@'));
+        text.ShouldContain("_1-1");
+        SampleSheetText.Sanitize("-1-1").ShouldBe("_1-1");
+    }
 }

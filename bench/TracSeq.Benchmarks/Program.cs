@@ -17,6 +17,15 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var ct = cancel.Token;
 WrkTarget.Threads = options.WrkThreads;
 
+// Sequencing: the worst single request to the index check and the kit parser; `-- --only worst-input` runs it alone.
+if (WorstInputBenchmark.Only(args))
+{
+    var worst = WorstInputBenchmark.FromArgs(args).Run();
+    Console.WriteLine(worst.Table());
+    await worst.WriteAloneAsync(options.Output, MachineState("after"), ct);
+    return;
+}
+
 // Sequencing: the index-collision check, in process and before any AppHost starts; `-- --only index-check` runs it alone.
 var indexCheck = IndexCheckBenchmark.FromArgs(args).Run();
 Console.WriteLine(indexCheck.Table());

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TracSeq.Sequencing.Indexing;
+using TracSeq.Sequencing.Kits;
+
+namespace TracSeq.Benchmarks.Scenarios;
+
+/// <summary>
+/// The worst single request a technician (or a kit manager) can send to the index check and the kit-file parser
+/// (issue 24, H1 and M1), in process: the same code the endpoints run, on inputs at the endpoints' limits. For each:
+/// the time of one call and the memory it allocated (<c>GC.GetAllocatedBytesForCurrentThread</c> before and after,
+/// which counts every byte the call allocated, live or not; an upper bound on the heap it could need), plus, for the
+/// index check, the size of the JSON answer the endpoint would write. Goal: under 1 s and 50 MB each.
+/// Run alone with <c>dotnet run -c Release --project bench/TracSeq.Benchmarks -- --only worst-input</c>.
+/// </summary>
+public sealed class WorstInputBenchmark
+{
+    private const int Entries = 10_000; // IndexChecksApi.MaxEntries
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly List<(string Name, List<double> Ms, List<double> Mb, long AnswerBytes, string Outcome)> _rows = [];
+    private readonly int _runs;
+
+    private WorstInputBenchmark(int runs) => _runs = runs;
+
+    public static WorstInputBenchmark FromArgs(string[] args)
+    {
+        var at = Array.IndexOf(args, "--worst-input-runs");
+        var runs = at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var r) ? r : 5;
+        return new WorstInputBenchmark(Math.Max(3, runs));
+    }
+
+    public static bool Only(string[] args) => Array.IndexOf(args, "--only") is var at && at >= 0 && at + 1 < args.Length && args[at + 1] == "worst-input";
+
+    public WorstInputBenchmark Run()
+    {
+        // Every entry the same: 49,995,000 colliding pairs (before: every pair built and written, 452 MB for 4,000).
+        var identical = Enumerable.Range(0, Entries).Select(i => new IndexEntry($"E{i:D5}", "ACGTACGTACGTACGTACGTACGT", "TGCATGCATGCATGCATGCATGCA")).ToList();
+        // Every entry different, all sharing a 24-base i7 and with i5s that differ only in their last bases: no pair is
+        // settled early, so every one of the 49,995,000 group pairs is compared over both indices.
+        var distinct = Enumerable.Range(0, Entries).Select(i => new IndexEntry($"E{i:D5}", "ACGTACGTACGTACGTACGTACGT", "TGCATGCATGCATGCAT" + Tail(i))).ToList();
+        Time("index check: 10,000 identical entries (all pairs collide)", () => Check(identical));
+        Time("index check: 10,000 distinct entries, every pair compared in full", () => Check(distinct));
+
+        var dashes = KitHead + "A01\tFixedIndexPosition\tstring\tD701" + new string('-', IlluminaKitFile.MaxBytes - 400) + "\n" + KitIndices;
+        Time("kit file: 1 MiB well value 'D701----…' (M1: ~L² before)", () => Parse(dashes));
+        var badRows = new StringBuilder(KitHead).Append(KitIndices);
+        while (badRows.Length < IlluminaKitFile.MaxBytes - 16)
+        {
+            badRows.Append("X\tN\t1\n");
+        }
+        Time("kit file: 1 MiB of bad [Indices] rows (~175,000 errors)", () => Parse(badRows.ToString()));
+        return this;
+    }
+
+    private const string KitHead = "[IndexKit]\nName\tWorstCase\nIndexStrategy\tDualOnly\n[Resources]\nName\tType\tFormat\tValue\nFixedLayout\tbool\t\ttrue\n";
+    private const string KitIndices = "[Indices]\nName\tSequence\tIndexReadNumber\nD701\tATTACTCG\t1\nD501\tAGGCTATA\t2\n";
+
+    /// <summary>Seven bases numbering i (4⁷ = 16,384 ≥ 10,000 distinct), so the i5s differ only at their end.</summary>
+    private static string Tail(int i) => string.Create(7, i, static (span, n) =>
+    {
+        for (var k = 6; k >= 0; k--, n /= 4)
+        {
+            span[k] = "ACGT"[n % 4];
+        }
+    });
+
+    private static (long AnswerBytes, string Outcome) Check(List<IndexEntry> entries)
+    {
+        var result = IndexCollisionChecker.Check(entries);
+        var answer = JsonSerializer.SerializeToUtf8Bytes(new { result.Ok, result.Collisions, result.TotalCollisions, result.Truncated, result.Warnings }, Json);
+        return (answer.Length, string.Create(CultureInfo.InvariantCulture, $"{result.TotalCollisions:N0} pairs, {result.Collisions.Count} listed"));
+    }
+
+    private static (long AnswerBytes, string Outcome) Parse(string text)
+    {
+        var result = IlluminaKitFile.Parse(text);
+        return (0, string.Create(CultureInfo.InvariantCulture, $"{result.TotalErrors:N0} errors, {result.Errors.Count} listed"));
+    }
+
+    private void Time(string name, Func<(long AnswerBytes, string Outcome)> call)
+    {
+        call(); // warm-up (tiered JIT)
+        var ms = new List<double>();
+        var mb = new List<double>();
+        (long, string) last = default;
+        for (var run = 0; run < _runs; run++)
+        {
+            GC.Collect();
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            var t = Stopwatch.GetTimestamp();
+            last = call();
+            ms.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            mb.Add((GC.GetAllocatedBytesForCurrentThread() - allocated) / 1024.0 / 1024.0);
+        }
+        _rows.Add((name, ms, mb, last.Item1, last.Item2));
+        Console.WriteLine($"  {name}: {Median(ms):F1} ms, {Median(mb):F1} MB");
+    }
+
+    public string Table()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("### Sequencing: the worst single request (issue 24, H1 and M1)").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"In process, the endpoints' own code at their limits; {_runs} runs after one warm-up call; time of one call and bytes it allocated (every allocation, live or not). Goal: < 1 s and < 50 MB.").AppendLine();
+        text.AppendLine("| input | runs | median ms (min–max) | allocated MB, median (min–max) | JSON answer | outcome | goal met |");
+        text.AppendLine("|---|---:|---:|---:|---:|---|---|");
+        foreach (var (name, ms, mb, answer, outcome) in _rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {name} | {ms.Count} | {Median(ms):F1} ({ms.Min():F1}–{ms.Max():F1}) | {Median(mb):F1} ({mb.Min():F1}–{mb.Max():F1}) | {(answer > 0 ? $"{answer / 1024.0:F1} KiB" : "—")} | {outcome} | {(Median(ms) < 1000 && Median(mb) < 50 ? "yes" : "no")} |");
+        }
+        return text.ToString();
+    }
+
+    public async Task WriteAloneAsync(string output, string machineState, CancellationToken ct)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "worst-input.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, $"{machineState}\n\n{Table()}", ct);
+        Console.WriteLine($"Wrote {path}");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}
