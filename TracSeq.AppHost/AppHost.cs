@@ -24,8 +24,12 @@ var adminEmail = builder.AddParameter("admin-email", "admin@tracseq.local");
 var adminPassword = builder.AddParameter("admin-password",
     new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true);
 
-// Service-to-service calls (/internal/… routes) carry an identity signed with this generated secret (ServiceIdentity).
-var serviceSecret = builder.AddParameter("service-secret",
+// Service-to-service calls (/internal/… routes) and client addresses passed between services are signed, each
+// service with its own generated key (ServiceKeys, ServiceIdentity); a service holds only the keys it needs.
+var serviceKeys = new ServiceKeys(builder);
+
+// The web front end's Data Protection key ring is encrypted in Redis under this generated secret (KeyRingProtection).
+var webKeyRingKey = builder.AddParameter("web-key-ring-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
 // Services: each owns its database and shares Redis; the gateway on port 8000 is the only public door.
@@ -33,16 +37,17 @@ var auth = builder.AddTracSeqService<Projects.TracSeq_Auth>("auth")
     .WithReference(authDb).WaitFor(authDb)
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("Auth__Bootstrap__Email", adminEmail)
-    .WithEnvironment("Auth__Bootstrap__Password", adminPassword);
+    .WithEnvironment("Auth__Bootstrap__Password", adminPassword)
+    .WithServiceKeys(serviceKeys, accepts: "gateway"); // the client address the gateway vouches for
 
 var samples = builder.AddTracSeqService<Projects.TracSeq_Samples>("samples")
-    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret)
+    .WithServiceKeys(serviceKeys, accepts: ["templates", "sequencing"])
     .WithReference(samplesDb).WaitFor(samplesDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth);
 
 var templates = builder.AddTracSeqService<Projects.TracSeq_Templates>("templates")
-    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret)
+    .WithServiceKeys(serviceKeys, signsAs: "templates")
     .WithReference(templatesDb).WaitFor(templatesDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth)
@@ -50,14 +55,14 @@ var templates = builder.AddTracSeqService<Projects.TracSeq_Templates>("templates
 
 // Sequencing: index kits, libraries, pools, runs, sample sheets and QC; reads and moves samples through Samples.
 var sequencing = builder.AddTracSeqService<Projects.TracSeq_Sequencing>("sequencing")
-    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret)
+    .WithServiceKeys(serviceKeys, signsAs: "sequencing")
     .WithReference(sequencingDb).WaitFor(sequencingDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth)
     .WithReference(samples);
 
 var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
-    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret) // believes the web front end's forwarded client address
+    .WithServiceKeys(serviceKeys, signsAs: "gateway", accepts: "web") // believes the browser address the web front end signs
     .WithExternalHttpEndpoints()
     .WithPrivateMetricsEndpoint() // /metrics only there, for Prometheus; 404 on the public port
     .WithReference(cache).WaitFor(cache)
@@ -68,8 +73,11 @@ var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
 
 // The web front end on port 5173 for people at the bench: calls only the gateway, keeps sessions in Redis.
 var web = builder.AddTracSeqService<Projects.TracSeq_Web>("web")
-    .WithEnvironment("TracSeq__ServiceSecret", serviceSecret)
+    .WithServiceKeys(serviceKeys, signsAs: "web")
+    .WithEnvironment("Web__KeyRingKey", webKeyRingKey)
+    .WithEnvironment("Web__SecureCookies", "false") // plain http://localhost:5173 here; Secure by default elsewhere
     .WithExternalHttpEndpoints()
+    .WithPrivateMetricsEndpoint() // /metrics only there, for Prometheus; 404 on the public port
     .WithReference(cache).WaitFor(cache)
     .WithReference(gateway.GetEndpoint("http")).WaitFor(gateway) // the public API only, not the private metrics port
     .WithEnvironment("Web__Links__ApiDocs", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/docs"));
@@ -90,7 +98,7 @@ var prometheus = builder.AddTracSeqPrometheus("prometheus", infra, port: 9090)
     .WithScrapeTarget("samples", samples)
     .WithScrapeTarget("templates", templates)
     .WithScrapeTarget("sequencing", sequencing)
-    .WithScrapeTarget("web", web)
+    .WithScrapeTarget("web", web, endpointName: ServiceProjectExtensions.MetricsEndpointName)
     .WithScrapeTarget("postgres-exporter", postgresExporter)
     .WithScrapeTarget("redis-exporter", redisExporter)
     .WithScrapeTarget("node-exporter", nodeExporter)

@@ -17,7 +17,8 @@ builder.Services.AddDownstreamHealthChecks();
 builder.Services.AddSingleton<RequestBodyLimits>();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-    .AddServiceDiscoveryDestinationResolver();
+    .AddServiceDiscoveryDestinationResolver()
+    .AddSignedClientAddress(builder.Configuration);
 
 var app = builder.Build();
 app.UseSecurityHeaders();

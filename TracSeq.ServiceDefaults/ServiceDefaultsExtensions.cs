@@ -49,7 +49,7 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
-        app.UseForwardedForFromWebFrontEnd();
+        app.UseSignedClientAddress(); // before UseForwardedHeaders: a signed address wins over any header
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -71,6 +71,7 @@ public static class ServiceDefaultsExtensions
             app.UseAuthentication();
             app.UseAuthorization();
         }
+        app.UseServiceIdentity(); // after authorization: a call without a user's token is 401 before it is 403
 
         app.MapTracSeqMetrics();
         app.MapTracSeqHealthChecks();

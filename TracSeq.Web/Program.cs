@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using TracSeq.ServiceDefaults.Data;
+using TracSeq.ServiceDefaults.Security;
 using TracSeq.Web;
 using TracSeq.Web.Components;
 
@@ -15,6 +16,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
 var app = builder.Build();
+app.UseSecurityHeaders(_ => SecurityHeaders.PagePolicy);
 app.UseServiceDefaults();
 app.UseAntiforgery();
 app.MapStaticAssets();

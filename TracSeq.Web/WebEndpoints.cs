@@ -21,23 +21,45 @@ public static class WebEndpoints
             StreamFromGatewayAsync(context, $"/api/runs/{id}/samplesheet?format={(format == "v1" ? "v1" : "v2")}"));
     }
 
-    /// <summary>"Sign out": revoke the session at Auth, forget it here, clear the cookie. A form post with antiforgery.</summary>
+    /// <summary>
+    /// "Sign out", a form post with antiforgery (a link or an image on another site cannot sign anyone out): the
+    /// session is forgotten here and the cookie cleared first, then its tokens are revoked at Auth, whatever Auth says
+    /// or however long it takes (<see cref="AuthGateway.LogoutTimeout"/>).
+    /// </summary>
     private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, ISessionStore store, AuthGateway auth)
     {
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Results.BadRequest();
         }
-        if (context.User.FindFirst(SessionClaims.SessionId)?.Value is { } sessionId)
-        {
-            if (await store.GetAsync(sessionId) is { } session)
-            {
-                await auth.LogoutAsync(session, context.RequestAborted);
-            }
-            await store.DeleteAsync(sessionId);
-        }
-        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await EndSessionAsync(context, store, auth, clearCookie: true);
         return Results.Redirect("/login?signedOut=1");
+    }
+
+    /// <summary>
+    /// Ends the session the request's cookie names, if any: deleted from Redis, the cookie cleared (unless a new
+    /// sign-in is about to replace it), then its refresh token revoked at Auth. Used by sign-out and by signing in again.
+    /// </summary>
+    public static async Task EndSessionAsync(HttpContext context, ISessionStore store, AuthGateway auth, bool clearCookie)
+    {
+        var session = context.User.FindFirst(SessionClaims.SessionId)?.Value is { } sessionId
+            ? await ForgetAsync(store, sessionId)
+            : null;
+        if (clearCookie)
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+        if (session is not null)
+        {
+            await auth.LogoutAsync(session, context.Connection.RemoteIpAddress, CancellationToken.None);
+        }
+    }
+
+    private static async Task<WebSession?> ForgetAsync(ISessionStore store, string sessionId)
+    {
+        var session = await store.GetAsync(sessionId);
+        await store.DeleteAsync(sessionId);
+        return session;
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Http.Resilience;
 using StackExchange.Redis;
 using TracSeq.Web.Api;
+using TracSeq.Web.Security;
 using TracSeq.Web.Session;
 using TracSeq.ServiceDefaults.Security;
 
@@ -18,16 +19,32 @@ public static class WebSetup
     /// <summary>Where the gateway is: the service-discovery name the AppHost gives it.</summary>
     public const string GatewayAddress = "http://gateway";
 
+    /// <summary>Whether the session and antiforgery cookies are Secure (<c>Web:SecureCookies</c>, default true).</summary>
+    public const string SecureCookiesKey = "Web:SecureCookies";
+
     /// <summary>
-    /// The browser gets one HttpOnly, SameSite=Lax cookie holding an encrypted session id; the tokens stay in Redis.
-    /// The Data Protection keys that encrypt the cookie (and antiforgery tokens) live in Redis as well, so any replica
-    /// reads a cookie another one wrote.
+    /// Secure unless configured off: behind a TLS ingress the browser only ever speaks HTTPS, whatever scheme reaches
+    /// the web server. Only plain-HTTP local development (the AppHost, on http://localhost:5173) turns it off.
+    /// </summary>
+    public static CookieSecurePolicy CookiePolicy(IConfiguration configuration) =>
+        configuration.GetValue(SecureCookiesKey, true) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+
+    /// <summary>
+    /// The browser gets one HttpOnly, SameSite=Lax, Secure cookie holding an encrypted session id; the tokens stay in
+    /// Redis, encrypted with Data Protection. The Data Protection keys live in Redis as well, so any replica reads a
+    /// cookie another one wrote, each key encrypted with <see cref="KeyRingProtection"/>.
     /// </summary>
     public static void AddWebSessions(this WebApplicationBuilder builder)
     {
+        var ringKey = KeyRingProtection.KeyFrom(builder.Configuration);
         builder.Services.AddDataProtection().SetApplicationName("TracSeq.Web");
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
-            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "tracseq:web:data-protection-keys"));
+        {
+            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "tracseq:web:data-protection-keys");
+            options.XmlEncryptor = new KeyRingProtection.Encryptor(ringKey);
+        });
+        var cookiePolicy = CookiePolicy(builder.Configuration);
+        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = cookiePolicy);
 
         builder.Services.AddSingleton<ISessionStore, RedisSessionStore>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -41,7 +58,7 @@ public static class WebSetup
             o.Cookie.Name = SessionClaims.CookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = cookiePolicy;
             o.ExpireTimeSpan = RedisSessionStore.Lifetime;
             o.SlidingExpiration = true;
             o.LoginPath = "/login";
@@ -90,7 +107,7 @@ public static class WebSetup
         builder.Services.AddTransient<BearerTokenHandler>();
         builder.Services.AddHttpClient<AuthGateway>(c => c.BaseAddress = gateway)
             .RemoveAllResilienceHandlers()
-            .AddServiceIdentity(ServiceIdentity.WebFrontEnd) // so the gateway believes the browser's address it forwards
+            .AddServiceIdentity(ServiceIdentity.WebFrontEnd, "gateway") // signs the browser's address for the gateway
             .AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
         builder.Services.AddSingleton<ITokenRefresher, RefreshThroughGateway>();
         builder.Services.AddHttpClient<GatewayClient>(c => c.BaseAddress = gateway)

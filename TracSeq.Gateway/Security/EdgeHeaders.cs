@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Security;
+
 namespace TracSeq.Gateway.Security;
 
 /// <summary>
@@ -16,22 +18,7 @@ public static class EdgeHeaders
             .WithExposedHeaders("X-Correlation-Id", "ETag", "Location", "Retry-After")));
     }
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
-    {
-        context.Response.OnStarting(() =>
-        {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            // The API answers data, never pages, except the docs page, which needs its own scripts and styles.
-            if (!context.Request.Path.StartsWithSegments("/docs"))
-            {
-                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
-            }
-            return Task.CompletedTask;
-        });
-        return next(context);
-    });
+    /// <summary>The shared headers (<see cref="SecurityHeaders"/>); the docs page needs its own scripts and styles.</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.UseSecurityHeaders(context => context.Request.Path.StartsWithSegments("/docs") ? null : SecurityHeaders.ApiPolicy);
 }

@@ -40,7 +40,7 @@ public static class SampleBatchApi
     public static IEndpointConventionBuilder MapSampleBatchApi(this IEndpointRouteBuilder app) =>
         app.MapPost(Path, CreateAsync)
             .RequireAuthorization(Policies.CanSubmit)
-            .RequireServiceIdentity() // the user's token alone is not enough: only Templates commits submissions
+            .RequireServiceIdentity("templates") // the user's token alone is not enough: only Templates commits submissions
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
             .WithTags("Internal")
             .ExcludeFromDescription(); // service to service; the public API documents only what the gateway routes

@@ -50,9 +50,9 @@ public static class SequencingInternalApi
     public static IEndpointRouteBuilder MapSequencingInternalApi(this IEndpointRouteBuilder app)
     {
         // The user's token alone is not enough: only the Sequencing service records library events and moves samples for runs.
-        app.MapPost(EventsPath, RecordEventAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity()
+        app.MapPost(EventsPath, RecordEventAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity("sequencing")
             .WithTags("Internal").ExcludeFromDescription();
-        app.MapPost(RunStatusPath, MoveForRunAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity()
+        app.MapPost(RunStatusPath, MoveForRunAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity("sequencing")
             .WithTags("Internal").ExcludeFromDescription();
         return app;
     }

@@ -14,8 +14,8 @@ public static class SequencingPolicies
     public static IServiceCollection AddSequencingPolicies(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder()
-            .AddPolicy(ManageIndexKits, p => p.RequireAuthenticatedUser().RequireRole(Roles.AtLeast(Roles.PrincipalInvestigator)))
-            .AddPolicy(LabWork, p => p.RequireAuthenticatedUser().RequireRole(Roles.AtLeast(Roles.LabTechnician)));
+            .AddPolicy(ManageIndexKits, p => p.RequireAuthenticatedUser().RequireRole(Roles.AtLeast(SequencingRoles.ManageIndexKits)))
+            .AddPolicy(LabWork, p => p.RequireAuthenticatedUser().RequireRole(Roles.AtLeast(SequencingRoles.LabWork)));
         return services;
     }
 }

@@ -21,17 +21,19 @@ public static class EdgeTrustExtensions
 
     /// <summary>
     /// <c>X-Forwarded-For/-Proto/-Host</c> are believed only from the proxies in <c>ForwardedHeaders:KnownProxies</c>
-    /// (addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR), and from loopback unless
-    /// <c>ForwardedHeaders:TrustLoopback</c> is false. The services trust loopback (the gateway calls them there); the
-    /// gateway does not, since under <c>dotnet run</c> every client reaches it from loopback through Aspire's proxy, and
-    /// trusting that would let any client choose the address its rate limits key on.
+    /// (addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR): none by default, in every service. Loopback is not
+    /// trusted unless <c>ForwardedHeaders:TrustLoopback</c> is true: under <c>dotnet run</c> every client reaches the
+    /// gateway and the web front end from loopback through Aspire's proxy, and trusting that would let any client choose
+    /// the address its rate limits key on and its auth events record. Between services the client's address travels
+    /// only signed (<see cref="TracSeq.ServiceDefaults.Security.ServiceIdentity.UseSignedClientAddress"/>); on
+    /// Kubernetes the gateway and the web front end list the ingress controller's network here.
     /// </summary>
     public static IServiceCollection AddTracSeqForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection("ForwardedHeaders");
         var proxies = section.GetSection("KnownProxies").Get<string[]>() ?? [];
         var networks = section.GetSection("KnownNetworks").Get<string[]>() ?? [];
-        var trustLoopback = section.GetValue("TrustLoopback", true);
+        var trustLoopback = section.GetValue("TrustLoopback", false);
         return services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;

@@ -46,3 +46,13 @@ public static class Policies
         [CanAdminister] = Roles.LabAdministrator,
     };
 }
+
+/// <summary>
+/// The minimum roles for Sequencing's actions, here so the web front end shows a control only to roles the Sequencing
+/// service would let through (its policies are built from these).
+/// </summary>
+public static class SequencingRoles
+{
+    public const string ManageIndexKits = Roles.PrincipalInvestigator;
+    public const string LabWork = Roles.LabTechnician;
+}

@@ -23,8 +23,7 @@ public static class SamplesServiceClient
                 client.BaseAddress = new Uri(builder.Configuration["Samples:BaseAddress"] ?? "http://samples");
                 client.Timeout = totalTimeout + TimeSpan.FromSeconds(5);
             })
-            .RemoveAllResilienceHandlers()
-            .AddServiceIdentity(caller);
+            .RemoveAllResilienceHandlers();
         samples.AddResilienceHandler("samples", pipeline =>
             {
                 pipeline.AddTimeout(totalTimeout);
@@ -37,6 +36,7 @@ public static class SamplesServiceClient
                 });
                 pipeline.AddTimeout(attemptTimeout);
             });
+        samples.AddServiceIdentity(caller, "samples"); // inside the retries: every attempt signed afresh (nonces are single-use)
 #pragma warning restore EXTEXP0001
         return samples;
     }

@@ -14,7 +14,8 @@ public sealed class KubernetesEnvironmentTests
         variable.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
         || variable.StartsWith("services__", StringComparison.Ordinal)
         || variable.StartsWith("Auth__", StringComparison.Ordinal)
-        || variable == "TracSeq__ServiceSecret";
+        || variable.StartsWith("TracSeq__ServiceKeys__", StringComparison.Ordinal)
+        || variable == "Web__KeyRingKey";
 
     [Fact]
     public async Task Every_variable_the_AppHost_gives_a_service_is_set_in_its_Kubernetes_Deployment()

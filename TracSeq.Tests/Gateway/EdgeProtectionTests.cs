@@ -42,7 +42,7 @@ public sealed class EdgeProtectionTests(AppHostFixture fixture)
     public async Task Sign_ins_the_web_front_end_forwards_are_limited_per_browser_address_not_per_web_server()
     {
         using var gateway = _auth.Client("gateway");
-        var web = await ServiceIdentityHeader.CreateAsync(fixture, "web");
+        var web = await ServiceIdentityHeader.KeyAsync(fixture, "web");
         var browser = AuthApiClient.NewClientIp();
         HttpResponseMessage? last = null;
         var attempts = 0;
@@ -141,14 +141,20 @@ public sealed class EdgeProtectionTests(AppHostFixture fixture)
         return request;
     }
 
+    /// <summary>
+    /// A sign-in claiming <paramref name="clientIp"/>: in X-Forwarded-For (believed from nobody), and, with the web front
+    /// end's key, as the address the web front end signs for the gateway (ServiceSignature.CreateClientAddress).
+    /// </summary>
     private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient gateway, string clientIp, string email, string password,
-        string? serviceIdentity = null)
+        string? webKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login") { Content = JsonContent.Create(new { email, password }) };
         request.Headers.Add("X-Forwarded-For", clientIp);
-        if (serviceIdentity is not null)
+        if (webKey is not null)
         {
-            request.Headers.Add(ServiceIdentityHeader.Name, serviceIdentity);
+            request.Headers.Add(TracSeq.ServiceDefaults.Security.ServiceSignature.ClientAddressHeader,
+                TracSeq.ServiceDefaults.Security.ServiceSignature.CreateClientAddress(clientIp, "web", "gateway", webKey,
+                    DateTimeOffset.UtcNow, "POST", "/api/auth/login"));
         }
         return await gateway.SendAsync(request);
     }

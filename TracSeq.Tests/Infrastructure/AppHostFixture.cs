@@ -71,6 +71,11 @@ public class AppHostFixture : IAsyncLifetime
             "--TracSeq:Infrastructure=local",
             $"--TracSeq:DataDirectory={DataDirectory}",
             "--TracSeq:DurableStorage=false",
+            // The tests play many people from one machine: Auth (called directly) and the web front end believe the
+            // X-Forwarded-For the tests send from loopback, so per-address sign-in limits count each test apart. The
+            // product believes no proxy unless configured (ForwardedHeaders); the gateway's tests keep that.
+            "--TracSeq:Services:auth:ForwardedHeaders:TrustLoopback=true",
+            "--TracSeq:Services:web:ForwardedHeaders:TrustLoopback=true",
             "--TracSeq:ScrapeIntervalSeconds=2",
             $"--Parameters:admin-password={AdminPassword}",
             // A short route timeout, so "a stopped service answers 503 within the route's timeout" is quick to check.

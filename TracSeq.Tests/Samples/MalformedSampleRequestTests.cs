@@ -176,7 +176,7 @@ public sealed class MalformedSampleRequestTests(AppHostFixture fixture)
         }
         if (c.Path.StartsWith("/internal/", StringComparison.Ordinal))
         {
-            request.Headers.Add(ServiceIdentityHeader.Name, await ServiceIdentityHeader.CreateAsync(fixture));
+            await ServiceIdentityHeader.SignAsync(fixture, request);
         }
 
         using var response = await client.SendAsync(request);

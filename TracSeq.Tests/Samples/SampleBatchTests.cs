@@ -121,8 +121,9 @@ public sealed class SampleBatchTests(AppHostFixture fixture)
         using var anonymous = fixture.CreateClient("samples");
         using var noToken = await anonymous.PostAsJsonAsync("/internal/samples/batch", body);
         using var scientist = await _lab.AsAsync("research_scientist", "samples");
-        scientist.DefaultRequestHeaders.Add(ServiceIdentityHeader.Name, await ServiceIdentityHeader.CreateAsync(fixture));
-        using var noKey = await scientist.PostAsJsonAsync("/internal/samples/batch", body);
+        using var noKeyRequest = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(body) };
+        await ServiceIdentityHeader.SignAsync(fixture, noKeyRequest);
+        using var noKey = await scientist.SendAsync(noKeyRequest);
 
         wrongKey.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await SampleLab.ErrorFieldsAsync(wrongKey)).ShouldBe(["Idempotency-Key"]);

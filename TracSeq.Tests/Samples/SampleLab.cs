@@ -150,7 +150,7 @@ public sealed class SampleLab(AppHostFixture fixture)
         using var client = await AsAsync(role, "samples");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", idempotencyKey ?? submissionId.ToString());
-        request.Headers.Add(ServiceIdentityHeader.Name, await ServiceIdentityHeader.CreateAsync(fixture));
+        await ServiceIdentityHeader.SignAsync(fixture, request);
         return await client.SendAsync(request);
     }
 

@@ -56,7 +56,7 @@ public sealed class SampleRoleTests(AppHostFixture fixture)
             var submissionId = Guid.NewGuid();
             using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, 2)) };
             request.Headers.Add("Idempotency-Key", submissionId.ToString());
-            request.Headers.Add(ServiceIdentityHeader.Name, await ServiceIdentityHeader.CreateAsync(fixture));
+            await ServiceIdentityHeader.SignAsync(fixture, request);
             return await direct.SendAsync(request);
         });
 

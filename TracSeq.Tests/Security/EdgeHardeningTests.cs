@@ -56,35 +56,66 @@ public sealed class EdgeHardeningTests(AppHostFixture fixture)
     }
 
     [Fact]
-    public async Task The_internal_batch_refuses_a_users_token_without_a_service_identity()
+    public async Task The_internal_batch_takes_only_a_fresh_unused_signature_of_Templates_for_that_very_request()
     {
         var submissionId = Guid.NewGuid();
         using var scientist = await _lab.AsAsync("lab_administrator", "samples");
 
-        async Task<HttpResponseMessage> PostAsync(string? identity)
+        HttpRequestMessage Request(int samples)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, 2)) };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, samples)) };
             request.Headers.Add("Idempotency-Key", submissionId.ToString());
-            if (identity is not null)
+            return request;
+        }
+        async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string? header)
+        {
+            using (request)
             {
-                request.Headers.Add(ServiceIdentityHeader.Name, identity);
+                if (header is not null)
+                {
+                    request.Headers.Remove(ServiceIdentityHeader.Name);
+                    request.Headers.Add(ServiceIdentityHeader.Name, header);
+                }
+                return await scientist.SendAsync(request);
             }
-            return await scientist.SendAsync(request);
+        }
+        async Task<string> SignedAsync(HttpRequestMessage request, string caller = "templates", string audience = "samples", DateTimeOffset? at = null)
+        {
+            await ServiceIdentityHeader.SignAsync(fixture, request, caller, audience, at);
+            return request.Headers.GetValues(ServiceIdentityHeader.Name).Single();
         }
 
-        using var none = await PostAsync(null);
-        using var forged = await PostAsync($"templates.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{new string('A', 64)}");
-        using var stale = await PostAsync(await ServiceIdentityHeader.CreateAsync(fixture, at: DateTimeOffset.UtcNow.AddMinutes(-30)));
+        using var none = await SendAsync(Request(2), null);
+        var templatesKey = await ServiceIdentityHeader.KeyAsync(fixture, "templates");
+        using var forged = await SendAsync(Request(2), $"v2.templates.samples.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{new string('0', 32)}.{new string('A', 64)}");
+        var staleRequest = Request(2);
+        using var stale = await SendAsync(staleRequest, await SignedAsync(staleRequest, at: DateTimeOffset.UtcNow.AddMinutes(-5)));
+        var wrongCallerRequest = Request(2); // Sequencing holds a real key, but only Templates commits submissions
+        using var wrongCaller = await SendAsync(wrongCallerRequest, await SignedAsync(wrongCallerRequest, caller: "sequencing"));
+        var wrongAudienceRequest = Request(2); // signed for another service
+        using var wrongAudience = await SendAsync(wrongAudienceRequest, await SignedAsync(wrongAudienceRequest, audience: "sequencing"));
+        // A signature captured from one request does not carry another body (here: four samples instead of two).
+        var captured = await SignedAsync(Request(2));
+        using var otherBody = await SendAsync(Request(4), captured);
+        using var otherPath = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/internal/samples/run-status") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, 2)) }, captured);
 
-        none.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        none.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        forged.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        stale.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        foreach (var refused in new[] { none, forged, stale, wrongCaller, wrongAudience, otherBody, otherPath })
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+            refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        }
+        templatesKey.ShouldNotBe(await ServiceIdentityHeader.KeyAsync(fixture, "sequencing")); // a key per service
         (await SamplesOfAsync(submissionId)).ShouldBe(0);
 
-        using var genuine = await PostAsync(await ServiceIdentityHeader.CreateAsync(fixture));
+        var genuineRequest = Request(2);
+        var genuineHeader = await SignedAsync(genuineRequest);
+        using var genuine = await SendAsync(genuineRequest, null);
         genuine.StatusCode.ShouldBe(HttpStatusCode.Created);
         (await SamplesOfAsync(submissionId)).ShouldBe(2);
+
+        // The same request, header and all, sent again (a replay within the minute): refused, not answered as a retry.
+        using var replay = await SendAsync(Request(2), genuineHeader);
+        replay.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     private async Task<long> SamplesOfAsync(Guid submissionId)

@@ -33,19 +33,33 @@ public sealed class InfrastructureModelTests
     }
 
     [Fact]
-    public async Task The_service_secret_is_a_generated_secret_parameter_given_only_to_the_services_that_sign_or_check_calls()
+    public async Task Each_service_signs_with_its_own_generated_key_and_holds_only_the_keys_it_needs()
     {
         await using var builder = await ModelAsync("containers");
-        var secret = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "service-secret");
-        secret.Secret.ShouldBeTrue();
-
-        // Samples checks Templates' and Sequencing's calls; the gateway checks the web front end's forwarded address.
-        foreach (var service in new[] { "samples", "templates", "sequencing", "gateway", "web" })
+        builder.Resources.OfType<ParameterResource>().ShouldNotContain(p => p.Name == "service-secret");
+        var expected = new Dictionary<string, string[]>
+        {
+            ["auth"] = ["gateway"],                    // believes the client address the gateway signs
+            ["samples"] = ["templates", "sequencing"], // the callers of its /internal routes
+            ["templates"] = ["templates"],
+            ["sequencing"] = ["sequencing"],
+            ["gateway"] = ["gateway", "web"],           // signs for Auth, believes the web front end's client address
+            ["web"] = ["web"],
+        };
+        foreach (var (service, keys) in expected)
         {
             var environment = await ModelValues.EnvironmentAsync(builder.Resources.Single(r => r.Name == service));
-            environment["TracSeq__ServiceSecret"].ShouldBe("{service-secret.value}", service);
+            environment.Keys.Where(k => k.StartsWith("TracSeq__ServiceKeys__", StringComparison.Ordinal)).Order()
+                .ShouldBe(keys.Select(k => $"TracSeq__ServiceKeys__{k}").Order(), service);
+            foreach (var key in keys)
+            {
+                environment[$"TracSeq__ServiceKeys__{key}"].ShouldBe($"{{service-key-{key}.value}}", service);
+                builder.Resources.OfType<ParameterResource>().Single(p => p.Name == $"service-key-{key}").Secret.ShouldBeTrue();
+            }
+            environment.ShouldNotContainKey("TracSeq__ServiceSecret");
+            environment.Keys.ShouldNotContain(k => k.StartsWith("ForwardedHeaders__", StringComparison.Ordinal), service); // no proxy believed
         }
-        var auth = await ModelValues.EnvironmentAsync(builder.Resources.Single(r => r.Name == "auth"));
-        auth.ShouldNotContainKey("TracSeq__ServiceSecret");
+        var web = await ModelValues.EnvironmentAsync(builder.Resources.Single(r => r.Name == "web"));
+        web["Web__KeyRingKey"].ShouldBe("{web-key-ring-key.value}");
     }
 }

@@ -33,7 +33,7 @@ public sealed class RedisPolicyTests(AppHostFixture fixture)
     }
 
     /// <summary>Sends one RESP command and returns its reply's lines (joined by '\n', bulk lengths left out).</summary>
-    private static async Task<string> CommandAsync(NetworkStream stream, params string[] parts)
+    internal static async Task<string> CommandAsync(NetworkStream stream, params string[] parts)
     {
         var request = new StringBuilder().Append('*').Append(parts.Length).Append("\r\n");
         foreach (var part in parts)

@@ -255,7 +255,7 @@ public sealed class RunTests(AppHostFixture fixture)
                 Content = JsonContent.Create(new { runId = run.Id, runName = "Run crash", to = "in_sequencing", reason = (string?)null, sampleIds }),
             };
             request.Headers.Add("Idempotency-Key", $"run:{run.Id}:in_sequencing");
-            request.Headers.Add(ServiceIdentityHeader.Name, await ServiceIdentityHeader.CreateAsync(fixture, "sequencing"));
+            await ServiceIdentityHeader.SignAsync(fixture, request, "sequencing");
             using var committed = await samples.SendAsync(request);
             committed.StatusCode.ShouldBe(HttpStatusCode.OK, await committed.Content.ReadAsStringAsync());
         }

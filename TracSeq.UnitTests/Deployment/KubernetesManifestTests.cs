@@ -101,7 +101,7 @@ public sealed partial class KubernetesManifestTests
             Selects(service.Spec.Selector).ShouldBeTrue(name);
             monitors.ShouldContain(m => Path(m, "metadata", "name") as string == name
                                         && ((List<object>)Path(m, "spec", "endpoints")!).Cast<Dictionary<object, object>>()
-                                            .Any(e => (string)e["path"] == "/metrics" && (string)e["port"] == "http"), name);
+                                            .Any(e => (string)e["path"] == "/metrics" && (string)e["port"] == MetricsPortName(name)), name);
         }
     }
 
@@ -157,7 +157,7 @@ public sealed partial class KubernetesManifestTests
         var referenced = SecretReference().Matches(rendered.Text).Select(m => m.Groups["name"].Value)
             .Concat(PasswordSecret().Matches(rendered.Text).Select(m => m.Groups["name"].Value))
             .Distinct().ToList();
-        referenced.ShouldContain("tracseq-redis");
+        referenced.ShouldContain("tracseq-redis-users");
         foreach (var secret in referenced)
         {
             readme.ShouldContain($"kubectl -n tracseq create secret generic {secret}", Case.Sensitive,
@@ -219,6 +219,195 @@ public sealed partial class KubernetesManifestTests
             }
             databases.ShouldContain(database["ConnectionStrings__".Length..], service);
             roles.ShouldContain(service);
+        }
+    }
+
+    /// <summary>The public services (the ingress routes to them) answer /metrics only on a private port.</summary>
+    private static string MetricsPortName(string service) => service is "gateway" or "web" ? "metrics" : "http";
+
+    private static V1Container Container(RenderedManifests rendered, string service) =>
+        rendered.Deployment(service).Spec.Template.Spec.Containers.Single();
+
+    private static string? Env(V1Container container, string name) => container.Env.SingleOrDefault(e => e.Name == name)?.Value;
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Redis_never_evicts_as_under_the_AppHost(string overlay)
+    {
+        var args = RenderedManifests.Render(overlay).All<V1StatefulSet>("StatefulSet").Single(s => s.Metadata.Name == "redis")
+            .Spec.Template.Spec.Containers.Single(c => c.Name == "redis").Args.ToList();
+
+        // The AppHost's value (RedisHostingExtensions.MaxMemoryPolicy); TracSeq.Tests reads it back from the running Redis.
+        args[args.IndexOf("--maxmemory-policy") + 1].ShouldBe("noeviction");
+        args.ShouldContain("--maxmemory");
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Every_service_is_its_own_Redis_user_limited_to_its_own_keys_and_there_is_no_default_user(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+        var args = rendered.All<V1StatefulSet>("StatefulSet").Single(s => s.Metadata.Name == "redis")
+            .Spec.Template.Spec.Containers.Single(c => c.Name == "redis").Args.ToList();
+        var users = args.Select((a, i) => (a, i)).Where(x => x.a == "--user")
+            .Select(x => args.Skip(x.i + 1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList())
+            .ToDictionary(u => u[0], u => u.Skip(1).ToList());
+
+        users["default"].ShouldBe(["off"]);
+        args.ShouldNotContain("--requirepass");
+        var passwords = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in RenderedManifests.Services)
+        {
+            users.ShouldContainKey(service);
+            var rules = users[service];
+            rules.ShouldContain("on", service);
+            rules.ShouldNotContain("~*", service);
+            rules.ShouldNotContain("allkeys", service);
+            rules.ShouldNotContain("nopass", service);
+            rules.ShouldContain("-@dangerous", service);
+            rules.Where(r => r.StartsWith('~') || r.StartsWith("%RW~", StringComparison.Ordinal))
+                .ShouldAllBe(r => !r.Contains("tracseq:web:") || service == "web", service); // sessions and key ring: web only
+
+            var container = Container(rendered, service);
+            Env(container, "ConnectionStrings__cache").ShouldStartWith($"redis:6379,user={service},password=$(REDIS_PASSWORD)", Case.Sensitive, service);
+            var password = container.Env.Single(e => e.Name == "REDIS_PASSWORD").ValueFrom.SecretKeyRef;
+            password.Name.ShouldBe("tracseq-redis-users", service);
+            password.Key.ShouldBe(service);
+            passwords.Add(password.Key).ShouldBeTrue(service);
+        }
+        users["web"].Where(r => r.StartsWith('~')).ShouldBe(["~tracseq:web:*"]);
+    }
+
+    /// <summary>Which services' keys each Deployment holds: its own (if it signs) and those of the services it believes.</summary>
+    public static readonly Dictionary<string, string[]> ServiceKeys = new()
+    {
+        ["auth"] = ["gateway"],
+        ["samples"] = ["sequencing", "templates"],
+        ["templates"] = ["templates"],
+        ["sequencing"] = ["sequencing"],
+        ["gateway"] = ["gateway", "web"],
+        ["web"] = ["web"],
+    };
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Each_service_has_its_own_signing_key_from_its_own_secret_and_holds_only_the_keys_it_needs(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+
+        foreach (var (service, keys) in ServiceKeys)
+        {
+            var env = Container(rendered, service).Env;
+            env.ShouldNotContain(e => e.Name == "TracSeq__ServiceSecret", service);
+            var held = env.Where(e => e.Name.StartsWith("TracSeq__ServiceKeys__", StringComparison.Ordinal)).ToList();
+            string.Join(",", held.Select(e => e.Name["TracSeq__ServiceKeys__".Length..]).Order(StringComparer.Ordinal)).ShouldBe(string.Join(",", keys), service);
+            foreach (var key in held)
+            {
+                key.ValueFrom.SecretKeyRef.Name.ShouldBe($"tracseq-service-key-{key.Name["TracSeq__ServiceKeys__".Length..]}", service);
+            }
+        }
+        Container(rendered, "web").Env.Single(e => e.Name == "Web__KeyRingKey").ValueFrom.SecretKeyRef.Name.ShouldBe("tracseq-web-key-ring");
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Only_the_gateway_and_the_web_front_end_believe_a_proxy_and_only_the_ingress_network(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+        var settings = rendered.All<V1ConfigMap>("ConfigMap").Single(m => m.Metadata.Name == "tracseq-settings");
+        System.Net.IPNetwork.Parse(settings.Data["ingress-network"]); // a valid CIDR, or every start fails
+
+        foreach (var service in RenderedManifests.Services)
+        {
+            var proxies = Container(rendered, service).Env.Where(e => e.Name.StartsWith("ForwardedHeaders__", StringComparison.Ordinal)).ToList();
+            if (service is "gateway" or "web")
+            {
+                var network = proxies.ShouldHaveSingleItem(service);
+                network.Name.ShouldBe("ForwardedHeaders__KnownNetworks__0");
+                network.ValueFrom.ConfigMapKeyRef.Key.ShouldBe("ingress-network");
+            }
+            else
+            {
+                proxies.ShouldBeEmpty(service);
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void The_public_services_serve_metrics_on_a_private_port_the_ingress_does_not_route_to(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+        var ingressPorts = rendered.All<V1Ingress>("Ingress").SelectMany(i => i.Spec.Rules).SelectMany(r => r.Http.Paths)
+            .Select(p => p.Backend.Service.Port.Name).Distinct().ToList();
+        ingressPorts.ShouldBe(["http"]);
+
+        foreach (var service in new[] { "gateway", "web" })
+        {
+            var container = Container(rendered, service);
+            var metrics = container.Ports.Single(p => p.Name == "metrics").ContainerPort;
+            Env(container, "TracSeq__MetricsPort").ShouldBe(metrics.ToString(System.Globalization.CultureInfo.InvariantCulture), service);
+            Env(container, "ASPNETCORE_HTTP_PORTS")!.Split(';').ShouldContain(metrics.ToString(System.Globalization.CultureInfo.InvariantCulture), service);
+            Env(container, "Web__SecureCookies").ShouldBeNull(service); // Secure cookies by default behind the TLS ingress
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Network_policies_allow_only_ingress_to_the_public_services_and_each_service_to_what_it_calls(string overlay)
+    {
+        var rendered = RenderedManifests.Render(overlay);
+        var policies = rendered.All<V1NetworkPolicy>("NetworkPolicy").ToList();
+        var deny = policies.Single(p => p.Spec.PodSelector.MatchLabels is null or { Count: 0 });
+        deny.Spec.PolicyTypes.ShouldBe(["Ingress"]);
+        deny.Spec.Ingress.ShouldBeNull();
+
+        // Who should reach whom: the ingress controller the public services, the web front end the gateway, and every
+        // Deployment what its own settings say it calls (services__*, its Redis connection, its database).
+        var expected = RenderedManifests.Services.Append("redis").Append("postgres").ToDictionary(t => t, _ => new SortedSet<string>(StringComparer.Ordinal));
+        expected["gateway"].Add("namespace:ingress-nginx");
+        expected["web"].Add("namespace:ingress-nginx");
+        foreach (var deployment in rendered.Deployments)
+        {
+            var caller = deployment.Metadata.Name;
+            foreach (var variable in deployment.Spec.Template.Spec.Containers.SelectMany(c => c.Env ?? []))
+            {
+                if (Regex.Match(variable.Name, "^services__(?<to>[a-z]+)__http__0$") is { Success: true } called)
+                {
+                    expected[called.Groups["to"].Value].Add(caller);
+                }
+                else if (variable.Name == "ConnectionStrings__cache")
+                {
+                    expected["redis"].Add(caller);
+                }
+                else if ((variable.Name.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && variable.Name.EndsWith("db", StringComparison.Ordinal))
+                         || (caller == "postgres-exporter" && variable.Name.StartsWith("DATA_SOURCE", StringComparison.Ordinal)))
+                {
+                    expected["postgres"].Add(caller);
+                }
+            }
+        }
+        expected["postgres"].Add("postgres-exporter");
+        expected["postgres"].Add("postgres"); // the instances replicate among themselves
+
+        foreach (var (target, callers) in expected)
+        {
+            var selector = target == "postgres" ? ("cnpg.io/cluster", "tracseq-postgres") : ("app.kubernetes.io/name", target);
+            var policy = policies.Single(p => p.Spec.PodSelector.MatchLabels is { } labels && labels.TryGetValue(selector.Item1, out var v) && v == selector.Item2);
+            var allowed = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var peer in policy.Spec.Ingress.SelectMany(rule => rule.FromProperty))
+            {
+                var ns = peer.NamespaceSelector?.MatchLabels?["kubernetes.io/metadata.name"];
+                if (ns is "monitoring" or "cnpg-system")
+                {
+                    continue; // Prometheus scrapes metrics ports; the operator asks instances for status (below)
+                }
+                allowed.Add(ns is not null ? $"namespace:{ns}"
+                    : peer.PodSelector.MatchLabels.TryGetValue("cnpg.io/cluster", out _) ? "postgres"
+                    : peer.PodSelector.MatchLabels["app.kubernetes.io/name"]);
+            }
+            allowed.ShouldBe(callers, target);
+        }
+        // Prometheus reaches only metrics ports: on the public services that is not the public port.
+        foreach (var service in new[] { "gateway", "web" })
+        {
+            var policy = policies.Single(p => p.Metadata.Name == service);
+            policy.Spec.Ingress.Where(r => r.FromProperty.Any(f => f.NamespaceSelector is not null && f.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] == "monitoring"))
+                .SelectMany(r => r.Ports).Select(p => p.Port.Value).ShouldBe(["8081"], service);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TracSeq.ServiceDefaults.Security;
 using TracSeq.Web.Session;
 
 namespace TracSeq.Web.Api;
@@ -20,15 +21,16 @@ public sealed class AuthGateway(HttpClient http, ILogger<AuthGateway> logger)
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Signs in for a browser. The browser's address and user agent go along (the gateway believes this X-Forwarded-For
-    /// because the request carries the web front end's service identity), so sign-in limits count people, not the web server, and auth events name the real client.
+    /// Signs in for a browser. The browser's address goes along signed with the web front end's key
+    /// (<see cref="ServiceIdentity.ClientAddress"/>; the gateway believes nothing else from the web server), and its user
+    /// agent, so sign-in limits count people, not the web server, and auth events name the real client.
     /// </summary>
-    public async Task<ApiResult<WebSession>> LoginAsync(string email, string password, string? clientIp, string? userAgent, CancellationToken ct)
+    public async Task<ApiResult<WebSession>> LoginAsync(string email, string password, IPAddress? clientIp, string? userAgent, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login") { Content = JsonContent.Create(new { email, password }) };
         if (clientIp is not null)
         {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", clientIp);
+            request.Options.Set(ServiceIdentity.ClientAddress, clientIp);
         }
         if (!string.IsNullOrEmpty(userAgent))
         {
@@ -70,26 +72,42 @@ public sealed class AuthGateway(HttpClient http, ILogger<AuthGateway> logger)
         }
     }
 
-    /// <summary>Revokes the session at Auth (its refresh token and, via the deny list, its access token).</summary>
-    public async Task LogoutAsync(WebSession session, CancellationToken ct)
+    /// <summary>How long sign-out waits for Auth: the session is already gone here, this only revokes its tokens.</summary>
+    public static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Revokes the session at Auth (its refresh token and, via the deny list, its access token). Never throws: a slow
+    /// Auth, an open circuit or a refusal leaves only the tokens to die within their lifetime (the caller has already
+    /// forgotten the session); false says so.
+    /// </summary>
+    public async Task<bool> LogoutAsync(WebSession session, IPAddress? clientIp, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout")
         {
             Content = JsonContent.Create(new { refreshToken = session.RefreshToken }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.AccessToken);
+        if (clientIp is not null)
+        {
+            request.Options.Set(ServiceIdentity.ClientAddress, clientIp);
+        }
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(LogoutTimeout);
         try
         {
-            using var response = await http.SendAsync(request, ct);
+            using var response = await http.SendAsync(request, deadline.Token);
             if (!response.IsSuccessStatusCode)
             {
                 logger.LogInformation("Sign-out at Auth answered {Status}", (int)response.StatusCode);
             }
+            return response.IsSuccessStatusCode;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or TimeoutException
+                                      or Polly.ExecutionRejectedException)
         {
-            // The local session is dropped anyway; the refresh token then dies unused within its lifetime.
-            logger.LogWarning(e, "Sign-out: the gateway did not answer");
+            // Timeouts, an open circuit (Polly), a gateway that does not answer: the tokens then die unused.
+            logger.LogWarning(e, "Sign-out: Auth did not revoke the session's tokens");
+            return false;
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
 
 namespace TracSeq.Web.Session;
@@ -15,8 +17,14 @@ public interface ISessionStore
     Task UnlockAsync(string sessionId, string owner);
 }
 
-public sealed class RedisSessionStore(IConnectionMultiplexer redis) : ISessionStore
+/// <summary>
+/// Sessions in Redis under <c>tracseq:web:session:{id}</c>, each encrypted with Data Protection: whoever can read Redis
+/// reads no access or refresh token.
+/// </summary>
+public sealed class RedisSessionStore(IConnectionMultiplexer redis, IDataProtectionProvider dataProtection) : ISessionStore
 {
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("TracSeq.Web.Session.v1");
+
     /// <summary>As long as the refresh token lives: after that nothing in the session can be used.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
 
@@ -30,11 +38,22 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis) : ISessionSt
     public async Task<WebSession?> GetAsync(string sessionId)
     {
         var value = await Db.StringGetAsync(Key(sessionId));
-        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<WebSession>(value.ToString(), Json);
+        if (value.IsNullOrEmpty)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<WebSession>(_protector.Unprotect(value.ToString()), Json);
+        }
+        catch (CryptographicException)
+        {
+            return null; // written before encryption, or under a lost key: the session has ended
+        }
     }
 
     public Task SaveAsync(string sessionId, WebSession session) =>
-        Db.StringSetAsync(Key(sessionId), JsonSerializer.Serialize(session, Json), Lifetime);
+        Db.StringSetAsync(Key(sessionId), _protector.Protect(JsonSerializer.Serialize(session, Json)), Lifetime);
 
     public Task DeleteAsync(string sessionId) => Db.KeyDeleteAsync(Key(sessionId));
 

@@ -111,16 +111,17 @@ public sealed class BenchmarkHost : IAsyncDisposable
     /// The address Aspire publishes for a service: DCP's proxy in front of the process. This is what other services
     /// are given (the gateway reaches Samples through it) and what port 8000 is.
     /// </summary>
-    /// <summary>The header a TracSeq service sends to another's <c>/internal/…</c> routes (see ServiceIdentity), signed
-    /// with the AppHost's generated <c>service-secret</c>.</summary>
-    public async Task<string> ServiceIdentityAsync(string caller, CancellationToken ct)
+    /// <summary>Signs a request as a TracSeq service would (ServiceSignature) for Samples' <c>/internal/…</c> routes,
+    /// with that service's generated key (<c>service-key-{caller}</c>).</summary>
+    public async Task SignAsync(HttpRequestMessage request, string caller, CancellationToken ct)
     {
         var parameter = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .OfType<ParameterResource>().Single(p => p.Name == "service-secret");
-        var secret = (await ((IValueProvider)parameter).GetValueAsync(ct))!;
-        var payload = $"{caller}.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
-        return $"{payload}.{Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(payload)))}";
+            .OfType<ParameterResource>().Single(p => p.Name == $"service-key-{caller}");
+        var key = (await ((IValueProvider)parameter).GetValueAsync(ct))!;
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(ct);
+        request.Headers.Add(TracSeq.ServiceDefaults.Security.ServiceSignature.HeaderName,
+            TracSeq.ServiceDefaults.Security.ServiceSignature.Create(caller, "samples", key, DateTimeOffset.UtcNow,
+                request.Method.Method, request.RequestUri!.OriginalString, body));
     }
 
     public Uri ProxiedEndpoint(string resource) => _app.GetEndpoint(resource, "http");

@@ -46,7 +46,7 @@ public sealed class BatchCreateScenario(int count) : IBenchmarkScenario
         using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add("Idempotency-Key", submissionId.ToString());
-        request.Headers.Add("X-TracSeq-Service", await _host!.ServiceIdentityAsync("templates", ct));
+        await _host!.SignAsync(request, "templates", ct);
 
         var clock = Stopwatch.StartNew();
         using var response = await _client!.SendAsync(request, ct);

@@ -79,7 +79,7 @@ public static class SequencingScenarios
                 }),
             };
             request.Headers.Add("Idempotency-Key", submissionId.ToString());
-            request.Headers.Add("X-TracSeq-Service", await host.ServiceIdentityAsync("templates", ct)); // only services call /internal
+            await host.SignAsync(request, "templates", ct); // only services call /internal
             using var batch = await samples.SendAsync(request, ct);
             var body = await batch.Content.ReadAsStringAsync(ct);
             if (batch.StatusCode != HttpStatusCode.Created)

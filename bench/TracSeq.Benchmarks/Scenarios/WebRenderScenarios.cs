@@ -77,7 +77,7 @@ public static class WebRenderScenarios
                 }, options: new JsonSerializerOptions(JsonSerializerDefaults.Web)),
             };
             request.Headers.Add("Idempotency-Key", submissionId.ToString());
-            request.Headers.Add("X-TracSeq-Service", await host.ServiceIdentityAsync("templates", ct)); // only services call /internal
+            await host.SignAsync(request, "templates", ct); // only services call /internal
             using var response = await client.SendAsync(request, ct);
             response.StatusCode.ShouldBeCreated(await response.Content.ReadAsStringAsync(ct));
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
