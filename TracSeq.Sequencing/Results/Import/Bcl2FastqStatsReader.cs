@@ -54,7 +54,7 @@ public static class Bcl2FastqStatsReader
                 var u = 0;
                 foreach (var laneEntry in unknownLanes.EnumerateArray())
                 {
-                    var lane = Lane(laneEntry, $"UnknownBarcodes[{u}]");
+                    var lane = Lane(laneEntry, $"UnknownBarcodes[{u}]", "Lane");
                     if (laneEntry.TryGetProperty("Barcodes", out var barcodes) && barcodes.ValueKind == JsonValueKind.Object)
                     {
                         foreach (var barcode in barcodes.EnumerateObject())
@@ -124,10 +124,10 @@ public static class Bcl2FastqStatsReader
             ? [.. a.EnumerateArray()]
             : throw ResultsImportException.Bad(FileName, where, $"Stats.json has no array {where}.");
 
-    private static int Lane(JsonElement element, string where) =>
-        element.TryGetProperty("LaneNumber", out var l) && l.TryGetInt32(out var lane) && lane is >= 1 and <= 8
+    private static int Lane(JsonElement element, string where, string name = "LaneNumber") =>
+        element.TryGetProperty(name, out var l) && l.TryGetInt32(out var lane) && lane is >= 1 and <= 8
             ? lane
-            : throw ResultsImportException.Bad(FileName, where, $"Stats.json {where}: LaneNumber must be 1 to 8.");
+            : throw ResultsImportException.Bad(FileName, where, $"Stats.json {where}: {name} must be 1 to 8.");
 
     private static long Count(JsonElement element, string name, string where) =>
         element.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) && n >= 0
