@@ -161,7 +161,7 @@ public sealed class SimulatedRun
                     ? Inv($"{l},{sample},{index},{reads},{perfect},{one},{reads * 140},35.5\n")
                     : Inv($"{l},{sample},SIM,{index},{reads},{perfect},{one},0,{(double)reads / total:0.0000},0.9800,0.0200,0.0000\n"));
                 quality.Append(Inv($"{l},{sample},SIM,{library.Index1},{library.Index2},1,{reads * 151},{reads * 140},{reads * 5400},35.9,0.93\n"));
-                quality.Append(Inv($"{l},{sample},SIM,{library.Index1},{library.Index2},2,{reads * 151},{reads * 130},{reads * 5200},35.1,0.86\n"));
+                quality.Append(Inv($"{l},{sample},SIM,{library.Index1},{library.Index2},2,{reads * 151},{reads * 120},{reads * 5200},33.1,0.79\n"));
             }
             var undetermined = unknown.Where(u => u.Key.Item1 == lane).Sum(u => u.Value);
             if (undeterminedRow)
