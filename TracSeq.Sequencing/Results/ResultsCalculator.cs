@@ -61,6 +61,11 @@ public static class ResultsCalculator
             }
         }
 
+        if (lanes.Count == 0)
+        {
+            return new ResultsDocument(warnings, unmatched, [], [], [], [.. jobs.Select(j => new JobDto(j.Job, [], j.Parameters?.FlowcellType, j.Completion?.Status, j.Completion?.Error))],
+                jobs.Select(j => j.Parameters?.FlowcellType).FirstOrDefault(t => t is not null));
+        }
         var expected = ExpectedFractions(run.Libraries);
         var libraries = new List<LibraryResultDto>();
         var laneLibraries = new List<LaneLibrary>();

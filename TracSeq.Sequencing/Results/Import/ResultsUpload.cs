@@ -199,10 +199,12 @@ public static class JobReader
         }
         else
         {
-            throw ResultsImportException.Bad(DemultiplexStatsReader.FileName, null, "Send Demultiplex_Stats.csv (BCL Convert) or Stats.json (bcl2fastq).");
+            // The instrument's files alone (the run finished, demultiplexing has not): stored, nothing judged yet.
+            demux = [];
+            warnings.Add("No Demultiplex_Stats.csv or Stats.json: the instrument's files were imported; reads, verdicts and the diagnosis wait for the demultiplexing reports.");
         }
         var hopped = files.TryGetValue(IndexHoppingReader.FileName, out var h) ? IndexHoppingReader.Read(h) : [];
-        if (demux.Count == 0)
+        if (demux.Count == 0 && (files.ContainsKey(DemultiplexStatsReader.FileName) || files.ContainsKey(Bcl2FastqStatsReader.FileName)))
         {
             throw ResultsImportException.Bad(files.ContainsKey(DemultiplexStatsReader.FileName) ? DemultiplexStatsReader.FileName : Bcl2FastqStatsReader.FileName,
                 null, "The demultiplexing report has no rows.");
