@@ -1,5 +1,6 @@
 using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
+using TracSeq.Sequencing.Results;
 using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Security;
 
@@ -16,6 +17,8 @@ public static class SequencingServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSequencingPolicies();
         SequencingMetrics.PublishInitialSeries();
+        builder.Services.AddResultsPolicies();
+        ResultsMetrics.PublishInitialSeries();
 
         builder.AddSamplesServiceClient<SamplesClient>("sequencing", SamplesAttemptTimeout, SamplesTotalTimeout);
         return builder;
@@ -29,6 +32,7 @@ public static class SequencingServiceExtensions
         app.MapPoolsApi();
         app.MapRunsApi();
         app.MapQcApi();
+        app.MapResultsApi();
         return app;
     }
 }
