@@ -1,5 +1,6 @@
 using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
+using TracSeq.Sequencing.SampleSheets;
 using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Security;
 
@@ -15,6 +16,9 @@ public static class SequencingServiceExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSequencingPolicies();
+        builder.Services.AddOptions<SampleSheetOptions>().Bind(builder.Configuration.GetSection(SampleSheetOptions.Section))
+            .Validate(o => !o.Errors().Any(), $"The {SampleSheetOptions.Section} settings are not valid: see docs/sequencing.md.")
+            .ValidateOnStart();
         SequencingMetrics.PublishInitialSeries();
 
         builder.AddSamplesServiceClient<SamplesClient>("sequencing", SamplesAttemptTimeout, SamplesTotalTimeout);
