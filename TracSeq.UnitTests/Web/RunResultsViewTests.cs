@@ -15,8 +15,7 @@ public sealed class RunResultsViewTests
 
     private static Finding F(string label, string? strength = "confirmed", string? index = "GTTAATTG", string? index2 = "AGGCTATA",
         long? reads = 1_900_000, FindingKit? kit = null, int? otherLane = null, string? fix = null, string? library = Library) =>
-        new(label, strength, 1, library is null ? null : LibraryId, library, index, index2, reads, kit, otherLane,
-            fix is null ? null : JsonSerializer.SerializeToElement(fix));
+        new(label, strength, 1, library is null ? null : LibraryId, library, index, index2, reads, kit, otherLane, fix);
 
     [Fact]
     public void The_issue_s_example_reads_as_the_issue_wrote_it()
@@ -75,13 +74,18 @@ public sealed class RunResultsViewTests
         view.Evidence.ShouldBe("412.3 k reads under GTTAATTG+AGGCTATA");
     }
 
-    [Fact]
-    public void A_lane_check_shows_the_check_and_threshold_the_service_names()
+    [Theory]
+    [InlineData("undetermined", null, "Lane 1: 23.4 % of reads undetermined, above 9 %.", "Lane 1: 23.4 % of reads undetermined, above 9 %; the findings below name the unknown barcodes behind it")]
+    [InlineData("cluster_pf", null, "Lane 1: 210 M clusters passed filter, below 325 M.", "Lane 1: 210 M clusters passed filter, below 325 M; the lane gave too few clusters: check the loading concentration and the flow cell")]
+    [InlineData("q30_read2", null, "Lane 1, read 2: 71.2 % of bases ≥ Q30, below 85 %.", "Lane 1: read 2: 71.2 % of bases ≥ Q30, below 85 %; base quality below the limit for this flow cell: ask whether the run should be repeated")]
+    [InlineData("reads_per_library", Library, Library + ": 0.2 M reads, below 3.385 M (325 M ÷ 96 libraries).", Library + ": 0.2 M reads, below 3.385 M (325 M ÷ 96 libraries); too few reads for the lane's share of the flow cell: plan a top-up")]
+    [InlineData("unknown_barcode", null, "Lane 1: unknown barcode GTTAATTG+AGGCTATA holds 4.2 % of the lane (≥ 1 %).", "Lane 1: unknown barcode GTTAATTG+AGGCTATA holds 4.2 % of the lane (≥ 1 %); the findings below say whose barcode it is")]
+    public void A_lane_check_says_the_value_and_the_limit_the_service_found_and_what_to_do(string check, string? library, string fix, string text)
     {
-        var view = FindingText.For(F("lane_qc", strength: null, index: null, index2: null, reads: null, library: null,
-            fix: "undetermined 23.4 % is above the 9 % limit"));
+        var finding = F("lane_qc", strength: null, library: library, fix: fix) with { Check = check, Threshold = 9, Value = 23.4 };
 
-        view.Text.ShouldBe("Lane 1: failed a lane QC check; undetermined 23.4 % is above the 9 % limit");
+        FindingText.For(finding).Text.ShouldBe(text);
+        FindingText.For(finding with { Fix = null }).What.ShouldBe("failed the lane check " + check + " (23.4 against 9)");
     }
 
     [Theory]
@@ -93,10 +97,16 @@ public sealed class RunResultsViewTests
         FindingText.For(F("i5_orientation", strength)).What.ShouldBe(what);
 
     [Fact]
-    public void A_proposed_change_from_the_service_is_shown_beside_the_words()
+    public void The_confirmed_sheet_changes_are_named_with_their_values()
     {
-        FindingText.For(F("indices_swapped", fix: "Index 1 → AGGCTATA, Index 2 → GTTAATTG")).Fix
-            .ShouldBe("swap the library's Index 1 and Index 2 (proposed: Index 1 → AGGCTATA, Index 2 → GTTAATTG)");
+        var finding = F("indices_swapped") with
+        {
+            Corrections = [new FindingCorrection("index1", "GTTAATTG", "AGGCTATA"), new FindingCorrection("index2", "AGGCTATA", "GTTAATTG")],
+        };
+
+        FindingText.For(finding).Fix.ShouldBe("swap the library's Index 1 and Index 2 (Index 1 GTTAATTG → AGGCTATA, Index 2 AGGCTATA → GTTAATTG)");
+        FindingText.For(F("wrong_lane", otherLane: 3) with { Corrections = [new FindingCorrection("lane", "1", "3")] }).Fix
+            .ShouldBe("the library was loaded into lane 3: put it on that lane in the sheet (lane 1 → 3)");
         FindingText.Words(JsonSerializer.SerializeToElement(new { field = "index2", from = "AGGCTATA", to = "TATAGCCT" }))
             .ShouldBe("field: index2, from: AGGCTATA, to: TATAGCCT");
     }
@@ -108,6 +118,7 @@ public sealed class RunResultsViewTests
 
         view.What.ShouldBe("finding 'new_kind_of_problem'");
         view.Evidence.ShouldBeNull();
+        FindingText.For(F("new_kind_of_problem", fix: Library + ": something new happened.")).What.ShouldBe("something new happened");
         FindingText.For(F("no_i5", index2: null, reads: 52_000)).Evidence.ShouldBe("52 k reads under GTTAATTG");
     }
 

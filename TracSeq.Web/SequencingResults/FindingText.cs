@@ -56,17 +56,57 @@ public static class FindingText
                 "nothing to change: PhiX spike-in and adapter dimers look like this", "info"),
             "unexplained" => ($"Lane {finding.Lane}", "many reads under an unknown barcode TracSeq cannot explain",
                 "look the barcode up in your other kits and pools", "warning"),
-            "lane_qc" => ($"Lane {finding.Lane}", "failed a lane QC check",
-                "see the check below; a lane that fails may need to be sequenced again", "warning"),
-            _ => (finding.LibraryBarcode ?? $"Lane {finding.Lane}", $"finding '{finding.Label}'", "see the run's results for details", "info"),
+            "lane_qc" => LaneCheck(finding),
+            _ => (finding.LibraryBarcode ?? $"Lane {finding.Lane}", Unprefixed(finding.Fix, finding.LibraryBarcode ?? $"Lane {finding.Lane}") ?? $"finding '{finding.Label}'",
+                "see the run's results for details", "info"),
         };
-        var proposed = Words(finding.Fix);
-        if (proposed is not null)
+        if (Changes(finding.Corrections) is { } changes)
         {
-            fix = finding.Label == "lane_qc" ? proposed : $"{fix} (proposed: {proposed})";
+            fix = $"{fix} ({changes})";
         }
-        return new FindingView(subject, what + Strength(finding.Strength), Evidence(finding), fix, tone);
+        return new FindingView(subject, what + Strength(finding.Strength), finding.Label == "lane_qc" ? null : Evidence(finding), fix, tone);
     }
+
+    /// <summary>Lane QC: the service's sentence names the value and the limit; the advice depends on the check.</summary>
+    private static (string, string, string, string) LaneCheck(Finding f)
+    {
+        var subject = f.LibraryBarcode ?? $"Lane {f.Lane}";
+        var what = Unprefixed(f.Fix, subject) ?? $"failed the lane check {f.Check} ({f.Value} against {f.Threshold})";
+        var fix = f.Check switch
+        {
+            "undetermined" => "the findings below name the unknown barcodes behind it",
+            "unknown_barcode" => "the findings below say whose barcode it is",
+            "cluster_pf" => "the lane gave too few clusters: check the loading concentration and the flow cell",
+            "reads_per_library" => "too few reads for the lane's share of the flow cell: plan a top-up",
+            { } check when check.StartsWith("q30", StringComparison.Ordinal) => "base quality below the limit for this flow cell: ask whether the run should be repeated",
+            _ => "below the lab's QC threshold for this flow cell",
+        };
+        return (subject, what, fix, "warning");
+    }
+
+    /// <summary>The service's sentence without the subject it starts with ("Lane 1: 23 % …" → "23 % …", "Lane 1, read 2: …" → "read 2: …"), without its full stop.</summary>
+    private static string? Unprefixed(string? text, string subject)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        var trimmed = text.Trim().TrimEnd('.');
+        return trimmed.StartsWith(subject + ": ", StringComparison.Ordinal) || trimmed.StartsWith(subject + ", ", StringComparison.Ordinal)
+            ? trimmed[(subject.Length + 2)..] : trimmed;
+    }
+
+    /// <summary>The confirmed sheet changes, e.g. "Index 2 AGGCTATA → TATAGCCT, lane 1 → 3".</summary>
+    private static string? Changes(IReadOnlyList<FindingCorrection>? corrections) =>
+        corrections is not { Count: > 0 } ? null
+        : string.Join(", ", corrections.Select(c => $"{Field(c.Field)} {c.From ?? "none"} → {c.To ?? "none"}"));
+
+    private static string Field(string field) => field switch
+    {
+        "index1" => "Index 1",
+        "index2" => "Index 2",
+        _ => field,
+    };
 
     /// <summary>Reads for people: 1,234 · 12.3 k · 1.9 M · 2.4 G.</summary>
     public static string Reads(long reads) => reads switch

@@ -30,7 +30,7 @@ public static class ReadsChart
     public static IReadOnlyList<ReadsLaneChart> Build(RunResults results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var totals = results.Lanes.ToDictionary(l => l.Lane, l => l.TotalReads);
+        var totals = results.Lanes.ToDictionary(l => l.Lane, l => l.TotalReads ?? 0);
         return [.. results.Libraries.GroupBy(l => l.Lane).OrderBy(g => g.Key).Select(lane => Lane(lane.Key, [.. lane], totals.GetValueOrDefault(lane.Key)))];
     }
 
