@@ -1,5 +1,6 @@
 using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
+using TracSeq.Sequencing.Results;
 using TracSeq.Sequencing.SampleSheets;
 using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Security;
@@ -20,6 +21,8 @@ public static class SequencingServiceExtensions
             .Validate(o => !o.Errors().Any(), $"The {SampleSheetOptions.Section} settings are not valid: see docs/sequencing.md.")
             .ValidateOnStart();
         SequencingMetrics.PublishInitialSeries();
+        builder.Services.AddResultsPolicies();
+        ResultsMetrics.PublishInitialSeries();
 
         builder.AddSamplesServiceClient<SamplesClient>("sequencing", SamplesAttemptTimeout, SamplesTotalTimeout);
         return builder;
@@ -33,6 +36,7 @@ public static class SequencingServiceExtensions
         app.MapPoolsApi();
         app.MapRunsApi();
         app.MapQcApi();
+        app.MapResultsApi();
         return app;
     }
 }

@@ -18,9 +18,11 @@ namespace TracSeq.Sequencing.Api;
 public sealed record LibraryIndexRequest(Guid? KitId, string? Well, string? I7Name, string? I5Name, string? Index1, string? Index2);
 
 public sealed record CreateLibraryRequest(
-    Guid? SampleId, string? Name, string? PrepKit, int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, LibraryIndexRequest? Index);
+    Guid? SampleId, string? Name, string? PrepKit, int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, LibraryIndexRequest? Index,
+    long? TargetReads = null, bool? NegativeControl = null);
 
-public sealed record UpdateLibraryRequest(string? Name, string? PrepKit, int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, LibraryIndexRequest? Index);
+public sealed record UpdateLibraryRequest(string? Name, string? PrepKit, int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, LibraryIndexRequest? Index,
+    long? TargetReads = null, bool? NegativeControl = null);
 
 public sealed record LibraryStatusRequest(string? To, string? Reason);
 
@@ -29,7 +31,9 @@ public sealed record LibraryIndexDto(Guid? KitId, string? KitName, string? Well,
 public sealed record LibraryDto(
     Guid Id, string Barcode, Guid SampleId, string SampleBarcode, string Name, string? PrepKit, LibraryIndexDto Index,
     int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, decimal? MolarityNm, string Status, string? StatusReason,
-    DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<QcMeasurementDto>? LatestQc = null);
+    DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<QcMeasurementDto>? LatestQc = null,
+    long? TargetReads = null, bool NegativeControl = false, long? SequencedReads = null, IReadOnlyList<Results.LibraryRunReads>? Runs = null,
+    string? Verdict = null, string? VerdictReason = null);
 
 /// <summary>A row of <c>libraries</c>.</summary>
 public sealed class Library
@@ -55,16 +59,19 @@ public sealed class Library
     public string? StatusReason { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
+    public long? TargetReads { get; init; }
+    public bool NegativeControl { get; init; }
 
     public const string Columns = """
         id, barcode, sample_id, sample_barcode, sample_project, name, prep_kit, kit_id, kit_name, well, i7_name, i5_name,
-        index1, index2, fragment_size_bp, concentration_ng_ul, volume_ul, status, status_reason, created_at, updated_at
+        index1, index2, fragment_size_bp, concentration_ng_ul, volume_ul, status, status_reason, created_at, updated_at,
+        target_reads, negative_control
         """;
 
     public LibraryDto ToDto(IReadOnlyList<QcMeasurementDto>? latestQc = null) => new(
         Id, Barcode, SampleId, SampleBarcode, Name, PrepKit, new LibraryIndexDto(KitId, KitName, Well, I7Name, I5Name, Index1, Index2),
         FragmentSizeBp, ConcentrationNgUl, VolumeUl, LibraryRules.Molarity(ConcentrationNgUl, FragmentSizeBp), Status, StatusReason,
-        CreatedAt, UpdatedAt, latestQc);
+        CreatedAt, UpdatedAt, latestQc, TargetReads, NegativeControl);
 }
 
 /// <summary>The library rules, each written once.</summary>
@@ -96,6 +103,10 @@ public static class LibraryRules
             .Check(size is null or (>= 1 and <= 100_000), "fragmentSizeBp", "fragmentSizeBp must be 1 to 100000 bp.")
             .Check(concentration is null or (>= 0 and <= 100_000), "concentrationNgUl", "concentrationNgUl must be 0 to 100000 ng/µL.")
             .Check(volume is null or (>= 0 and <= 1_000_000), "volumeUl", "volumeUl must be 0 to 1000000 µL.");
+
+    /// <summary>A reads target is 1 to 10¹² reads (a NovaSeq X 25B flow cell gives about 2.6 × 10¹⁰).</summary>
+    public static ValidationErrors CheckTarget(this ValidationErrors errors, long? targetReads) =>
+        errors.Check(targetReads is null or (>= 1 and <= 1_000_000_000_000), "targetReads", "targetReads must be 1 to 1000000000000 reads.");
 }
 
 /// <summary>A library's index once resolved against its kit.</summary>
@@ -139,6 +150,7 @@ public static class LibrariesApi
         var errors = new ValidationErrors()
             .Check(request.SampleId is { } s && s != Guid.Empty, "sampleId", "sampleId is required.")
             .CheckMeasures(request.Name, request.PrepKit, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl)
+            .CheckTarget(request.TargetReads)
             .Check(request.Index is not null, "index", "index is required: {kitId, well}, {kitId, i7Name, i5Name?} or {index1, index2?}.");
         if (!errors.IsValid)
         {
@@ -179,16 +191,18 @@ public static class LibrariesApi
         await connection.ExecuteAsync(
             """
             INSERT INTO libraries (id, barcode, sample_id, sample_barcode, sample_project, name, prep_kit, kit_id, kit_name, well,
-                                   i7_name, i5_name, index1, index2, fragment_size_bp, concentration_ng_ul, volume_ul, status, created_by)
+                                   i7_name, i5_name, index1, index2, fragment_size_bp, concentration_ng_ul, volume_ul, status, created_by,
+                                   target_reads, negative_control)
             VALUES (@id, @barcode, @sampleId, @sampleBarcode, @sampleProject, @name, @prepKit, @KitId, @KitName, @Well,
-                    @I7Name, @I5Name, @Index1, @Index2, @FragmentSizeBp, @ConcentrationNgUl, @VolumeUl, 'active', @createdBy)
+                    @I7Name, @I5Name, @Index1, @Index2, @FragmentSizeBp, @ConcentrationNgUl, @VolumeUl, 'active', @createdBy,
+                    @targetReads, @negativeControl)
             """,
             new
             {
                 id, barcode, sampleId = sample.Id, sampleBarcode = sample.Barcode, sampleProject = sample.ProjectCode,
                 name = Blank(request.Name) ?? sample.Name, prepKit = Blank(request.PrepKit), index!.KitId, index.KitName, index.Well,
                 index.I7Name, index.I5Name, index.Index1, index.Index2, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl,
-                createdBy = user.GetUserId(),
+                createdBy = user.GetUserId(), targetReads = request.TargetReads, negativeControl = request.NegativeControl ?? false,
             }, tx);
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "created",
             new { barcode, sampleId = sample.Id, sampleBarcode = sample.Barcode, index });
@@ -238,9 +252,15 @@ public static class LibrariesApi
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var library = await LoadAsync(connection, id);
-        return library is null
-            ? Endpoints.NotFound("library")
-            : TypedResults.Ok(library.ToDto(await QcApi.LatestPerTypeAsync(connection, QcApi.TargetLibrary, id)));
+        if (library is null)
+        {
+            return Endpoints.NotFound("library");
+        }
+        var results = await Results.ResultsStore.LibrarySummaryAsync(connection, id);
+        return TypedResults.Ok(library.ToDto(await QcApi.LatestPerTypeAsync(connection, QcApi.TargetLibrary, id)) with
+        {
+            SequencedReads = results.SequencedReads, Runs = results.Runs, Verdict = results.Verdict, VerdictReason = results.VerdictReason,
+        });
     }
 
     public static async Task<Results<Ok<LibraryDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
@@ -248,9 +268,11 @@ public static class LibrariesApi
     {
         var errors = new ValidationErrors()
             .CheckMeasures(request.Name, request.PrepKit, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl)
+            .CheckTarget(request.TargetReads)
             .Check(request.Name is not null || request.PrepKit is not null || request.FragmentSizeBp is not null ||
-                   request.ConcentrationNgUl is not null || request.VolumeUl is not null || request.Index is not null,
-                "body", "Give at least one of name, prepKit, fragmentSizeBp, concentrationNgUl, volumeUl, index.");
+                   request.ConcentrationNgUl is not null || request.VolumeUl is not null || request.Index is not null ||
+                   request.TargetReads is not null || request.NegativeControl is not null,
+                "body", "Give at least one of name, prepKit, fragmentSizeBp, concentrationNgUl, volumeUl, index, targetReads, negativeControl.");
         if (request.Name is not null)
         {
             errors.Text("name", request.Name, 200);
@@ -290,7 +312,8 @@ public static class LibrariesApi
                    kit_id = CASE WHEN @changeIndex THEN @kitId ELSE kit_id END, kit_name = CASE WHEN @changeIndex THEN @kitName ELSE kit_name END,
                    well = CASE WHEN @changeIndex THEN @well ELSE well END, i7_name = CASE WHEN @changeIndex THEN @i7Name ELSE i7_name END,
                    i5_name = CASE WHEN @changeIndex THEN @i5Name ELSE i5_name END, index1 = CASE WHEN @changeIndex THEN @index1 ELSE index1 END,
-                   index2 = CASE WHEN @changeIndex THEN @index2 ELSE index2 END, updated_at = @now
+                   index2 = CASE WHEN @changeIndex THEN @index2 ELSE index2 END, updated_at = @now,
+                   target_reads = coalesce(@targetReads, target_reads), negative_control = coalesce(@negativeControl, negative_control)
             WHERE id = @id
             """,
             new
@@ -298,6 +321,7 @@ public static class LibrariesApi
                 id, name = request.Name?.Trim(), prepKit = request.PrepKit?.Trim(), request.FragmentSizeBp, request.ConcentrationNgUl,
                 request.VolumeUl, changeIndex = index is not null, kitId = index?.KitId, kitName = index?.KitName, well = index?.Well,
                 i7Name = index?.I7Name, i5Name = index?.I5Name, index1 = index?.Index1, index2 = index?.Index2, now = clock.GetUtcNow(),
+                targetReads = request.TargetReads, negativeControl = request.NegativeControl,
             }, tx);
         var after = (await LoadAsync(connection, id, tx))!;
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "updated", new { before = before.ToDto(), after = after.ToDto() });

@@ -38,7 +38,8 @@ public sealed record RunStatusChangeDto(string? From, string To, string? Reason,
 public sealed record RunDto(
     Guid Id, string Name, string Instrument, string? Chemistry, string FlowcellId, ReadCycles Reads,
     int BarcodeMismatchesIndex1, int BarcodeMismatchesIndex2, string Status, IReadOnlyList<RunLaneDto> Lanes,
-    IReadOnlyList<RunSampleDto> Samples, IReadOnlyList<RunStatusChangeDto> History, DateTime CreatedAt, DateTime UpdatedAt);
+    IReadOnlyList<RunSampleDto> Samples, IReadOnlyList<RunStatusChangeDto> History, DateTime CreatedAt, DateTime UpdatedAt,
+    DateTime? ResultsImportedAt = null, string? Verdict = null);
 
 public sealed record RunSummary(Guid Id, string Name, string Instrument, string FlowcellId, string Status, DateTime CreatedAt);
 
@@ -454,9 +455,10 @@ public static class RunsApi
             SELECT from_status AS "from", to_status AS "to", reason, actor_id AS actorid, actor_email AS actoremail, at, trace_id AS traceid
             FROM run_status_changes WHERE run_id = @id ORDER BY id
             """, new { id }, tx);
+        var (resultsImportedAt, verdict) = await Results.ResultsStore.RunSummaryAsync(connection, id, tx);
         return new RunDto(run.Id, run.Name, run.Instrument, run.Chemistry, run.FlowcellId,
             new ReadCycles(run.Read1Cycles, run.Read2Cycles, run.Index1Cycles, run.Index2Cycles), run.M1, run.M2, run.Status,
-            lanes, samples, [.. history], run.CreatedAt, run.UpdatedAt);
+            lanes, samples, [.. history], run.CreatedAt, run.UpdatedAt, resultsImportedAt, verdict);
     }
 
     private static string Field(FormattableString field) => field.ToString(CultureInfo.InvariantCulture);

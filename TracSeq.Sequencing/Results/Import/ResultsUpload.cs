@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+
+namespace TracSeq.Sequencing.Results.Import;
+
+/// <summary>The bounds of one import, each stated in docs/sequencing.md.</summary>
+public static class ResultsLimits
+{
+    public const int MaxImportBytes = 50 * 1024 * 1024;            // the files (or the zip's content), 413 above
+    public const long MaxRequestBytes = MaxImportBytes + 256 * 1024; // plus the multipart envelope and the job field
+    public const int MaxRowsPerFile = 200_000;
+    public const int MaxFiles = 32;                                  // parts of a multipart import
+    public const int MaxZipEntries = 1_000;                          // a Reports folder has about a dozen
+    public const int MaxZipRatio = 200;                              // uncompressed ÷ compressed per entry; CSVs compress ~10×
+}
+
+/// <summary>
+/// Turns a multipart body into named files: one part per file (the part's file name says what it is), or one .zip whose
+/// entries are matched by their base name. A zip is checked from its central directory before any entry is read:
+/// entry count, declared sizes against the import limit, compression ratio; each entry is then read through a bounded
+/// stream, so a lying header cannot inflate past the limit. Files TracSeq does not read (fastq_list.csv,
+/// SampleSheet.csv, …) are listed as ignored.
+/// </summary>
+public static partial class ResultsUpload
+{
+    public static readonly IReadOnlyList<string> Known =
+    [
+        RunInfoReader.FileName, RunParametersReader.FileName, CompletionStatusReader.FileName, DemultiplexStatsReader.FileName,
+        QualityMetricsReader.FileName, TopUnknownReader.FileName, IndexHoppingReader.FileName, Bcl2FastqStatsReader.FileName,
+    ];
+
+    public sealed record Upload(string Job, IReadOnlyDictionary<string, byte[]> Files, IReadOnlyList<ImportedFile> Checksums, IReadOnlyList<string> Ignored);
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex JobName();
+
+    public static async Task<Upload> ReadAsync(IFormCollection form, CancellationToken ct)
+    {
+        var job = form["job"].ToString() is { Length: > 0 } j ? j.Trim() : "default";
+        if (!JobName().IsMatch(job))
+        {
+            throw ResultsImportException.Bad("job", null, "job is 1 to 64 letters, digits, '.', '-' or '_' (e.g. the OverrideCycles of the job).");
+        }
+        if (form.Files.Count is 0 or > ResultsLimits.MaxFiles)
+        {
+            throw ResultsImportException.Bad("files", null, string.Create(CultureInfo.InvariantCulture,
+                $"Send 1 to {ResultsLimits.MaxFiles} files (RunInfo.xml, Reports/*.csv or Stats.json), or one .zip of them."));
+        }
+        var raw = new List<(string Name, byte[] Content)>();
+        long total = 0;
+        foreach (var file in form.Files)
+        {
+            total += file.Length;
+            if (total > ResultsLimits.MaxImportBytes)
+            {
+                throw TooLarge(file.FileName);
+            }
+            using var stream = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(stream, ct);
+            raw.Add((Path.GetFileName(file.FileName.Replace('\\', '/')), stream.ToArray()));
+        }
+        if (raw.Count == 1 && raw[0].Name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            raw = Unzip(raw[0].Name, raw[0].Content);
+        }
+        var files = new Dictionary<string, byte[]>(StringComparer.OrdinalIgnoreCase);
+        var ignored = new List<string>();
+        foreach (var (name, content) in raw)
+        {
+            var known = Known.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (known is null)
+            {
+                ignored.Add(name);
+            }
+            else if (!files.TryAdd(known, content))
+            {
+                throw ResultsImportException.Bad(name, null,
+                    $"{known} was sent twice: import one demultiplexing job at a time (several jobs are imported one after the other, each with its job field).");
+            }
+        }
+        var sums = files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ImportedFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)))).ToList();
+        return new Upload(job, files, sums, ignored);
+    }
+
+    /// <summary>Entries by base name, checked before they are read (count, declared sizes, ratio), read through a bounded stream.</summary>
+    public static List<(string Name, byte[] Content)> Unzip(string zipName, byte[] zip)
+    {
+        ZipArchive archive;
+        try
+        {
+            archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException e)
+        {
+            throw ResultsImportException.Bad(zipName, null, $"{zipName} is not a readable zip: {e.Message}");
+        }
+        using (archive)
+        {
+            var entries = archive.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
+            if (entries.Count > ResultsLimits.MaxZipEntries)
+            {
+                throw ResultsImportException.Bad(zipName, null, string.Create(CultureInfo.InvariantCulture,
+                    $"{zipName} has {entries.Count} entries; at most {ResultsLimits.MaxZipEntries}."));
+            }
+            var wanted = entries.Where(e => Known.Contains(e.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+            long declared = 0;
+            foreach (var entry in wanted)
+            {
+                declared += entry.Length;
+                if (declared > ResultsLimits.MaxImportBytes)
+                {
+                    throw TooLarge($"{zipName}:{entry.FullName}");
+                }
+                if (entry.Length > 1024 * 1024 && entry.Length > (long)ResultsLimits.MaxZipRatio * Math.Max(1, entry.CompressedLength))
+                {
+                    throw ResultsImportException.Bad($"{zipName}:{entry.FullName}", null, string.Create(CultureInfo.InvariantCulture,
+                        $"{entry.FullName} in {zipName} expands {entry.Length / Math.Max(1, entry.CompressedLength)}-fold; at most {ResultsLimits.MaxZipRatio}-fold is accepted."));
+                }
+            }
+            var result = new List<(string, byte[])>();
+            foreach (var entry in entries)
+            {
+                if (!wanted.Contains(entry))
+                {
+                    result.Add((entry.Name, []));
+                    continue;
+                }
+                using var input = entry.Open();
+                using var output = new MemoryStream((int)Math.Min(entry.Length, ResultsLimits.MaxImportBytes));
+                var buffer = new byte[81920];
+                int n;
+                while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    output.Write(buffer, 0, n);
+                    if (output.Length > entry.Length)
+                    {
+                        throw ResultsImportException.Bad($"{zipName}:{entry.FullName}", null, $"{entry.FullName} in {zipName} is larger than its header says.");
+                    }
+                }
+                result.Add((entry.Name, output.ToArray()));
+            }
+            return result;
+        }
+    }
+
+    public static ResultsImportException TooLarge(string file) =>
+        new(StatusCodes.Status413PayloadTooLarge, file, null, string.Create(CultureInfo.InvariantCulture,
+            $"The import is larger than {ResultsLimits.MaxImportBytes / (1024 * 1024)} MiB (at {file}); nothing was stored."));
+}
+
+/// <summary>Reads one job's files into <see cref="JobData"/>, each reader naming its file and line on a refusal.</summary>
+public static class JobReader
+{
+    public static JobData Read(string job, IReadOnlyDictionary<string, byte[]> files)
+    {
+        if (!files.TryGetValue(RunInfoReader.FileName, out var runInfoBytes))
+        {
+            throw ResultsImportException.Bad(RunInfoReader.FileName, null, "RunInfo.xml is required: it names the flow cell and the reads.");
+        }
+        var runInfo = RunInfoReader.Read(runInfoBytes);
+        var warnings = new List<string>();
+        var parameters = files.TryGetValue(RunParametersReader.FileName, out var p) ? RunParametersReader.Read(p) : null;
+        var completion = files.TryGetValue(CompletionStatusReader.FileName, out var c) ? CompletionStatusReader.Read(c) : null;
+        IReadOnlyList<DemuxRow> demux;
+        IReadOnlyList<QualityRow> quality = [];
+        IReadOnlyList<UnknownBarcode> unknown = [];
+        IReadOnlyDictionary<int, long> clusters = new Dictionary<int, long>();
+        if (files.TryGetValue(DemultiplexStatsReader.FileName, out var d))
+        {
+            demux = DemultiplexStatsReader.Read(d);
+            if (files.TryGetValue(QualityMetricsReader.FileName, out var q))
+            {
+                quality = QualityMetricsReader.Read(q);
+            }
+            if (files.TryGetValue(TopUnknownReader.FileName, out var u))
+            {
+                unknown = TopUnknownReader.Read(u);
+            }
+            else
+            {
+                warnings.Add("No Top_Unknown_Barcodes.csv: weak libraries cannot be diagnosed from unknown barcodes.");
+            }
+            if (files.ContainsKey(Bcl2FastqStatsReader.FileName))
+            {
+                warnings.Add("Stats.json was ignored: Demultiplex_Stats.csv (BCL Convert) was sent with it.");
+            }
+        }
+        else if (files.TryGetValue(Bcl2FastqStatsReader.FileName, out var s))
+        {
+            var stats = Bcl2FastqStatsReader.Read(s);
+            (demux, quality, unknown, clusters) = (stats.Demux, stats.Quality, stats.Unknown, stats.ClustersPf);
+            if (stats.Flowcell is { Length: > 0 } fc && !fc.Equals(runInfo.Flowcell, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ResultsImportException(StatusCodes.Status409Conflict, Bcl2FastqStatsReader.FileName, "Flowcell",
+                    $"Stats.json is from flow cell {fc}, RunInfo.xml from {runInfo.Flowcell}.");
+            }
+        }
+        else
+        {
+            // The instrument's files alone (the run finished, demultiplexing has not): stored, nothing judged yet.
+            demux = [];
+            warnings.Add("No Demultiplex_Stats.csv or Stats.json: the instrument's files were imported; reads, verdicts and the diagnosis wait for the demultiplexing reports.");
+        }
+        var hopped = files.TryGetValue(IndexHoppingReader.FileName, out var h) ? IndexHoppingReader.Read(h) : [];
+        if (demux.Count == 0 && (files.ContainsKey(DemultiplexStatsReader.FileName) || files.ContainsKey(Bcl2FastqStatsReader.FileName)))
+        {
+            throw ResultsImportException.Bad(files.ContainsKey(DemultiplexStatsReader.FileName) ? DemultiplexStatsReader.FileName : Bcl2FastqStatsReader.FileName,
+                null, "The demultiplexing report has no rows.");
+        }
+        return new JobData(job, runInfo, parameters, completion, demux, quality, unknown, hopped, clusters, warnings);
+    }
+}
