@@ -204,7 +204,7 @@ public static class ResultsStore
                              WHERE run_id IN (SELECT run_id FROM run_result_library_reads WHERE library_id = @libraryId) GROUP BY run_id)
             SELECT r.run_id AS runid, sum(r.reads)::bigint AS reads FROM run_result_library_reads r
             JOIN current c ON c.run_id = r.run_id AND c.version = r.version WHERE r.library_id = @libraryId
-            GROUP BY r.run_id ORDER BY min(r.run_id)
+            GROUP BY r.run_id ORDER BY r.run_id
             """, new { libraryId })).ToList();
         var verdict = (await LatestVerdictsAsync(connection, [libraryId])).GetValueOrDefault(libraryId);
         return new LibraryResultsSummary(runs.Sum(r => r.Reads), runs, verdict.Verdict, verdict.Reason);

@@ -29,6 +29,7 @@ public sealed class GatewayRoutingTests(AppHostFixture fixture)
     [InlineData("/api/runs/routing-probe", "sequencing")]
     [InlineData("/api/index-checks/routing-probe", "sequencing")]
     [InlineData("/api/qc/routing-probe", "sequencing")]
+    [InlineData("/api/qc-thresholds/routing-probe", "sequencing")]
     public async Task Each_prefix_reaches_its_service_with_the_correlation_id(string path, string service)
     {
         using var client = await SignedInGatewayAsync();

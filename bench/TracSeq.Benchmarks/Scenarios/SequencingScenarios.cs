@@ -19,7 +19,7 @@ public static class SequencingScenarios
     public static IBenchmarkScenario[] Create()
     {
         var setup = new SequencingSetup();
-        return [new LibraryReadScenario(setup), new PoolScenario(setup), new SampleSheetScenario(setup)];
+        return [new LibraryReadScenario(setup), new PoolScenario(setup), new SampleSheetScenario(setup), new RunResultsScenario(setup)];
     }
 
     /// <summary>What the three scenarios share, made once (the first PrepareAsync does it).</summary>
