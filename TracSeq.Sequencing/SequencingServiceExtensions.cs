@@ -1,6 +1,7 @@
 using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Results;
+using TracSeq.Sequencing.SampleSheets;
 using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Security;
 
@@ -16,6 +17,9 @@ public static class SequencingServiceExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSequencingPolicies();
+        builder.Services.AddOptions<SampleSheetOptions>().Bind(builder.Configuration.GetSection(SampleSheetOptions.Section))
+            .Validate(o => !o.Errors().Any(), $"The {SampleSheetOptions.Section} settings are not valid: see docs/sequencing.md.")
+            .ValidateOnStart();
         SequencingMetrics.PublishInitialSeries();
         builder.Services.AddResultsPolicies();
         ResultsMetrics.PublishInitialSeries();

@@ -19,6 +19,8 @@ public static class WebEndpoints
             StreamFromGatewayAsync(context, $"/api/templates/{id}/spreadsheet?format={(format == "xlsx" ? "xlsx" : "csv")}"));
         downloads.MapGet("/runs/{id:guid}/samplesheet", (HttpContext context, Guid id, string? format) =>
             StreamFromGatewayAsync(context, $"/api/runs/{id}/samplesheet?format={(format == "v1" ? "v1" : "v2")}"));
+        downloads.MapGet("/runs/{id:guid}/corrected-samplesheet", (HttpContext context, Guid id, string? format) =>
+            StreamFromGatewayAsync(context, $"/api/runs/{id}/results/corrected-samplesheet?format={(format == "v1" ? "v1" : "v2")}"));
     }
 
     /// <summary>

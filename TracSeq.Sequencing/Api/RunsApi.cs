@@ -1,13 +1,16 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
+using TracSeq.Sequencing.Kits;
 using TracSeq.Sequencing.Runs;
 using TracSeq.Sequencing.SampleSheets;
 using TracSeq.Sequencing.SamplesService;
@@ -394,7 +397,7 @@ public static class RunsApi
     }
 
     public static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> SampleSheetAsync(
-        Guid id, string? format, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+        Guid id, string? format, HttpContext http, NpgsqlDataSource db, IOptions<SampleSheetOptions> options, CancellationToken ct)
     {
         var sheetFormat = (format ?? "v2").ToLowerInvariant() switch
         {
@@ -423,12 +426,34 @@ public static class RunsApi
             FROM run_lanes rl JOIN pool_libraries pl ON pl.pool_id = rl.pool_id JOIN libraries l ON l.id = pl.library_id
             WHERE rl.run_id = @id ORDER BY rl.lane, l.id
             """, new { id });
+        var adapters = await RunAdaptersAsync(connection, id);
         var sheet = SampleSheetWriter.Write(new SampleSheetRun(run.Name, run.Instrument, run.Chemistry ?? Instruments.ChemistryV15,
             new ReadCycles(run.Read1Cycles, run.Read2Cycles, run.Index1Cycles, run.Index2Cycles), run.M1, run.M2,
             [.. rows.OrderBy(r => r.Lane).ThenBy(r => r.Barcode, StringComparer.Ordinal)
-                .Select(r => new SampleSheetRow(r.Lane, r.Barcode, r.Name, r.Index1, r.Index2, r.Project))]), sheetFormat.Value);
+                .Select(r => new SampleSheetRow(r.Lane, r.Barcode, r.Name, r.Index1, r.Index2, r.Project))])
+        {
+            AdapterRead1 = KitAdapters.Merge(adapters.Select(a => a.GetValueOrDefault(KitAdapters.Read1))),
+            AdapterRead2 = KitAdapters.Merge(adapters.Select(a => a.GetValueOrDefault(KitAdapters.Read2))),
+            SoftwareVersion = options.Value.BclConvertVersionFor(run.Instrument),
+        }, sheetFormat.Value);
         http.Response.Headers.ContentDisposition = "attachment; filename=SampleSheet.csv";
         return TypedResults.Content(sheet, "text/csv", new UTF8Encoding(false));
+    }
+
+    /// <summary>
+    /// The adapters of the kits the run's libraries were indexed from, kit by kit in name order: a sheet's adapter
+    /// settings apply to the whole run, so every kit's sequences are trimmed (merged with '+').
+    /// </summary>
+    private static async Task<List<Dictionary<string, string>>> RunAdaptersAsync(NpgsqlConnection connection, Guid id)
+    {
+        var kits = await connection.QueryAsync<string>(
+            """
+            SELECT k.adapters::text FROM index_kits k
+            WHERE k.id IN (SELECT l.kit_id FROM run_lanes rl JOIN pool_libraries pl ON pl.pool_id = rl.pool_id
+                           JOIN libraries l ON l.id = pl.library_id WHERE rl.run_id = @id)
+            ORDER BY k.name
+            """, new { id });
+        return [.. kits.Select(k => JsonSerializer.Deserialize<Dictionary<string, string>>(k) ?? [])];
     }
 
     private static Task RecordStatusAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ClaimsPrincipal user, Guid runId, string? from, string to, string? reason) =>

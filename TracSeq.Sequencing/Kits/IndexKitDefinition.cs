@@ -66,4 +66,21 @@ public static class KitAdapters
 {
     public const string Read1 = "AdapterRead1";
     public const string Read2 = "AdapterRead2";
+
+    /// <summary>The most adapters one setting may join with '+' (Illumina's kits use one or two).</summary>
+    public const int MaxCount = 8;
+
+    /// <summary>The sequences of a setting (<c>A+B</c> → A, B), upper-cased; none for null or empty.</summary>
+    public static IReadOnlyList<string> Split(string? value) =>
+        string.IsNullOrEmpty(value) ? [] : value.ToUpperInvariant().Split('+');
+
+    /// <summary>
+    /// Several settings merged into one for a whole run (a sample sheet's adapters apply to every sample): every
+    /// distinct sequence once, in the order first seen, joined by '+'; null when there is none.
+    /// </summary>
+    public static string? Merge(IEnumerable<string?> values)
+    {
+        var sequences = values.SelectMany(Split).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        return sequences.Count == 0 ? null : string.Join('+', sequences);
+    }
 }

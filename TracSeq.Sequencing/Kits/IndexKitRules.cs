@@ -106,11 +106,35 @@ public static class IndexKitRules
 
     public static string? Read(int read) => read is 1 or 2 ? null : "The index read is 1 (i7) or 2 (i5).";
 
-    public static string? Adapter(string? sequence) =>
-        string.IsNullOrEmpty(sequence) ? null
-        : sequence.Length > MaxAdapterLength ? $"An adapter has at most {MaxAdapterLength} bases."
-        : IndexSequence.FirstInvalidBase(sequence) is { } bad ? $"'{bad}' in the adapter is not a base: an adapter has only A, C, G and T."
-        : null;
+    /// <summary>
+    /// An adapter setting: one sequence, or several joined by '+' (BCL Convert's syntax for trimming each of them
+    /// independently, as Illumina's own kit files write it, e.g. DNA/RNA UD Indexes Set D). At most
+    /// <see cref="KitAdapters.MaxCount"/> sequences of at most <see cref="MaxAdapterLength"/> bases each.
+    /// </summary>
+    public static string? Adapter(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        var sequences = value.Split('+');
+        if (sequences.Length > KitAdapters.MaxCount)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"At most {KitAdapters.MaxCount} adapters may be joined by '+', not {sequences.Length}.");
+        }
+        foreach (var sequence in sequences)
+        {
+            var message = sequence.Length == 0 ? "An empty adapter between '+' signs: join whole sequences, e.g. CTGTCTCTTATACACATCT+ATGTGTATAAGAGACA."
+                : sequence.Length > MaxAdapterLength ? $"An adapter has at most {MaxAdapterLength} bases."
+                : IndexSequence.FirstInvalidBase(sequence) is { } bad ? $"'{bad}' in the adapter is not a base: an adapter has only A, C, G and T."
+                : null;
+            if (message is not null)
+            {
+                return message;
+            }
+        }
+        return null;
+    }
 
     public static string DuplicateIndexName(string name, int read, string firstAt) =>
         string.Create(CultureInfo.InvariantCulture, $"The index name {name} is used twice in read {read} (first at {firstAt}).");

@@ -28,8 +28,14 @@ public sealed record SampleSheetRun(
     /// <summary>The v1 header's Index Adapters (e.g. the kit's display name); omitted when null.</summary>
     public string? IndexAdapters { get; init; }
 
-    /// <summary>Adapter sequences for trimming (v1 Adapter/AdapterRead2, v2 AdapterRead1/AdapterRead2); omitted when null.</summary>
+    /// <summary>
+    /// Adapter sequences for trimming (v1 Adapter/AdapterRead2, v2 AdapterRead1/AdapterRead2); omitted when null.
+    /// Several adapters are joined by '+' and written so.
+    /// </summary>
     public string? AdapterRead1 { get; init; }
 
     public string? AdapterRead2 { get; init; }
+
+    /// <summary>The v2 sheet's [BCLConvert_Settings] SoftwareVersion (see <see cref="SampleSheetOptions"/>).</summary>
+    public string SoftwareVersion { get; init; } = SampleSheetOptions.DefaultBclConvertVersion;
 }

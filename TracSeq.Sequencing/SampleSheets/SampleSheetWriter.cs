@@ -51,6 +51,10 @@ public static class SampleSheetWriter
         {
             throw new ArgumentException(adapterError, nameof(run));
         }
+        if (!SampleSheetOptions.IsVersion(run.SoftwareVersion))
+        {
+            throw new ArgumentException($"SoftwareVersion '{run.SoftwareVersion}' is not a version such as {SampleSheetOptions.DefaultBclConvertVersion}.", nameof(run));
+        }
         foreach (var row in run.Rows)
         {
             if (row.Lane < 1 || row.Lane > Instruments.LaneCount(run.Instrument))
@@ -167,6 +171,11 @@ public static class SampleSheetWriter
             var (platform, type) = V2Instrument(_run.Instrument);
             Line("InstrumentPlatform", platform);
             Line("InstrumentType", type);
+            if (_run.Instrument == Instruments.NovaSeqX)
+            {
+                // The NovaSeq X's on-board planning writes it, and this writer gives Index2 forward for it in v2.
+                Line("IndexOrientation", "Forward");
+            }
             Blank();
 
             Section("Reads");
@@ -179,13 +188,14 @@ public static class SampleSheetWriter
             }
             Blank();
 
-            // SoftwareVersion is left out: standalone BCL Convert does not need it (only on-instrument DRAGEN analysis does).
             var overrides = _rows.Select(r => OverrideCycles.For(_reads, r.Index1.Length, r.Index2.Length, _index2NsFirst)).ToList();
             var masked = _rows.Any(r => OverrideCycles.Masks(_reads.Index1Cycles, r.Index1.Length) || OverrideCycles.Masks(_reads.Index2Cycles, r.Index2.Length));
             // One OverrideCycles for the run when every library has the same index lengths; otherwise a per-sample column
             // (BCL Convert 4.1+ reads OverrideCycles in [BCLConvert_Data]).
             var perSample = masked && overrides.Distinct().Count() > 1;
             Section("BCLConvert_Settings");
+            // Required by on-instrument analysis (NovaSeq X, NextSeq 1000/2000) and by v2 schema validators.
+            Line("SoftwareVersion", _run.SoftwareVersion);
             Mismatches();
             Adapters("AdapterRead1", "AdapterRead2");
             if (masked && !perSample)

@@ -103,6 +103,25 @@ public sealed class GrafanaDashboardFileTests
     }
 
     [Fact]
+    public void The_lab_dashboard_has_a_run_results_row_with_imports_undetermined_lanes_verdicts_and_findings()
+    {
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(GrafanaDashboards.Directory, "tracseq-lab.json")));
+        var panels = dashboard.RootElement.GetProperty("panels").EnumerateArray().ToList();
+        var row = panels.FindIndex(p => p.GetProperty("type").GetString() == "row" && p.GetProperty("title").GetString() == "Run results");
+        row.ShouldBeGreaterThanOrEqualTo(0);
+        var rowPanels = panels.Skip(row + 1).TakeWhile(p => p.GetProperty("type").GetString() != "row")
+            .ToDictionary(p => p.GetProperty("title").GetString()!, p => p.GetProperty("targets")[0].GetProperty("expr").GetString()!);
+
+        rowPanels["Result imports by outcome"].ShouldBe("sum by (outcome) (increase(tracseq_run_results_imports_total[1h]))");
+        rowPanels["Undetermined ratio per run and lane"].ShouldBe("max by (run, lane) (tracseq_run_lane_undetermined_ratio)");
+        rowPanels["Library verdicts"].ShouldBe("sum by (verdict) (increase(tracseq_library_verdicts_total[1h]))");
+        rowPanels["Findings by label"].ShouldBe("sum by (label) (increase(tracseq_demux_findings_total[1h]))");
+        var undetermined = panels.Single(p => p.GetProperty("title").GetString() == "Undetermined ratio per run and lane");
+        var red = undetermined.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("thresholds").GetProperty("steps")[1];
+        red.GetProperty("value").GetDouble().ShouldBe(0.09, "the lane check's and RunLaneUndeterminedHigh's threshold");
+    }
+
+    [Fact]
     public void The_overview_has_rate_error_ratio_and_three_percentiles_per_service()
     {
         var overview = GrafanaDashboards.Queries("gateway").Where(q => q.Dashboard == "TracSeq overview").Select(q => q.Expression).ToList();

@@ -102,6 +102,27 @@ public sealed class KitImportTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_kit_file_with_two_adapters_joined_by_plus_is_imported_and_the_runs_sheets_trim_both()
+    {
+        // The shape of Illumina's DNA/RNA UD Indexes Set D, Tagmentation, ILMN PCR-Free definition (once a 400).
+        const string setD = "CTGTCTCTTATACACATCTCCGAGCCCACGAGAC+ATGTGTATAAGAGACA";
+        var kit = await KitAsync(await UploadFileAsync("UdiSetD.tsv"));
+        kit.Adapters.ShouldBe(new Dictionary<string, string> { ["AdapterRead1"] = setD, ["AdapterRead2"] = setD });
+
+        var library = await _lab.CreateLibraryAsync((await _lab.SampleAsync()).Id, new { kitId = kit.Id, well = "C01" });
+        var pool = await _lab.CreatePoolAsync([library.Id]);
+        var run = await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeqX", [(1, pool.Id)], index1Cycles: 10, index2Cycles: 10));
+        using var client = await _lab.AsAsync("guest");
+        var v2 = await client.GetStringAsync($"/api/runs/{run.Id}/samplesheet?format=v2");
+        var v1 = await client.GetStringAsync($"/api/runs/{run.Id}/samplesheet?format=v1");
+
+        v2.ShouldContain($"\r\nAdapterRead1,{setD}\r\nAdapterRead2,{setD}\r\n");
+        v2.ShouldContain("[BCLConvert_Settings]\r\nSoftwareVersion,4.2.7\r\n");
+        v2.ShouldContain("\r\nIndexOrientation,Forward\r\n");
+        v1.ShouldContain($"[Settings]\r\nAdapter,{setD}\r\nAdapterRead2,{setD}\r\n");
+    }
+
+    [Fact]
     public async Task A_single_index_kit_is_imported_as_single()
     {
         var kit = await KitAsync(await UploadFileAsync("SingleIndex12.tsv"));

@@ -309,6 +309,7 @@ public sealed class RunTests(AppHostFixture fixture)
             Index2Cycles,8
 
             [BCLConvert_Settings]
+            SoftwareVersion,4.2.7
             BarcodeMismatchesIndex1,1
             BarcodeMismatchesIndex2,1
 

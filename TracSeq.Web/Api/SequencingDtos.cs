@@ -21,7 +21,15 @@ public sealed record QcMeasurement(Guid Id, string TargetKind, Guid TargetId, st
 
 public sealed record Library(Guid Id, string Barcode, Guid SampleId, string SampleBarcode, string Name, string? PrepKit, LibraryIndex Index,
     int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, decimal? MolarityNm, string Status, string? StatusReason,
-    DateTime CreatedAt, DateTime UpdatedAt);
+    DateTime CreatedAt, DateTime UpdatedAt)
+{
+    // Run results (docs/run-results.md): reads summed over every run's current results, per run, and the verdict.
+    public long? SequencedReads { get; init; }
+    public IReadOnlyList<TracSeq.Web.SequencingResults.LibraryRunReads>? Runs { get; init; }
+    public string? Verdict { get; init; }
+    public long? TargetReads { get; init; }
+    public bool? NegativeControl { get; init; }
+}
 
 public sealed record IndexCollision(string A, string B, int Index1Distance, int? Index2Distance);
 
