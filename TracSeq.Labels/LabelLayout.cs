@@ -67,7 +67,7 @@ public static class LabelLayout
         if (stock.Carries(Labels.Symbologies.DataMatrix))
         {
             var matrix = Labels.Symbols.DataMatrix(item.Barcode);
-            var module = Math.Min((bottom - top) / matrix.Height, Math.Max(1, Dots(0.5)));
+            var module = Math.Min((bottom - top) / matrix.Height, Math.Max(1, Dots(0.4)));
             if (module >= 1)
             {
                 elements.Add(new SymbolElement(Labels.Symbologies.DataMatrix, item.Barcode, matrix, left, top, module, module));
@@ -85,8 +85,8 @@ public static class LabelLayout
         var y = top;
         foreach (var (field, text) in lines)
         {
-            // The barcode's text is never shortened while a smaller size (down to 2/3) still fits it whole.
-            var lineSize = field == "barcode" ? Shrink(text, size, textWidth, measure) : size;
+            // The barcode's text is never shortened while a smaller size (down to 1 mm) still fits it whole.
+            var lineSize = field == "barcode" ? Shrink(text, size, textWidth, Dots(1.0), measure) : size;
             var fitted = LabelText.Fit(text, textWidth, s => measure(s, lineSize));
             if (fitted.Length > 0 && size > 0)
             {
@@ -97,9 +97,9 @@ public static class LabelLayout
         return new LabelPlan(width, height, dpmm, elements);
     }
 
-    private static int Shrink(string text, int size, int width, Measure measure)
+    private static int Shrink(string text, int size, int width, int smallest, Measure measure)
     {
         var wide = measure(text, size);
-        return wide <= width ? size : Math.Max((int)Math.Floor(size * width / wide), (size * 2 + 2) / 3);
+        return wide <= width ? size : Math.Max((int)Math.Floor(size * width / wide), Math.Min(size, smallest));
     }
 }

