@@ -56,6 +56,9 @@ var sequencing = builder.AddTracSeqService<Projects.TracSeq_Sequencing>("sequenc
     .WithReference(auth)
     .WithReference(samples);
 
+// Samples prints the labels of libraries and pools too, so it reads them from Sequencing (no WaitFor: each starts alone).
+samples.WithReference(sequencing);
+
 var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
     .WithEnvironment("TracSeq__ServiceSecret", serviceSecret) // believes the web front end's forwarded client address
     .WithExternalHttpEndpoints()

@@ -1,5 +1,6 @@
 using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
+using TracSeq.Sequencing.Labels;
 using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Security;
 
@@ -29,6 +30,7 @@ public static class SequencingServiceExtensions
         app.MapPoolsApi();
         app.MapRunsApi();
         app.MapQcApi();
+        app.MapLabelItemsInternalApi();
         return app;
     }
 }
