@@ -61,6 +61,9 @@ var sequencing = builder.AddTracSeqService<Projects.TracSeq_Sequencing>("sequenc
     .WithReference(auth)
     .WithReference(samples);
 
+// Samples prints the labels of libraries and pools too, so it reads them from Sequencing (no WaitFor: each starts alone).
+samples.WithReference(sequencing);
+
 var gateway = builder.AddTracSeqService<Projects.TracSeq_Gateway>("gateway")
     .WithServiceKeys(serviceKeys, signsAs: "gateway", accepts: "web") // believes the browser address the web front end signs
     .WithExternalHttpEndpoints()

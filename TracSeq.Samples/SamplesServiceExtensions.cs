@@ -1,4 +1,5 @@
 using TracSeq.Samples.Caching;
+using TracSeq.Samples.Labels;
 using TracSeq.Samples.Samples;
 using TracSeq.Samples.Sequencing;
 using TracSeq.Samples.Storage;
@@ -15,6 +16,7 @@ public static class SamplesServiceExtensions
         builder.Services.AddSingleton<ExportSlots>();
         builder.Services.AddSingleton<StorageOccupancyMetrics>();
         SampleMetrics.PublishInitialSeries();
+        SequencingLabelsClient.Register(builder);
         return builder;
     }
 
@@ -25,6 +27,7 @@ public static class SamplesServiceExtensions
         app.MapStorageApi();
         app.MapSampleBatchApi();
         app.MapSequencingInternalApi();
+        app.MapLabelsApi();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Results;
 using TracSeq.Sequencing.SampleSheets;
+using TracSeq.Sequencing.Labels;
 using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Security;
 
@@ -37,6 +38,7 @@ public static class SequencingServiceExtensions
         app.MapRunsApi();
         app.MapQcApi();
         app.MapResultsApi();
+        app.MapLabelItemsInternalApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -21,6 +22,61 @@ public static class WebEndpoints
             StreamFromGatewayAsync(context, $"/api/runs/{id}/samplesheet?format={(format == "v1" ? "v1" : "v2")}"));
         downloads.MapGet("/runs/{id:guid}/corrected-samplesheet", (HttpContext context, Guid id, string? format) =>
             StreamFromGatewayAsync(context, $"/api/runs/{id}/results/corrected-samplesheet?format={(format == "v1" ? "v1" : "v2")}"));
+        MapLabelDownloads(downloads);
+        app.MapGet("/scan", ScanAsync).RequireAuthorization().ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// Labels and their previews from the gateway: a sample's, a box's, a submission's, or a selection's
+    /// (<c>?sampleIds=a,b,…</c>, sent on as <c>POST /api/labels</c>). Only the print options pass through.
+    /// </summary>
+    private static void MapLabelDownloads(RouteGroupBuilder downloads)
+    {
+        downloads.MapGet("/labels/samples/{id:guid}", (HttpContext context, Guid id) =>
+            StreamFromGatewayAsync(context, $"/api/samples/{id}/label{LabelQuery(context)}"));
+        downloads.MapGet("/labels/locations/{id:guid}", (HttpContext context, Guid id) =>
+            StreamFromGatewayAsync(context, $"/api/storage/locations/{id}/labels{LabelQuery(context)}"));
+        downloads.MapGet("/labels/submissions/{id:guid}", (HttpContext context, Guid id) =>
+            StreamFromGatewayAsync(context, $"/api/submissions/{id}/labels{LabelQuery(context)}"));
+        downloads.MapGet("/labels", (HttpContext context, string? sampleIds, string? format, string? template, int? copies, int? dpi) =>
+        {
+            var ids = (sampleIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(id => Guid.TryParse(id, out var guid) ? guid : Guid.Empty).ToList();
+            return StreamFromGatewayAsync(context, "/api/labels", JsonContent.Create(new { sampleIds = ids, format, template, copies, dpi }));
+        });
+    }
+
+    private static string LabelQuery(HttpContext context) => QueryString.Create(
+        new[] { "format", "template", "copies", "dpi" }.Where(key => context.Request.Query.ContainsKey(key))
+            .Select(key => new KeyValuePair<string, string?>(key, context.Request.Query[key].ToString()))).ToUriComponent();
+
+    /// <summary>
+    /// The scan box as a plain form: a scanner fires its barcode and Enter as soon as the page shows, before the
+    /// interactive page has taken over, so the browser posts the form here and is sent on to what the barcode names
+    /// (or to a search for it when nothing has it exactly).
+    /// </summary>
+    private static async Task<IResult> ScanAsync(HttpContext context, string? barcode)
+    {
+        var scanned = (barcode ?? "").Trim().ToUpperInvariant();
+        if (scanned.Length is 0 or > 200)
+        {
+            return Results.Redirect("/");
+        }
+        var client = context.RequestServices.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(GatewayClient));
+        var sessionId = context.User.FindFirst(SessionClaims.SessionId)?.Value;
+        var target = await ScanTargets.ResolveAsync(async path =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (sessionId is not null)
+            {
+                request.Options.Set(GatewayClient.SessionKey, sessionId);
+            }
+            using var response = await client.SendAsync(request, context.RequestAborted);
+            return response.IsSuccessStatusCode
+                ? System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(await response.Content.ReadAsStringAsync(context.RequestAborted))
+                : null;
+        }, scanned);
+        return Results.Redirect(target ?? $"/samples?q={Uri.EscapeDataString(scanned)}");
     }
 
     /// <summary>
@@ -68,11 +124,11 @@ public static class WebEndpoints
     /// A file from the gateway, streamed through as it arrives (a CSV export of every sample never sits in memory),
     /// with the caller's session token. The browser never talks to the gateway itself.
     /// </summary>
-    private static async Task StreamFromGatewayAsync(HttpContext context, string path)
+    private static async Task StreamFromGatewayAsync(HttpContext context, string path, HttpContent? body = null)
     {
         var factory = context.RequestServices.GetRequiredService<IHttpClientFactory>();
         var client = factory.CreateClient(nameof(GatewayClient));
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, path) { Content = body };
         if (context.User.FindFirst(SessionClaims.SessionId)?.Value is { } sessionId)
         {
             request.Options.Set(GatewayClient.SessionKey, sessionId);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that TracSeq's local infrastructure mode runs (and the tests use):
 # PostgreSQL 15, Redis, Prometheus and its Alertmanager and exporters, and wrk for the benchmarks
-# (bench/TracSeq.Benchmarks; psql comes with PostgreSQL), and Chromium, the browser the web tests drive.
+# (bench/TracSeq.Benchmarks; psql comes with PostgreSQL), Chromium, the browser the web tests drive, and the
+# independent readers the label tests check printed labels with: zbarimg (Code 128), dmtxread (Data Matrix),
+# pdfinfo and pdftoppm (page count and size, rasterising a PDF).
 # Safe to run again.
 # Packages this script newly installs do not keep running as system services: the AppHost starts its own
 # instances on ports it chooses, and a system Prometheus would hold port 9090.
@@ -17,6 +19,9 @@ packages=(
   prometheus-redis-exporter
   wrk
   chromium
+  zbar-tools
+  dmtx-utils
+  poppler-utils
 )
 
 as_root=()

@@ -6,31 +6,33 @@ namespace TracSeq.Web.Api;
 /// <summary>What a scanned barcode opens: a sample, a storage location, a library or a pool.</summary>
 public static class ScanTargets
 {
-    public static async Task<string?> ResolveAsync(GatewayClient gateway, string barcode)
+    public static Task<string?> ResolveAsync(GatewayClient gateway, string barcode) =>
+        ResolveAsync(async path => await gateway.GetAsync<JsonElement>(path) is { Ok: true } found ? found.Value : null, barcode);
+
+    /// <summary>The page for <paramref name="barcode"/>; <paramref name="get"/> reads a gateway path (null when not found).</summary>
+    public static async Task<string?> ResolveAsync(Func<string, Task<JsonElement?>> get, string barcode)
     {
         var escaped = Uri.EscapeDataString(barcode);
         if (barcode.StartsWith("TS-LIB-", StringComparison.Ordinal))
         {
-            return await FirstExactAsync(gateway, $"/api/libraries?q={escaped}&pageSize=5", barcode, "/sequencing/libraries/");
+            return await FirstExactAsync(get, $"/api/libraries?q={escaped}&pageSize=5", barcode, "/sequencing/libraries/");
         }
         if (barcode.StartsWith("TS-POOL-", StringComparison.Ordinal))
         {
-            return await FirstExactAsync(gateway, $"/api/pools?q={escaped}&pageSize=5", barcode, "/sequencing/pools/");
+            return await FirstExactAsync(get, $"/api/pools?q={escaped}&pageSize=5", barcode, "/sequencing/pools/");
         }
         // Location barcodes default to LOC-nnnnn but may be anything; samples are far more often scanned.
-        var sample = await gateway.GetAsync<JsonElement>($"/api/samples/by-barcode/{escaped}");
-        if (sample.Ok)
+        if (await get($"/api/samples/by-barcode/{escaped}") is { } sample)
         {
-            return $"/samples/{sample.Value.GetProperty("id").GetString()}";
+            return $"/samples/{sample.GetProperty("id").GetString()}";
         }
-        var location = await gateway.GetAsync<JsonElement>($"/api/storage/locations/by-barcode/{escaped}");
-        return location.Ok ? $"/storage/{location.Value.GetProperty("id").GetString()}" : null;
+        return await get($"/api/storage/locations/by-barcode/{escaped}") is { } location ? $"/storage/{location.GetProperty("id").GetString()}" : null;
     }
 
-    private static async Task<string?> FirstExactAsync(GatewayClient gateway, string path, string barcode, string pagePrefix)
+    private static async Task<string?> FirstExactAsync(Func<string, Task<JsonElement?>> get, string path, string barcode, string pagePrefix)
     {
-        var page = await gateway.GetAsync<JsonElement>(path);
-        if (!page.Ok || page.Value.ValueKind != JsonValueKind.Object || !page.Value.TryGetProperty("items", out var items))
+        var page = await get(path);
+        if (page is not { ValueKind: JsonValueKind.Object } found || !found.TryGetProperty("items", out var items))
         {
             return null;
         }

@@ -1,0 +1,105 @@
+using System.Globalization;
+using ZXing.Common;
+
+namespace TracSeq.Labels;
+
+/// <summary>Something printed on a label, in printer dots from the label's top-left corner.</summary>
+public abstract record LabelElement;
+
+/// <summary>
+/// A symbol: each dark cell of <see cref="Matrix"/> is <see cref="Module"/> dots wide and <see cref="RowHeight"/>
+/// dots high (a Code 128 has one row as high as its bars; a Data Matrix has square cells). <see cref="Text"/> is
+/// what it encodes.
+/// </summary>
+public sealed record SymbolElement(string Symbology, string Text, BitMatrix Matrix, int X, int Y, int Module, int RowHeight) : LabelElement
+{
+    public int Width => Matrix.Width * Module;
+    public int Height => Matrix.Height * RowHeight;
+}
+
+/// <summary>One line of text: its top-left corner, the width it may take, and the font size (the em) in dots.</summary>
+public sealed record TextElement(string Field, string Text, int X, int Y, int Width, int Size) : LabelElement;
+
+/// <summary>Everything on one label at one resolution.</summary>
+public sealed record LabelPlan(int Width, int Height, double DotsPerMm, IReadOnlyList<LabelElement> Elements)
+{
+    public IEnumerable<SymbolElement> Symbols => Elements.OfType<SymbolElement>();
+    public IEnumerable<TextElement> Texts => Elements.OfType<TextElement>();
+}
+
+/// <summary>
+/// Where things go on a label, in whole printer dots so a thermal printer prints exactly the planned bars: the
+/// Code 128 across the top when the stock carries one and it fits at one dot or more per module with its quiet
+/// zones (else the label carries the Data Matrix alone), the Data Matrix below at the left, and three lines of text
+/// beside it (barcode; name; position · project · date), each shortened with an ellipsis to its width.
+/// </summary>
+public static class LabelLayout
+{
+    public const string DateFormat = "yyyy-MM-dd";
+
+    /// <summary>The width of a string at a size, both in dots.</summary>
+    public delegate double Measure(string text, double size);
+
+    public static LabelPlan Plan(LabelStock stock, LabelItem item, int dpi, Measure measure)
+    {
+        var dpmm = dpi / 25.4;
+        int Dots(double mm) => (int)Math.Round(mm * dpmm);
+        var width = Dots(stock.WidthMm);
+        var height = Dots(stock.HeightMm);
+        // Sheet labels are die-cut and fed through office printers that place the page to within a millimetre or so.
+        var margin = Dots(stock.Sheet is null ? 1.0 : 1.5);
+        int left = margin, top = margin, innerWidth = width - 2 * margin, bottom = height - margin;
+        var elements = new List<LabelElement>();
+
+        if (stock.Carries(Labels.Symbologies.Code128))
+        {
+            var bars = Labels.Symbols.Code128(item.Barcode);
+            var module = Math.Min(innerWidth / (bars.Width + 2 * Labels.Symbols.Code128QuietModules), Math.Max(1, Dots(0.33)));
+            if (module >= 1)
+            {
+                var barHeight = (int)Math.Round((bottom - top) * 0.4);
+                elements.Add(new SymbolElement(Labels.Symbologies.Code128, item.Barcode, bars, left + (innerWidth - bars.Width * module) / 2, top, module, barHeight));
+                top += barHeight + Dots(0.6);
+            }
+        }
+
+        var textLeft = left;
+        if (stock.Carries(Labels.Symbologies.DataMatrix))
+        {
+            var matrix = Labels.Symbols.DataMatrix(item.Barcode);
+            var module = Math.Min((bottom - top) / matrix.Height, Math.Max(1, Dots(0.4)));
+            if (module >= 1)
+            {
+                elements.Add(new SymbolElement(Labels.Symbologies.DataMatrix, item.Barcode, matrix, left, top, module, module));
+                textLeft = left + matrix.Width * module + Math.Max(Dots(1.0), module);
+            }
+        }
+
+        var textWidth = width - margin - textLeft;
+        var size = (int)Math.Min((bottom - top) / (3 * LabelFont.LineHeight), Dots(2.6));
+        var details = string.Join(" · ", new[]
+        {
+            LabelText.Clean(item.Position), LabelText.Clean(item.ProjectCode), item.Date.ToString(DateFormat, CultureInfo.InvariantCulture),
+        }.Where(part => part.Length > 0));
+        var lines = new (string Field, string Text)[] { ("barcode", LabelText.Clean(item.Barcode)), ("name", LabelText.Clean(item.Name)), ("details", details) };
+        var y = top;
+        foreach (var (field, text) in lines)
+        {
+            // The barcode's text is never shortened while a smaller size (down to 1 mm) still fits it whole.
+            var lineSize = field == "barcode" ? Shrink(text, size, textWidth, Dots(1.0), measure) : size;
+            var fitted = LabelText.Fit(text, textWidth, s => measure(s, lineSize));
+            if (fitted.Length > 0 && size > 0)
+            {
+                elements.Add(new TextElement(field, fitted, textLeft, y, textWidth, lineSize));
+            }
+            y += (int)Math.Round(size * LabelFont.LineHeight);
+        }
+        return new LabelPlan(width, height, dpmm, elements);
+    }
+
+    private static int Shrink(string text, int size, int width, int smallest, Measure measure)
+    {
+        var wide = measure(text, size);
+        return wide <= width ? size : Math.Max((int)Math.Floor(size * width / wide), Math.Min(size, smallest));
+    }
+}

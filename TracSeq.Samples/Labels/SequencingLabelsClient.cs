@@ -1,0 +1,82 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using TracSeq.ServiceDefaults.Security;
+
+namespace TracSeq.Samples.Labels;
+
+/// <summary>A library's or pool's label data, as Sequencing holds it.</summary>
+public sealed record SequencingLabelSource(Guid Id, string Barcode, string Name, string? ProjectCode, DateTime CreatedAt);
+
+public sealed record SequencingLabelItems(IReadOnlyList<SequencingLabelSource> Libraries, IReadOnlyList<SequencingLabelSource> Pools);
+
+/// <summary>Sequencing could not be asked, or answered in a way that says nothing about the ids.</summary>
+public sealed class SequencingUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Sequencing's <c>/internal/labels/items</c>, with the user's bearer token (Sequencing applies its own role check) and
+/// this service's signed identity (<see cref="ServiceIdentity.AddServiceIdentity"/>). A read, so retried on
+/// connection failures and 5xx; a short deadline makes a down Sequencing a 503 in seconds.
+/// </summary>
+public sealed class SequencingLabelsClient(HttpClient http)
+{
+    public const string Path = "/internal/labels/items";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<SequencingLabelItems> ReadAsync(IReadOnlyList<Guid> libraryIds, IReadOnlyList<Guid> poolIds, string? authorization, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path)
+        {
+            // Bytes, not a streamed body: every retry sends exactly the same request.
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { libraryIds, poolIds }, Json))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+            },
+        };
+        if (AuthenticationHeaderValue.TryParse(authorization, out var bearer))
+        {
+            request.Headers.Authorization = bearer;
+        }
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(ct);
+                throw new SequencingUnavailableException($"Sequencing answered {(int)response.StatusCode}: {(body.Length <= 300 ? body : body[..300])}");
+            }
+            return await response.Content.ReadFromJsonAsync<SequencingLabelItems>(Json, ct)
+                ?? throw new SequencingUnavailableException("Sequencing answered an empty body.");
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or ExecutionRejectedException ||
+                                  (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw new SequencingUnavailableException($"Sequencing could not be reached: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Registers the client: service discovery's <c>http://sequencing</c>, two quick retries, 10 s in all.</summary>
+    public static void Register(IHostApplicationBuilder builder)
+    {
+#pragma warning disable EXTEXP0001 // experimental API; the alternative is hand-building a service-discovery client
+        builder.Services.AddHttpClient<SequencingLabelsClient>(client =>
+            {
+                client.BaseAddress = new Uri(builder.Configuration["Sequencing:BaseAddress"] ?? "http://sequencing");
+                client.Timeout = TimeSpan.FromSeconds(15);
+            })
+            .RemoveAllResilienceHandlers()
+            .AddServiceIdentity("samples")
+            .AddResilienceHandler("sequencing", pipeline =>
+            {
+                pipeline.AddTimeout(TimeSpan.FromSeconds(10));
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(200), BackoffType = DelayBackoffType.Constant, UseJitter = true,
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(4));
+            });
+#pragma warning restore EXTEXP0001
+    }
+}

@@ -1,0 +1,58 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
+
+namespace TracSeq.Sequencing.Labels;
+
+public sealed record LabelItemsRequest(IReadOnlyList<Guid>? LibraryIds, IReadOnlyList<Guid>? PoolIds);
+
+/// <summary>What a library's or pool's label shows. A pool's project is its libraries' one, when they share one.</summary>
+public sealed record LabelSource(Guid Id, string Barcode, string Name, string? ProjectCode, DateTime CreatedAt);
+
+public sealed record LabelItemsResult(IReadOnlyList<LabelSource> Libraries, IReadOnlyList<LabelSource> Pools);
+
+/// <summary>
+/// <c>POST /internal/labels/items</c>: Samples prints the labels and asks Sequencing, service to service with the
+/// user's token, what the labels of libraries and pools say. Answers in the order asked; ids it does not know are
+/// simply absent, and Samples names them in its 404.
+/// </summary>
+public static class LabelItemsInternalApi
+{
+    public const string Path = "/internal/labels/items";
+    public const int MaxIds = 1000;
+
+    public static IEndpointRouteBuilder MapLabelItemsInternalApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, ReadAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity()
+            .WithTags("Internal").ExcludeFromDescription();
+        return app;
+    }
+
+    public static async Task<Results<Ok<LabelItemsResult>, ValidationProblem>> ReadAsync(
+        LabelItemsRequest request, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var libraryIds = request.LibraryIds ?? [];
+        var poolIds = request.PoolIds ?? [];
+        var errors = new ValidationErrors()
+            .Check(libraryIds.Count <= MaxIds, "libraryIds", $"At most {MaxIds} library ids.")
+            .Check(poolIds.Count <= MaxIds, "poolIds", $"At most {MaxIds} pool ids.");
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var libraries = (await connection.QueryAsync<LabelSource>(new CommandDefinition("""
+            SELECT l.id, l.barcode, l.name, l.sample_project AS project_code, l.created_at
+            FROM unnest(@ids) WITH ORDINALITY AS wanted(id, n) JOIN libraries l ON l.id = wanted.id ORDER BY wanted.n
+            """, new { ids = libraryIds.ToArray() }, cancellationToken: ct))).ToList();
+        var pools = (await connection.QueryAsync<LabelSource>(new CommandDefinition("""
+            SELECT p.id, p.barcode, p.name, p.created_at,
+                   (SELECT CASE WHEN count(DISTINCT l.sample_project) = 1 THEN min(l.sample_project) END
+                    FROM pool_libraries pl JOIN libraries l ON l.id = pl.library_id WHERE pl.pool_id = p.id) AS project_code
+            FROM unnest(@ids) WITH ORDINALITY AS wanted(id, n) JOIN pools p ON p.id = wanted.id ORDER BY wanted.n
+            """, new { ids = poolIds.ToArray() }, cancellationToken: ct))).ToList();
+        return TypedResults.Ok(new LabelItemsResult(libraries, pools));
+    }
+}
