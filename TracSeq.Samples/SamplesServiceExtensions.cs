@@ -2,12 +2,14 @@ using TracSeq.Samples.Caching;
 using TracSeq.Samples.Samples;
 using TracSeq.Samples.Sequencing;
 using TracSeq.Samples.Storage;
+using TracSeq.Samples.Webhooks;
+using TracSeq.ServiceDefaults.Outbox;
 
 namespace TracSeq.Samples;
 
 public static class SamplesServiceExtensions
 {
-    /// <summary>Samples' own parts: the read cache, the clock, and the metrics published before the first event.</summary>
+    /// <summary>Samples' own parts: the read cache, the clock, the webhook hub, and the metrics published before the first event.</summary>
     public static IHostApplicationBuilder AddSamplesService(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
@@ -15,7 +17,21 @@ public static class SamplesServiceExtensions
         builder.Services.AddSingleton<ExportSlots>();
         builder.Services.AddSingleton<StorageOccupancyMetrics>();
         SampleMetrics.PublishInitialSeries();
+        builder.AddWebhookHub();
         return builder;
+    }
+
+    /// <summary>Subscriptions, the dispatcher, and Samples' own outbox fanned out locally.</summary>
+    private static void AddWebhookHub(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(new WebhookAddressPolicy(builder.Configuration.GetValue(WebhookAddressPolicy.AllowPrivateKey, false)));
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddSingleton<WebhookWakeup>();
+        builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        builder.AddOutboxRelay<LocalWebhookFanOut>();
+        WebhookDispatcher.PublishInitialSeries();
     }
 
     public static WebApplication MapSamplesEndpoints(this WebApplication app)
@@ -25,6 +41,8 @@ public static class SamplesServiceExtensions
         app.MapStorageApi();
         app.MapSampleBatchApi();
         app.MapSequencingInternalApi();
+        app.MapWebhooksApi();
+        app.MapWebhookEventsInternalApi();
         return app;
     }
 }
