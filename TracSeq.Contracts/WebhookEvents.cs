@@ -31,9 +31,12 @@ public sealed record SampleCreatedData(Guid SampleId, string Barcode, string Sam
 
 public sealed record SampleStatusChangedData(Guid SampleId, string Barcode, string From, string To, string? ProjectCode);
 
-/// <summary>A submission that created its samples (<c>accepted</c>) or was refused as a whole (<c>rejected</c>).</summary>
+/// <summary>
+/// A submission that created its samples (<c>accepted</c>) or was refused as a whole (<c>rejected</c>). Its samples
+/// are not listed (up to 10,000): <c>GET /api/samples?submissionId=…</c> pages them, and each has its own sample.created.
+/// </summary>
 public sealed record SubmissionCompletedData(Guid SubmissionId, Guid TemplateId, int TemplateVersion, string Outcome,
-    int Rows, int Accepted, int Rejected, IReadOnlyList<Guid> SampleIds);
+    int Rows, int Accepted, int Rejected);
 
 public sealed record RunStatusChangedData(Guid RunId, string RunName, string From, string To);
 

@@ -1,6 +1,7 @@
 using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.SamplesService;
+using TracSeq.ServiceDefaults.Outbox;
 using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Sequencing;
@@ -18,6 +19,7 @@ public static class SequencingServiceExtensions
         SequencingMetrics.PublishInitialSeries();
 
         builder.AddSamplesServiceClient<SamplesClient>("sequencing", SamplesAttemptTimeout, SamplesTotalTimeout);
+        builder.AddOutboxRelayToSamples("sequencing"); // run.status_changed (and the results feature's events) for webhooks
         return builder;
     }
 
