@@ -106,6 +106,8 @@ public static class WebhooksApi
     }
 
     /// <summary>One webhook subscription</summary>
+    /// <remarks>Lab administrators. Its URL, events, project, state (enabled, failing since, why disabled); never its secret.</remarks>
+    /// <response code="404">No subscription has this id.</response>
     public static async Task<Results<Ok<WebhookDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
