@@ -48,8 +48,41 @@ public sealed class WebhookDispatcher(
 
     public int Workers { get; } = Math.Clamp(configuration.GetValue("TracSeq:Webhooks:Workers", 4), 1, 32);
 
+    private readonly TimeSpan _retention = configuration.GetValue("TracSeq:Webhooks:Retention", TimeSpan.FromDays(30));
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken))
+            .Append(Task.Run(() => ForgetOldAsync(stoppingToken), stoppingToken)));
+
+    /// <summary>The delivery log and events are kept for <c>TracSeq:Webhooks:Retention</c> (30 days), then dropped hourly.</summary>
+    private async Task ForgetOldAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using (var connection = await db.OpenConnectionAsync(ct))
+                {
+                    await connection.ExecuteAsync(
+                        """
+                        DELETE FROM webhook_deliveries WHERE status <> 'pending' AND finished_at < now() - @retention::interval;
+                        DELETE FROM webhook_events e WHERE e.received_at < now() - @retention::interval
+                            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id);
+                        """, new { retention = _retention });
+                }
+                await Task.Delay(TimeSpan.FromHours(1), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning("Webhook log clean-up failed, will retry: {Message}", e.Message);
+                await Task.Delay(TimeSpan.FromMinutes(5), ct);
+            }
+        }
+    }
 
     private async Task WorkAsync(CancellationToken ct)
     {

@@ -25,6 +25,7 @@ CREATE TABLE webhook_events (
     body         text        NOT NULL, -- the exact bytes signed and sent: {"type","timestamp","data"}
     received_at  timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX webhook_events_received_at ON webhook_events (received_at);
 
 -- id orders a subscription's deliveries: only its oldest pending one is ever sent (in order, one in flight).
 CREATE TABLE webhook_deliveries (
@@ -40,6 +41,8 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (subscription_id, id) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, id DESC);
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
+CREATE INDEX webhook_deliveries_finished_at ON webhook_deliveries (finished_at) WHERE status <> 'pending';
 
 CREATE TABLE webhook_delivery_attempts (
     id           bigserial PRIMARY KEY,
