@@ -193,5 +193,15 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    private sealed record DueDelivery(long Id, int Attempts, Guid SubscriptionId, Guid EventId, string Body, string Url, byte[] Secret, byte[]? PreviousSecret);
+    private sealed class DueDelivery
+    {
+        public long Id { get; init; }
+        public int Attempts { get; init; }
+        public Guid SubscriptionId { get; init; }
+        public Guid EventId { get; init; }
+        public string Body { get; init; } = "";
+        public string Url { get; init; } = "";
+        public byte[] Secret { get; init; } = [];
+        public byte[]? PreviousSecret { get; init; }
+    }
 }

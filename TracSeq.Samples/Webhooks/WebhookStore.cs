@@ -5,9 +5,22 @@ using TracSeq.ServiceDefaults.Outbox;
 
 namespace TracSeq.Samples.Webhooks;
 
-public sealed record WebhookSubscription(
-    Guid Id, string Url, string[] Events, string? ProjectCode, string? Description, bool Enabled, string? DisabledReason,
-    DateTime? FailingSince, DateTime? PreviousSecretExpiresAt, Guid CreatedBy, DateTime CreatedAt, DateTime UpdatedAt);
+/// <summary>A row of <c>webhook_subscriptions</c>, without its secrets (properties: Dapper maps the text[] by name).</summary>
+public sealed class WebhookSubscription
+{
+    public Guid Id { get; init; }
+    public string Url { get; init; } = "";
+    public string[] Events { get; init; } = [];
+    public string? ProjectCode { get; init; }
+    public string? Description { get; init; }
+    public bool Enabled { get; init; }
+    public string? DisabledReason { get; init; }
+    public DateTime? FailingSince { get; init; }
+    public DateTime? PreviousSecretExpiresAt { get; init; }
+    public Guid CreatedBy { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+}
 
 public sealed record WebhookAttempt(DateTime AttemptedAt, int? StatusCode, int DurationMs, string? Error);
 
@@ -152,6 +165,15 @@ public static class WebhookStore
             r.FinishedAt, [.. attempts[r.Id].Select(a => new WebhookAttempt(a.AttemptedAt, a.StatusCode, a.DurationMs, a.Error))]))], total);
     }
 
-    private sealed record DeliveryRow(long Id, Guid EventId, string EventType, string Status, int Attempts, DateTime CreatedAt,
-        DateTime? NextAttemptAt, DateTime? FinishedAt);
+    private sealed class DeliveryRow
+    {
+        public long Id { get; init; }
+        public Guid EventId { get; init; }
+        public string EventType { get; init; } = "";
+        public string Status { get; init; } = "";
+        public int Attempts { get; init; }
+        public DateTime CreatedAt { get; init; }
+        public DateTime? NextAttemptAt { get; init; }
+        public DateTime? FinishedAt { get; init; }
+    }
 }

@@ -80,7 +80,15 @@ public sealed class OutboxRelay(IServiceProvider services, NpgsqlDataSource db, 
         return rows.Count;
     }
 
-    private sealed record OutboxRow(Guid Id, string Type, DateTime OccurredAt, string? ProjectCode, string Data, double AgeSeconds);
+    private sealed class OutboxRow
+    {
+        public Guid Id { get; init; }
+        public string Type { get; init; } = "";
+        public DateTime OccurredAt { get; init; }
+        public string? ProjectCode { get; init; }
+        public string Data { get; init; } = "";
+        public double AgeSeconds { get; init; }
+    }
 }
 
 public static class OutboxExtensions

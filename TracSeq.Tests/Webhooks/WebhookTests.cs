@@ -28,6 +28,10 @@ public sealed class WebhookTests(AppHostFixture fixture, WebhookReceiver receive
         using var admin = await _lab.AdminAsync();
         using var response = await admin.PostAsJsonAsync("/api/webhooks", new { url = receiver.BaseUrl + path, events, projectId, description = "test receiver" });
         var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            text += "\n" + string.Join("\n", (await fixture.ReadLogsAsync("samples")).Where(l => l.Contains("xception", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal)).TakeLast(40));
+        }
         response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
         using var body = JsonDocument.Parse(text);
         return new Registered(body.RootElement.GetProperty("webhook").GetProperty("id").GetGuid(), body.RootElement.GetProperty("secret").GetString()!);
