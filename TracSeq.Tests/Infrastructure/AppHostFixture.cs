@@ -36,7 +36,7 @@ public class AppHostFixture : IAsyncLifetime
         "postgres", "authdb", "samplesdb", "templatesdb", "sequencingdb", "cache",
         "prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter",
     ];
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(9);
 
     private DistributedApplication? _app;
 
