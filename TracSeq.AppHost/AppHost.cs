@@ -45,6 +45,11 @@ var samples = builder.AddTracSeqService<Projects.TracSeq_Samples>("samples")
     .WithReference(samplesDb).WaitFor(samplesDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth);
+if (infra.IsLocal)
+{
+    // Local development: webhooks may go to http and to this machine (a receiver on 127.0.0.1); never in containers.
+    samples.WithEnvironment("TracSeq__Webhooks__AllowPrivateTargets", "true");
+}
 
 var templates = builder.AddTracSeqService<Projects.TracSeq_Templates>("templates")
     .WithServiceKeys(serviceKeys, signsAs: "templates")

@@ -3,12 +3,14 @@ using TracSeq.Samples.Labels;
 using TracSeq.Samples.Samples;
 using TracSeq.Samples.Sequencing;
 using TracSeq.Samples.Storage;
+using TracSeq.Samples.Webhooks;
+using TracSeq.ServiceDefaults.Outbox;
 
 namespace TracSeq.Samples;
 
 public static class SamplesServiceExtensions
 {
-    /// <summary>Samples' own parts: the read cache, the clock, and the metrics published before the first event.</summary>
+    /// <summary>Samples' own parts: the read cache, the clock, the webhook hub, and the metrics published before the first event.</summary>
     public static IHostApplicationBuilder AddSamplesService(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
@@ -17,7 +19,21 @@ public static class SamplesServiceExtensions
         builder.Services.AddSingleton<StorageOccupancyMetrics>();
         SampleMetrics.PublishInitialSeries();
         SequencingLabelsClient.Register(builder);
+        builder.AddWebhookHub();
         return builder;
+    }
+
+    /// <summary>Subscriptions, the dispatcher, and Samples' own outbox fanned out locally.</summary>
+    private static void AddWebhookHub(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(new WebhookAddressPolicy(builder.Configuration.GetValue(WebhookAddressPolicy.AllowPrivateKey, false)));
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddSingleton<WebhookWakeup>();
+        builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        builder.AddOutboxRelay<LocalWebhookFanOut>();
+        WebhookDispatcher.PublishInitialSeries();
     }
 
     public static WebApplication MapSamplesEndpoints(this WebApplication app)
@@ -28,6 +44,8 @@ public static class SamplesServiceExtensions
         app.MapSampleBatchApi();
         app.MapSequencingInternalApi();
         app.MapLabelsApi();
+        app.MapWebhooksApi();
+        app.MapWebhookEventsInternalApi();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using TracSeq.Sequencing.Results;
 using TracSeq.Sequencing.SampleSheets;
 using TracSeq.Sequencing.Labels;
 using TracSeq.Sequencing.SamplesService;
+using TracSeq.ServiceDefaults.Outbox;
 using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Sequencing;
@@ -26,6 +27,7 @@ public static class SequencingServiceExtensions
         ResultsMetrics.PublishInitialSeries();
 
         builder.AddSamplesServiceClient<SamplesClient>("sequencing", SamplesAttemptTimeout, SamplesTotalTimeout);
+        builder.AddOutboxRelayToSamples("sequencing"); // run.status_changed (and the results feature's events) for webhooks
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using TracSeq.ServiceDefaults.Outbox;
 using System.Text;
 using TracSeq.ServiceDefaults.Security;
 using TracSeq.Templates.Submissions;
@@ -19,6 +20,7 @@ public static class TemplatesServiceExtensions
         SubmissionMetrics.PublishInitialSeries();
 
         builder.AddSamplesServiceClient<SamplesBatchClient>("templates", BatchAttemptTimeout, BatchTotalTimeout);
+        builder.AddOutboxRelayToSamples("templates"); // submission.completed for webhooks
         return builder;
     }
 

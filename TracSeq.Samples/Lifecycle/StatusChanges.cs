@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Outbox;
+using TracSeq.Samples.Webhooks;
 using Dapper;
 using Npgsql;
 using TracSeq.Samples.Audit;
@@ -61,6 +63,7 @@ public static class StatusChanges
                 await SampleEventLog.WriteAsync(connection, transaction, actor, e);
             }
         }
+        await Outbox.AddManyAsync(connection, transaction, SampleWebhookEvents.StatusChanged(samples, to), ct);
         return [.. samples.Select(s => new ChangedStatus(s.Id, s.Barcode, s.Status, to, rows[s.Id].Version))];
     }
 

@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Outbox;
+using TracSeq.Samples.Webhooks;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -95,6 +97,7 @@ public static class SampleBatchApi
             return BarcodesTaken(samples, await Barcodes.TakenAsync(connection, null, wanted));
         }
         await SampleEventLog.WriteManyAsync(connection, actor, created.Select(c => c.CreatedEvent()), ct);
+        await Outbox.AddManyAsync(connection, tx, SampleWebhookEvents.Created(created), ct);
 
         var result = new SampleBatchResult(submissionId, request.TemplateId!.Value, request.TemplateVersion!.Value, created.Count,
             [.. created.Select(c => new BatchCreatedSample(c.Id, c.Barcode))]);

@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Outbox;
+using TracSeq.Samples.Webhooks;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -242,6 +244,7 @@ public static class SamplesApi
             return SampleProblems.DuplicateBarcode([barcode]); // taken by a concurrent request since the check above
         }
         await SampleEventLog.WriteAsync(connection, tx, actor, sample.CreatedEvent());
+        await Outbox.AddAsync(connection, tx, SampleWebhookEvents.Created(sample));
         var created = (await connection.QuerySingleAsync<Sample>(SampleQueries.SelectById, new { id = sample.Id }, tx)).ToDto();
         if (idempotencyKey is not null)
         {

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
+using TracSeq.Contracts;
+using TracSeq.ServiceDefaults.Outbox;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
@@ -390,6 +392,7 @@ public static class RunsApi
         }
         await RecordStatusAsync(connection, tx, user, id, from, to, reason);
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, id, "status_changed", new { from, to, reason });
+        await Outbox.AddAsync(connection, tx, OutboxEvent.Create(WebhookEventTypes.RunStatusChanged, new RunStatusChangedData(id, run.Value.Name, from, to)));
         var moved = (await LoadAsync(connection, id, tx))!;
         await tx.CommitAsync(ct);
         SequencingMetrics.Runs.WithLabels(to).Inc();

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using TracSeq.Contracts;
+using TracSeq.ServiceDefaults.Outbox;
 
 namespace TracSeq.Templates.Submissions;
 
@@ -116,8 +118,10 @@ public static class SubmissionStore
     /// submission stores is bounded whatever the sheet.</summary>
     public static async Task<Submission> CompleteAsync(
         NpgsqlConnection connection, Guid id, string outcome, int rows, ErrorReport report,
-        IReadOnlyList<Guid> sampleIds, string? failure, TimeProvider clock) =>
-        await connection.QuerySingleAsync<Submission>(
+        IReadOnlyList<Guid> sampleIds, string? failure, TimeProvider clock)
+    {
+        await using var tx = await connection.BeginTransactionAsync();
+        var completed = await connection.QuerySingleAsync<Submission>(
             $"""
             UPDATE submissions SET outcome = @outcome, completed_at = @now, rows = @rows, accepted = @accepted, rejected = @rejected,
                    errors = @errors::jsonb, errors_omitted = @omitted, sample_ids = @sampleIds, failure = @failure
@@ -128,7 +132,16 @@ public static class SubmissionStore
             {
                 id, outcome, now = clock.GetUtcNow(), rows, accepted = rows - report.Rejected, rejected = report.Rejected,
                 errors = Submission.ErrorsJson(report.Errors), omitted = report.Omitted, sampleIds = sampleIds.ToArray(), failure,
-            });
+            }, tx);
+        // A real (not dry-run) submission's final outcome is news for webhooks; a failed one is retried and comes back here.
+        if (!completed.DryRun && completed.Outcome is SubmissionOutcome.Accepted or SubmissionOutcome.Rejected)
+        {
+            await Outbox.AddAsync(connection, tx, OutboxEvent.Create(WebhookEventTypes.SubmissionCompleted, new SubmissionCompletedData(
+                completed.Id, completed.TemplateId, completed.TemplateVersion, completed.Outcome, completed.Rows, completed.Accepted, completed.Rejected)));
+        }
+        await tx.CommitAsync();
+        return completed;
+    }
 }
 
 /// <summary>What a submission's report says about errors: those listed, how many more, and how many rows were refused.</summary>

@@ -21,6 +21,7 @@ public sealed class GatewayRoutingTests(AppHostFixture fixture)
     [InlineData("/api/users", "auth")]
     [InlineData("/api/samples/routing-probe", "samples")]
     [InlineData("/api/storage/routing-probe", "samples")]
+    [InlineData("/api/webhooks/routing-probe", "samples")]
     [InlineData("/api/templates/routing-probe", "templates")]
     [InlineData("/api/submissions/routing-probe", "templates")]
     [InlineData("/api/index-kits/routing-probe", "sequencing")]

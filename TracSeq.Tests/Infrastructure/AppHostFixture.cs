@@ -36,7 +36,7 @@ public class AppHostFixture : IAsyncLifetime
         "postgres", "authdb", "samplesdb", "templatesdb", "sequencingdb", "cache",
         "prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter",
     ];
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(9);
 
     private DistributedApplication? _app;
 
@@ -85,6 +85,8 @@ public class AppHostFixture : IAsyncLifetime
             "--TracSeq:Alerting:GroupWait=1s",
             "--TracSeq:Alerting:GroupInterval=2s",
             $"--TracSeq:Replicas={Replicas}",
+            // Webhook retries within seconds (shipped: 5 s, 30 s, 2 min … 24 h), so a retried delivery is quick to see.
+            "--TracSeq:Services:samples:TracSeq:Webhooks:RetrySchedule=00:00:01,00:00:01,00:00:02",
             .. settings,
         ], timeout.Token);
 

@@ -91,6 +91,7 @@ public sealed class GrafanaDashboardFileTests
             "tracseq_samples_created_total", "tracseq_sample_status_transitions_total", "tracseq_submissions_total",
             "tracseq_submission_rows_rejected_total", "tracseq_auth_logins_total", "tracseq_storage_occupied_positions",
             "tracseq_libraries_created_total", "tracseq_index_collisions_total", "tracseq_runs_total", "tracseq_qc_results_total",
+            "tracseq_webhook_deliveries_total", "tracseq_webhook_outbox_oldest_seconds",
         })
         {
             lab.ShouldContain(e => e.Contains(metric), metric);

@@ -11,6 +11,7 @@ using TracSeq.Benchmarks.Scenarios;
 //   [-- --duration 10 --warmup-seconds 10 --runs 3 --connections 8,32 --submission-runs 3 --cold-starts 3
 //       --samples 10000 --batch-runs 3 --batch-warmup 1 --wrk-threads 1 --output bench/results/latest --user-path 1]
 //   [-- --sequencing-only --sequencing-runs 7 --output bench/results/sequencing]   only scenario 7 (about 3 min)
+//   [-- --webhooks-only --connections 8 --output bench/results/webhooks]   only scenario 9 (webhooks)
 var options = BenchmarkOptions.Parse(args);
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(90));
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -56,6 +57,19 @@ if (args.Contains("--web-only"))
     var table = Measurement.Table(await RunAsync(only, WebRenderScenarios.Create(options.Samples), warmUp: 2, runs: Math.Max(options.Runs, 3)));
     var text = $"{before}  \n{MachineState("after")}  \nCommand: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n" +
                $"### Web front end: time to the first complete render in headless Chromium ({options.Samples:N0} samples in the database)\n\n{table}";
+    Console.WriteLine(text);
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+    await File.WriteAllTextAsync(options.Output + ".md", text, ct);
+    return;
+}
+
+if (args.Contains("--webhooks-only"))
+{
+    // Scenario 9 alone (issue 23): an active webhook subscription's cost on sample creation, and delivery latency at rest.
+    await using var only = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
+    await ServiceProcess.ResolveAsync(only, ct);
+    var tables = await WebhookScenario.RunAsync(only, load, latencySamples: 50, ct);
+    var text = $"{before}  \n{MachineState("after")}  \nCommand: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n{tables}";
     Console.WriteLine(text);
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
     await File.WriteAllTextAsync(options.Output + ".md", text, ct);

@@ -22,6 +22,8 @@ public sealed class LoadComparison(string scenario, string question, IReadOnlyLi
 
     public string Scenario => scenario;
 
+    public IReadOnlyList<ILoadTarget> Targets => targets;
+
     public string Question => question;
 
     public List<LoadRow> Rows { get; } = [];
