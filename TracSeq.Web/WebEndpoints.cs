@@ -86,12 +86,25 @@ public static class WebEndpoints
     /// </summary>
     private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, ISessionStore store, AuthGateway auth)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (!await IsValidFormAsync(context, antiforgery))
         {
             return Results.BadRequest();
         }
         await EndSessionAsync(context, store, auth, clearCookie: true);
         return Results.Redirect("/login?signedOut=1");
+    }
+
+    /// <summary>A malformed body (a broken multipart form) is a bad request, not an error reading it.</summary>
+    private static async Task<bool> IsValidFormAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
