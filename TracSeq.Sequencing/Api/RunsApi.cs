@@ -429,18 +429,28 @@ public static class RunsApi
             FROM run_lanes rl JOIN pool_libraries pl ON pl.pool_id = rl.pool_id JOIN libraries l ON l.id = pl.library_id
             WHERE rl.run_id = @id ORDER BY rl.lane, l.id
             """, new { id });
-        var adapters = await RunAdaptersAsync(connection, id);
-        var sheet = SampleSheetWriter.Write(new SampleSheetRun(run.Name, run.Instrument, run.Chemistry ?? Instruments.ChemistryV15,
+        var sheetRun = new SampleSheetRun(run.Name, run.Instrument, run.Chemistry ?? Instruments.ChemistryV15,
             new ReadCycles(run.Read1Cycles, run.Read2Cycles, run.Index1Cycles, run.Index2Cycles), run.M1, run.M2,
             [.. rows.OrderBy(r => r.Lane).ThenBy(r => r.Barcode, StringComparer.Ordinal)
-                .Select(r => new SampleSheetRow(r.Lane, r.Barcode, r.Name, r.Index1, r.Index2, r.Project))])
+                .Select(r => new SampleSheetRow(r.Lane, r.Barcode, r.Name, r.Index1, r.Index2, r.Project))]);
+        var sheet = SampleSheetWriter.Write(await WithRunSettingsAsync(sheetRun, connection, id, options.Value), sheetFormat.Value);
+        http.Response.Headers.ContentDisposition = "attachment; filename=SampleSheet.csv";
+        return TypedResults.Content(sheet, "text/csv", new UTF8Encoding(false));
+    }
+
+    /// <summary>
+    /// The settings every sheet of a run carries besides its rows (the run's sheet and the corrected one alike): the
+    /// BCL Convert version configured for the instrument and the adapters of the run's kits.
+    /// </summary>
+    public static async Task<SampleSheetRun> WithRunSettingsAsync(SampleSheetRun sheet, NpgsqlConnection connection, Guid runId, SampleSheetOptions options)
+    {
+        var adapters = await RunAdaptersAsync(connection, runId);
+        return sheet with
         {
             AdapterRead1 = KitAdapters.Merge(adapters.Select(a => a.GetValueOrDefault(KitAdapters.Read1))),
             AdapterRead2 = KitAdapters.Merge(adapters.Select(a => a.GetValueOrDefault(KitAdapters.Read2))),
-            SoftwareVersion = options.Value.BclConvertVersionFor(run.Instrument),
-        }, sheetFormat.Value);
-        http.Response.Headers.ContentDisposition = "attachment; filename=SampleSheet.csv";
-        return TypedResults.Content(sheet, "text/csv", new UTF8Encoding(false));
+            SoftwareVersion = options.BclConvertVersionFor(sheet.Instrument),
+        };
     }
 
     /// <summary>
