@@ -32,6 +32,10 @@ var serviceKeys = new ServiceKeys(builder);
 var webKeyRingKey = builder.AddParameter("web-key-ring-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
+// Webhook signing secrets are stored sealed (AES-GCM) under a key derived from this generated secret (WebhookSecrets).
+var webhookSecretsKey = builder.AddParameter("webhook-secrets-key",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 // Services: each owns its database and shares Redis; the gateway on port 8000 is the only public door.
 var auth = builder.AddTracSeqService<Projects.TracSeq_Auth>("auth")
     .WithReference(authDb).WaitFor(authDb)
@@ -41,7 +45,8 @@ var auth = builder.AddTracSeqService<Projects.TracSeq_Auth>("auth")
     .WithServiceKeys(serviceKeys, accepts: "gateway"); // the client address the gateway vouches for
 
 var samples = builder.AddTracSeqService<Projects.TracSeq_Samples>("samples")
-    .WithServiceKeys(serviceKeys, accepts: ["templates", "sequencing"])
+    .WithServiceKeys(serviceKeys, signsAs: "samples", accepts: ["templates", "sequencing"]) // signs its label reads from Sequencing
+    .WithEnvironment("TracSeq__Webhooks__SecretsKey", webhookSecretsKey)
     .WithReference(samplesDb).WaitFor(samplesDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth);
@@ -60,7 +65,7 @@ var templates = builder.AddTracSeqService<Projects.TracSeq_Templates>("templates
 
 // Sequencing: index kits, libraries, pools, runs, sample sheets and QC; reads and moves samples through Samples.
 var sequencing = builder.AddTracSeqService<Projects.TracSeq_Sequencing>("sequencing")
-    .WithServiceKeys(serviceKeys, signsAs: "sequencing")
+    .WithServiceKeys(serviceKeys, signsAs: "sequencing", accepts: "samples") // Samples reads libraries and pools for labels
     .WithReference(sequencingDb).WaitFor(sequencingDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth)

@@ -31,7 +31,7 @@ public static class WebhookEventsInternalApi
 {
     public static IEndpointRouteBuilder MapWebhookEventsInternalApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(SamplesOutboxSink.Route, ReceiveAsync).AllowAnonymous().RequireServiceIdentity()
+        app.MapPost(SamplesOutboxSink.Route, ReceiveAsync).AllowAnonymous().RequireServiceIdentity("templates", "sequencing")
             .WithTags("Internal").ExcludeFromDescription();
         return app;
     }

@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
-using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Samples.Webhooks;
 
 /// <summary>
-/// Seals subscription secrets at rest with AES-256-GCM under a key derived (HKDF-SHA256) from the service secret
-/// (<c>TracSeq:ServiceSecret</c>, an AppHost parameter, never in the database): a copy of the database alone reveals
-/// no signing secret, and every replica derives the same key with nothing to share or keep in Redis. Changing the
-/// service secret makes the stored secrets unreadable: rotate each subscription's secret afterwards.
+/// Seals subscription secrets at rest with AES-256-GCM under a key derived (HKDF-SHA256) from
+/// <c>TracSeq:Webhooks:SecretsKey</c> (the AppHost's secret parameter <c>webhook-secrets-key</c>; never in the
+/// database): a copy of the database alone reveals no signing secret, and every replica derives the same key with
+/// nothing to share or keep in Redis. Changing that key makes the stored secrets unreadable: rotate each
+/// subscription's secret afterwards.
 /// </summary>
 public sealed class WebhookSecrets
 {
@@ -16,11 +16,13 @@ public sealed class WebhookSecrets
     private const int TagSize = 16;
     private readonly byte[]? _key;
 
+    public const string SecretsKeySetting = "TracSeq:Webhooks:SecretsKey";
+
     public WebhookSecrets(IConfiguration configuration)
     {
-        if (configuration[ServiceIdentity.SecretKey] is { Length: > 0 } serviceSecret)
+        if (configuration[SecretsKeySetting] is { Length: > 0 } secretsKey)
         {
-            _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(serviceSecret), 32,
+            _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secretsKey), 32,
                 salt: [], info: Encoding.ASCII.GetBytes("tracseq webhook secrets v1"));
         }
     }
@@ -47,5 +49,5 @@ public sealed class WebhookSecrets
         return Encoding.UTF8.GetString(plain);
     }
 
-    private byte[] Key => _key ?? throw new InvalidOperationException($"{ServiceIdentity.SecretKey} is not set: webhook secrets cannot be sealed.");
+    private byte[] Key => _key ?? throw new InvalidOperationException($"{SecretsKeySetting} is not set: webhook secrets cannot be sealed.");
 }

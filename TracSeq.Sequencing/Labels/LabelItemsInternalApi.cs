@@ -25,7 +25,7 @@ public static class LabelItemsInternalApi
 
     public static IEndpointRouteBuilder MapLabelItemsInternalApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, ReadAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity()
+        app.MapPost(Path, ReadAsync).RequireAuthorization(Policies.CanHandleSamples).RequireServiceIdentity("samples")
             .WithTags("Internal").ExcludeFromDescription();
         return app;
     }

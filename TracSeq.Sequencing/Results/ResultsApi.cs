@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Results.Diagnosis;
@@ -151,7 +152,7 @@ public static class ResultsApi
     }
 
     public static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> CorrectedSheetAsync(
-        Guid id, string? format, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+        Guid id, string? format, HttpContext http, NpgsqlDataSource db, IOptions<SampleSheetOptions> options, CancellationToken ct)
     {
         if (CorrectedSheet.Format(format) is not { } sheetFormat)
         {
@@ -164,7 +165,10 @@ public static class ResultsApi
         }
         var stored = await ResultsStore.VersionAsync(connection, id);
         var rows = await ResultsStore.SheetRowsAsync(connection, id);
-        var sheet = CorrectedSheet.Write(run, rows, stored is null ? [] : CorrectedSheet.Corrections(stored.Document), sheetFormat);
+        var corrections = stored is null ? [] : CorrectedSheet.Corrections(stored.Document);
+        // The same run settings (adapters, BCL Convert version) as the run's own sheet, so a re-demultiplex trims alike.
+        var corrected = await Api.RunsApi.WithRunSettingsAsync(CorrectedSheet.Apply(run, rows, corrections), connection, id, options.Value);
+        var sheet = CorrectedSheet.Annotate(SampleSheetWriter.Write(corrected, sheetFormat), corrections);
         http.Response.Headers.ContentDisposition = "attachment; filename=SampleSheet.corrected.csv";
         return TypedResults.Content(sheet, "text/csv", new UTF8Encoding(false));
     }
@@ -211,7 +215,12 @@ public static class CorrectedSheet
         [.. document.Findings.Where(f => f.Strength == Strengths.Confirmed).SelectMany(f => f.Corrections)];
 
     public static string Write(ResultsRun run, IReadOnlyList<(short Lane, Guid Id, string Barcode, string Name, string Index1, string? Index2, string? Project)> rows,
-        IReadOnlyList<Correction> corrections, SampleSheetFormat format)
+        IReadOnlyList<Correction> corrections, SampleSheetFormat format) =>
+        Annotate(SampleSheetWriter.Write(Apply(run, rows, corrections), format), corrections);
+
+    /// <summary>The run's rows with the corrections applied (indices replaced, libraries moved to their lane).</summary>
+    public static SampleSheetRun Apply(ResultsRun run, IReadOnlyList<(short Lane, Guid Id, string Barcode, string Name, string Index1, string? Index2, string? Project)> rows,
+        IReadOnlyList<Correction> corrections)
     {
         var byRow = corrections.ToLookup(c => (c.Lane, c.LibraryId));
         var laneCount = Instruments.LaneCount(run.Instrument);
@@ -229,7 +238,12 @@ public static class CorrectedSheet
             }
             return new SampleSheetRow(lane, r.Barcode, r.Name, i1, i2, r.Project);
         }).OrderBy(r => r.Lane).ThenBy(r => r.LibraryBarcode, StringComparer.Ordinal).ToList();
-        var sheet = SampleSheetWriter.Write(new SampleSheetRun(run.Name, run.Instrument, run.Chemistry ?? Instruments.ChemistryV15, run.Reads, run.M1, run.M2, corrected), format);
+        return new SampleSheetRun(run.Name, run.Instrument, run.Chemistry ?? Instruments.ChemistryV15, run.Reads, run.M1, run.M2, corrected);
+    }
+
+    /// <summary>One <c>TracSeqCorrection{n}</c> line in <c>[Header]</c> per change, so the sheet says what it changed.</summary>
+    public static string Annotate(string sheet, IReadOnlyList<Correction> corrections)
+    {
         var comments = new StringBuilder();
         var n = 0;
         foreach (var c in corrections)

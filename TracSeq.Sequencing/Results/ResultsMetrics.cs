@@ -38,7 +38,7 @@ public static class ResultsMetrics
         {
             LibraryVerdicts.WithLabels(verdict);
         }
-        foreach (var label in Labels.All)
+        foreach (var label in FindingLabels.All)
         {
             Findings.WithLabels(label);
         }

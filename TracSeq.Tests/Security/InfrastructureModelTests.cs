@@ -40,9 +40,9 @@ public sealed class InfrastructureModelTests
         var expected = new Dictionary<string, string[]>
         {
             ["auth"] = ["gateway"],                    // believes the client address the gateway signs
-            ["samples"] = ["templates", "sequencing"], // the callers of its /internal routes
+            ["samples"] = ["samples", "templates", "sequencing"], // signs its label reads; the callers of its /internal routes
             ["templates"] = ["templates"],
-            ["sequencing"] = ["sequencing"],
+            ["sequencing"] = ["sequencing", "samples"], // Samples reads libraries and pools for labels
             ["gateway"] = ["gateway", "web"],           // signs for Auth, believes the web front end's client address
             ["web"] = ["web"],
         };

@@ -280,9 +280,9 @@ public sealed partial class KubernetesManifestTests
     public static readonly Dictionary<string, string[]> ServiceKeys = new()
     {
         ["auth"] = ["gateway"],
-        ["samples"] = ["sequencing", "templates"],
+        ["samples"] = ["samples", "sequencing", "templates"],
         ["templates"] = ["templates"],
-        ["sequencing"] = ["sequencing"],
+        ["sequencing"] = ["samples", "sequencing"],
         ["gateway"] = ["gateway", "web"],
         ["web"] = ["web"],
     };

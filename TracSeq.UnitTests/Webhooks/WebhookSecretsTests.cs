@@ -6,7 +6,7 @@ namespace TracSeq.UnitTests.Webhooks;
 public sealed class WebhookSecretsTests
 {
     private static WebhookSecrets With(string? serviceSecret) => new(new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { ["TracSeq:ServiceSecret"] = serviceSecret }).Build());
+        .AddInMemoryCollection(new Dictionary<string, string?> { [WebhookSecrets.SecretsKeySetting] = serviceSecret }).Build());
 
     [Fact]
     public void A_sealed_secret_opens_with_the_same_service_secret_only()

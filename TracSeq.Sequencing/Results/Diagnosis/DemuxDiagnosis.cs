@@ -60,43 +60,43 @@ public static class DemuxDiagnosis
         (LaneIndex.Agg Hit, string Label, string Form, int? OtherLane, KitWell? Well, string? I7To, string? S5To, bool DropI5)? match = null;
         if (s5 is not null && lane.HasI5 && lane.Find(i7, rc5) is { } r1)
         {
-            match = (r1, Labels.I5Orientation, "(i7, rc i5)", null, null, null, rc5, false);
+            match = (r1, FindingLabels.I5Orientation, "(i7, rc i5)", null, null, null, rc5, false);
         }
         else if (lane.Find(rc7, s5) is { } r2a)
         {
-            match = (r2a, Labels.I7ReverseComplemented, "(rc i7, i5)", null, null, rc7, null, false);
+            match = (r2a, FindingLabels.I7ReverseComplemented, "(rc i7, i5)", null, null, rc7, null, false);
         }
         else if (s5 is not null && lane.HasI5 && lane.Find(rc7, rc5) is { } r2b)
         {
-            match = (r2b, Labels.I7ReverseComplemented, "(rc i7, rc i5)", null, null, rc7, rc5, false);
+            match = (r2b, FindingLabels.I7ReverseComplemented, "(rc i7, rc i5)", null, null, rc7, rc5, false);
         }
         else if (s5 is not null && lane.HasI5 && lane.Find(s5, i7) is { } r3a)
         {
-            match = (r3a, Labels.IndicesSwapped, "(i5, i7)", null, null, s5, i7, false);
+            match = (r3a, FindingLabels.IndicesSwapped, "(i5, i7)", null, null, s5, i7, false);
         }
         else if (s5 is not null && lane.HasI5 && lane.Find(rc5!, rc7) is { } r3b)
         {
-            match = (r3b, Labels.IndicesSwapped, "(rc i5, rc i7)", null, null, rc5, rc7, false);
+            match = (r3b, FindingLabels.IndicesSwapped, "(rc i5, rc i7)", null, null, rc5, rc7, false);
         }
         else if (lane.HasI5 && lane.UnusedWell(library.KitName, runPairs) is { } r4)
         {
-            match = (r4.Hit, Labels.WrongWell, "another kit well", null, r4.Well, r4.Well.I7, S5(input.Reading, r4.Well.I5), false);
+            match = (r4.Hit, FindingLabels.WrongWell, "another kit well", null, r4.Well, r4.Well.I7, S5(input.Reading, r4.Well.I5), false);
         }
         else if (s5 is not null && lane.HasI5 && lane.OtherKitI5(i7, library.KitName, s5) is { } r5)
         {
-            match = (r5.Hit, Labels.WrongI5Plate, "(i7, i5 of another kit)", null, new KitWell(r5.Kit, "", "", null), null, r5.Hit.Index2, false);
+            match = (r5.Hit, FindingLabels.WrongI5Plate, "(i7, i5 of another kit)", null, new KitWell(r5.Kit, "", "", null), null, r5.Hit.Index2, false);
         }
         else if (lane.HasI5 && lane.WithI7(i7, a => Barcodes.IsAdapterI5(a.Index2)) is { } r6)
         {
-            match = (r6, Labels.NoI5, "(i7, adapter or poly-G i5)", null, null, null, null, true);
+            match = (r6, FindingLabels.NoI5, "(i7, adapter or poly-G i5)", null, null, null, null, true);
         }
         else if (s5 is not null && lane.HasI5 && lane.WithI5(s5, a => Barcodes.IsPolyG(a.Index)) is { } r7)
         {
-            match = (r7, Labels.I7NotRead, "(poly-G i7, i5)", null, null, null, null, false);
+            match = (r7, FindingLabels.I7NotRead, "(poly-G i7, i5)", null, null, null, null, false);
         }
         else if (lane.Shifted(i7, s5) is { } r8)
         {
-            match = (r8.Hit, Labels.ShiftedIndex, r8.Form, null, null, r8.I7, r8.S5, false);
+            match = (r8.Hit, FindingLabels.ShiftedIndex, r8.Form, null, null, r8.I7, r8.S5, false);
         }
         else
         {
@@ -104,7 +104,7 @@ public static class DemuxDiagnosis
             {
                 if (other.Find(i7, s5) is { } r9)
                 {
-                    match = (r9, Labels.WrongLane, "(i7, i5) in another lane", other.Lane, null, null, null, false);
+                    match = (r9, FindingLabels.WrongLane, "(i7, i5) in another lane", other.Lane, null, null, null, false);
                     break;
                 }
             }
@@ -115,12 +115,12 @@ public static class DemuxDiagnosis
         }
         if (ShareElsewhere(input, library) is { } otherLane)
         {
-            return (new Finding(Labels.WrongLane, Strengths.Confirmed, library.Lane, library.LibraryId, library.Barcode, null, null, library.Reads, null, otherLane.Lane,
+            return (new Finding(FindingLabels.WrongLane, Strengths.Confirmed, library.Lane, library.LibraryId, library.Barcode, null, null, library.Reads, null, otherLane.Lane,
                 string.Create(CultureInfo.InvariantCulture,
                     $"{library.Barcode} got {Pct(otherLane.Share)} of lane {otherLane.Lane} but almost nothing in lane {library.Lane}: check which lane its pool was loaded on."))
             { Form = "share of the lane" }, null);
         }
-        return (new Finding(Labels.NoIndexExplanation, null, library.Lane, library.LibraryId, library.Barcode, null, null, library.Reads, null, null,
+        return (new Finding(FindingLabels.NoIndexExplanation, null, library.Lane, library.LibraryId, library.Barcode, null, null, library.Reads, null, null,
             $"No unknown barcode looks like {library.Barcode}'s indices: the library itself probably failed (check its QC) rather than the sample sheet."), null);
     }
 
@@ -164,15 +164,15 @@ public static class DemuxDiagnosis
         var reads = Millions(hit.Reads);
         return label switch
         {
-            Labels.I5Orientation => $"{library.Barcode}: i5 was read in reverse complement — {reads} reads under {hit.Display}; change the sample sheet's i5 orientation or the library's index2 to {i5To}.",
-            Labels.I7ReverseComplemented => $"{library.Barcode}: i7 was read in reverse complement — {reads} reads under {hit.Display}; set the library's index1 to {i7To}.",
-            Labels.IndicesSwapped => $"{library.Barcode}: i7 and i5 are swapped — {reads} reads under {hit.Display}; set index1 to {i7To} and index2 to {i5To}.",
-            Labels.WrongWell => $"{library.Barcode}: the tube carries well {well?.Well} of {well?.Kit} — {reads} reads under {hit.Display}; set the library's index to that well.",
-            Labels.WrongI5Plate => $"{library.Barcode}: i7 is right but i5 comes from {well?.Kit} — {reads} reads under {hit.Display}; set index2 to {i5To}.",
-            Labels.NoI5 => $"{library.Barcode}: made with a single-index adapter — {reads} reads under {hit.Display}; remove its index2 from the sheet.",
-            Labels.I7NotRead => $"{library.Barcode}: the i7 read gave no signal (poly-G) — {reads} reads under {hit.Display}; check the i7 adapter or demultiplex on i5 alone.",
-            Labels.ShiftedIndex => $"{library.Barcode}: one index is shifted by one base — {reads} reads under {hit.Display}; set it to {i7To ?? library.I7}+{i5To}.",
-            Labels.WrongLane => $"{library.Barcode}: its reads are in lane {otherLane} — {reads} reads under {hit.Display}; put it on lane {otherLane} in the sheet (or re-load it).",
+            FindingLabels.I5Orientation => $"{library.Barcode}: i5 was read in reverse complement — {reads} reads under {hit.Display}; change the sample sheet's i5 orientation or the library's index2 to {i5To}.",
+            FindingLabels.I7ReverseComplemented => $"{library.Barcode}: i7 was read in reverse complement — {reads} reads under {hit.Display}; set the library's index1 to {i7To}.",
+            FindingLabels.IndicesSwapped => $"{library.Barcode}: i7 and i5 are swapped — {reads} reads under {hit.Display}; set index1 to {i7To} and index2 to {i5To}.",
+            FindingLabels.WrongWell => $"{library.Barcode}: the tube carries well {well?.Well} of {well?.Kit} — {reads} reads under {hit.Display}; set the library's index to that well.",
+            FindingLabels.WrongI5Plate => $"{library.Barcode}: i7 is right but i5 comes from {well?.Kit} — {reads} reads under {hit.Display}; set index2 to {i5To}.",
+            FindingLabels.NoI5 => $"{library.Barcode}: made with a single-index adapter — {reads} reads under {hit.Display}; remove its index2 from the sheet.",
+            FindingLabels.I7NotRead => $"{library.Barcode}: the i7 read gave no signal (poly-G) — {reads} reads under {hit.Display}; check the i7 adapter or demultiplex on i5 alone.",
+            FindingLabels.ShiftedIndex => $"{library.Barcode}: one index is shifted by one base — {reads} reads under {hit.Display}; set it to {i7To ?? library.I7}+{i5To}.",
+            FindingLabels.WrongLane => $"{library.Barcode}: its reads are in lane {otherLane} — {reads} reads under {hit.Display}; put it on lane {otherLane} in the sheet (or re-load it).",
             _ => "",
         };
     }

@@ -1,7 +1,7 @@
 namespace TracSeq.Sequencing.Results.Diagnosis;
 
 /// <summary>The words of the diagnosis, as the API answers them.</summary>
-public static class Labels
+public static class FindingLabels
 {
     public const string I5Orientation = "i5_orientation";
     public const string I7ReverseComplemented = "i7_reverse_complemented";

@@ -316,7 +316,7 @@ internal sealed class LaneIndex
             {
                 if (significant)
                 {
-                    yield return Significant(Labels.Hopped, agg, null, null,
+                    yield return Significant(FindingLabels.Hopped, agg, null, null,
                         $"i7 of {a.Barcode} with i5 of {b.Barcode}: index hopping or a contaminated well, not a sheet error.");
                 }
                 else
@@ -329,7 +329,7 @@ internal sealed class LaneIndex
             {
                 if (significant)
                 {
-                    yield return Significant(Labels.WrongPool, agg, null, null,
+                    yield return Significant(FindingLabels.WrongPool, agg, null, null,
                         $"The indices of {other.Barcode} (pool {other.Pool}), which is not on this lane: was the wrong pool loaded, or that library mixed in?")
                         with { LibraryBarcode = other.Barcode };
                 }
@@ -339,7 +339,7 @@ internal sealed class LaneIndex
             {
                 if (significant)
                 {
-                    yield return Significant(Labels.NotOnSheet, agg, null, neighbour.Lane,
+                    yield return Significant(FindingLabels.NotOnSheet, agg, null, neighbour.Lane,
                         $"The indices of {neighbour.Barcode}, which the sheet puts on lane {neighbour.Lane}, not this one.")
                         with { LibraryId = neighbour.LibraryId, LibraryBarcode = neighbour.Barcode };
                 }
@@ -349,7 +349,7 @@ internal sealed class LaneIndex
             {
                 if (significant)
                 {
-                    yield return Significant(Labels.NotOnSheet, agg, new FindingKit(well.Kit, well.Well), null,
+                    yield return Significant(FindingLabels.NotOnSheet, agg, new FindingKit(well.Kit, well.Well), null,
                         $"Well {well.Well} of {well.Kit}, which no library of this lane has: a library missing from the sheet?");
                 }
                 else
@@ -363,18 +363,18 @@ internal sealed class LaneIndex
                 continue;
             }
             yield return Barcodes.IsPolyG(agg.Index) && (agg.Index2 is null || Barcodes.IsAdapterI5(agg.Index2))
-                ? Significant(Labels.NoIndexSignature, agg, null, null, "Reads without an index (PhiX or adapter dimers): informational.")
-                : Significant(Labels.Unexplained, agg, null, null, "No library, kit well or known signature has this barcode.");
+                ? Significant(FindingLabels.NoIndexSignature, agg, null, null, "Reads without an index (PhiX or adapter dimers): informational.")
+                : Significant(FindingLabels.Unexplained, agg, null, null, "No library, kit well or known signature has this barcode.");
         }
         if (hoppedReads >= threshold)
         {
-            yield return new Finding(Labels.Hopped, null, Lane, null, null, null, null, hoppedReads, null, null,
+            yield return new Finding(FindingLabels.Hopped, null, Lane, null, null, null, null, hoppedReads, null, null,
                 string.Create(CultureInfo.InvariantCulture, $"{hoppedCount} hopped pairs of this lane's libraries, {DemuxDiagnosis.Pct((double)hoppedReads / _laneReads)} of the lane together."))
             { Form = "group" };
         }
         foreach (var (kit, reads) in kitGroups.Where(g => g.Value >= threshold))
         {
-            yield return new Finding(Labels.NotOnSheet, null, Lane, null, null, null, null, reads, new FindingKit(kit, null), null,
+            yield return new Finding(FindingLabels.NotOnSheet, null, Lane, null, null, null, null, reads, new FindingKit(kit, null), null,
                 $"Wells of {kit} that no library of this lane has hold {DemuxDiagnosis.Pct((double)reads / _laneReads)} of the lane together: libraries missing from the sheet?")
             { Form = "group" };
         }

@@ -70,6 +70,6 @@ public static class LaneQc
     }
 
     private static Finding Qc(int lane, string check, double threshold, double value, string fix) =>
-        new(Labels.LaneQc, null, lane, null, null, null, null, null, null, null, fix.ToString(CultureInfo.InvariantCulture))
+        new(FindingLabels.LaneQc, null, lane, null, null, null, null, null, null, null, fix.ToString(CultureInfo.InvariantCulture))
         { Check = check, Threshold = threshold, Value = value };
 }

@@ -31,7 +31,7 @@ public sealed class DiagnosisTests
 
     private static Finding Only(ResultsDocument results, RunLibrary library)
     {
-        var findings = results.Findings.Where(f => f.LibraryId == library.LibraryId && f.Label != Labels.LaneQc).ToList();
+        var findings = results.Findings.Where(f => f.LibraryId == library.LibraryId && f.Label != FindingLabels.LaneQc).ToList();
         findings.Count.ShouldBe(1, string.Join("; ", results.Findings.Select(f => $"{f.Label} {f.LibraryBarcode} {f.Index}+{f.Index2}")));
         return findings[0];
     }
@@ -39,7 +39,7 @@ public sealed class DiagnosisTests
     private static void NoOtherWeakLibrary(ResultsDocument results, params RunLibrary[] mistaken)
     {
         var ids = mistaken.Select(m => m.LibraryId).ToHashSet();
-        results.Findings.Where(f => f.LibraryId is { } id && !ids.Contains(id) && f.Label != Labels.LaneQc).ShouldBeEmpty();
+        results.Findings.Where(f => f.LibraryId is { } id && !ids.Contains(id) && f.Label != FindingLabels.LaneQc).ShouldBeEmpty();
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class DiagnosisTests
         var results = run.Results();
 
         var finding = Only(results, library);
-        finding.Label.ShouldBe(Labels.I5Orientation);
+        finding.Label.ShouldBe(FindingLabels.I5Orientation);
         finding.Strength.ShouldBe(Strengths.Confirmed);
         finding.Reads.ShouldBe(SimulatedRun.ReadsPerLibrary);
         finding.Index.ShouldBe(library.Index1);
@@ -72,7 +72,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.I5Orientation);
+        finding.Label.ShouldBe(FindingLabels.I5Orientation);
         finding.Strength.ShouldBe(Strengths.Confirmed);
     }
 
@@ -85,7 +85,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.I7ReverseComplemented);
+        finding.Label.ShouldBe(FindingLabels.I7ReverseComplemented);
         finding.Form.ShouldBe("(rc i7, i5)");
         finding.Corrections.ShouldHaveSingleItem().To.ShouldBe(IndexSequence.ReverseComplement(library.Index1));
     }
@@ -99,7 +99,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.IndicesSwapped);
+        finding.Label.ShouldBe(FindingLabels.IndicesSwapped);
         finding.Corrections.Select(c => c.Field).ShouldBe(["index1", "index2"]);
     }
 
@@ -112,7 +112,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.WrongWell);
+        finding.Label.ShouldBe(FindingLabels.WrongWell);
         finding.Kit.ShouldBe(new FindingKit(SimulatedRun.Kit, SimulatedRun.WellName(12)));
         finding.Corrections.Select(c => c.To).ShouldBe([SimulatedRun.KitI7[12], SimulatedRun.KitI5[12]]);
     }
@@ -126,7 +126,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.WrongI5Plate);
+        finding.Label.ShouldBe(FindingLabels.WrongI5Plate);
         finding.Kit!.Name.ShouldBe(SimulatedRun.OtherKit);
         finding.Corrections.ShouldHaveSingleItem().To.ShouldBe(SimulatedRun.OtherKitI5[1]);
     }
@@ -140,7 +140,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.NoI5);
+        finding.Label.ShouldBe(FindingLabels.NoI5);
         finding.Corrections.ShouldHaveSingleItem().ShouldSatisfyAllConditions(c => c.Field.ShouldBe("index2"), c => c.To.ShouldBeNull());
     }
 
@@ -153,7 +153,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.I7NotRead);
+        finding.Label.ShouldBe(FindingLabels.I7NotRead);
         finding.Corrections.ShouldBeEmpty();
     }
 
@@ -167,7 +167,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.ShiftedIndex);
+        finding.Label.ShouldBe(FindingLabels.ShiftedIndex);
         finding.Form.ShouldBe("(i7 shifted left, i5)");
         finding.Corrections.ShouldHaveSingleItem().To.ShouldBe(shifted);
     }
@@ -182,11 +182,11 @@ public sealed class DiagnosisTests
         var results = run.Results();
 
         var finding = Only(results, library);
-        finding.Label.ShouldBe(Labels.WrongLane);
+        finding.Label.ShouldBe(FindingLabels.WrongLane);
         finding.OtherLane.ShouldBe(2);
         finding.Corrections.ShouldHaveSingleItem().ShouldSatisfyAllConditions(c => c.Field.ShouldBe("lane"), c => c.To.ShouldBe("2"));
         // the reads in lane 2 are explained by that finding, not reported again as an unknown barcode
-        results.Findings.Where(f => f.Lane == 2 && f.Label is Labels.Unexplained or Labels.NotOnSheet).ShouldBeEmpty();
+        results.Findings.Where(f => f.Lane == 2 && f.Label is FindingLabels.Unexplained or FindingLabels.NotOnSheet).ShouldBeEmpty();
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class DiagnosisTests
 
         var finding = Only(run.Results(), library);
 
-        finding.Label.ShouldBe(Labels.NoIndexExplanation);
+        finding.Label.ShouldBe(FindingLabels.NoIndexExplanation);
         finding.Strength.ShouldBeNull();
         finding.Fix!.ShouldContain("failed");
     }
@@ -216,7 +216,7 @@ public sealed class DiagnosisTests
         foreach (var library in new[] { a, b })
         {
             var finding = Only(results, library);
-            finding.Label.ShouldBe(Labels.WrongWell);
+            finding.Label.ShouldBe(FindingLabels.WrongWell);
             finding.Strength.ShouldBe(Strengths.Ambiguous);
             finding.Corrections.ShouldBeEmpty();
         }
@@ -265,13 +265,13 @@ public sealed class DiagnosisTests
         run.Extra.Add((1, "GGGGGGGG", "AGATCTCG", big));                                           // PhiX / no index
         run.Extra.Add((1, "ACACACAC", "TGTGTGTG", big));                                           // nothing known
 
-        var lane1 = run.Results().Findings.Where(f => f.Lane == 1 && f.LibraryId is null && f.Label != Labels.LaneQc).ToList();
+        var lane1 = run.Results().Findings.Where(f => f.Lane == 1 && f.LibraryId is null && f.Label != FindingLabels.LaneQc).ToList();
 
         lane1.Select(f => f.Label).Order().ShouldBe(
-            new[] { Labels.Hopped, Labels.NoIndexSignature, Labels.NotOnSheet, Labels.Unexplained, Labels.WrongPool }.Order());
-        lane1.Single(f => f.Label == Labels.NotOnSheet).Kit.ShouldBe(new FindingKit(SimulatedRun.Kit, SimulatedRun.WellName(10)));
-        lane1.Single(f => f.Label == Labels.WrongPool).LibraryBarcode.ShouldBe("TS-LIB-OTHER-00001");
-        lane1.Single(f => f.Label == Labels.Hopped).Fix!.ShouldContain("TS-LIB-SIM-100");
+            new[] { FindingLabels.Hopped, FindingLabels.NoIndexSignature, FindingLabels.NotOnSheet, FindingLabels.Unexplained, FindingLabels.WrongPool }.Order());
+        lane1.Single(f => f.Label == FindingLabels.NotOnSheet).Kit.ShouldBe(new FindingKit(SimulatedRun.Kit, SimulatedRun.WellName(10)));
+        lane1.Single(f => f.Label == FindingLabels.WrongPool).LibraryBarcode.ShouldBe("TS-LIB-OTHER-00001");
+        lane1.Single(f => f.Label == FindingLabels.Hopped).Fix!.ShouldContain("TS-LIB-SIM-100");
     }
 
     [Fact]
@@ -283,7 +283,7 @@ public sealed class DiagnosisTests
             run.Extra.Add((2, SimulatedRun.KitI7[well], run.Sequenced(SimulatedRun.KitI5[well]), 40_000)); // 0.5 % each
         }
 
-        var group = run.Results().Findings.ShouldHaveSingleItem(f => f.Lane == 2 && f.Label == Labels.NotOnSheet);
+        var group = run.Results().Findings.ShouldHaveSingleItem(f => f.Lane == 2 && f.Label == FindingLabels.NotOnSheet);
 
         group.Form.ShouldBe("group");
         group.Reads.ShouldBe(160_000);
@@ -297,7 +297,7 @@ public sealed class DiagnosisTests
         var library = run.Library(1, 1);
         run.Tube(library, library.Index1[..3] + "N" + library.Index1[4..], library.Index2);
 
-        Only(run.Results(), library).Label.ShouldBe(Labels.I5Orientation);
+        Only(run.Results(), library).Label.ShouldBe(FindingLabels.I5Orientation);
     }
 
     [Fact]
@@ -311,7 +311,7 @@ public sealed class DiagnosisTests
             run.Extra.Add((1 + i % 2, Random(i + 5000, 8), Random(i + 90000, 8), 10));
         }
 
-        Only(run.Results(), library).Label.ShouldBe(Labels.I5Orientation);
+        Only(run.Results(), library).Label.ShouldBe(FindingLabels.I5Orientation);
     }
 }
 

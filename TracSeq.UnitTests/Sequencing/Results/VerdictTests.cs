@@ -69,7 +69,7 @@ public sealed class VerdictTests
 
         var results = run.Results(thresholds: Table);
 
-        var checks = results.Findings.Where(f => f.Label == Labels.LaneQc).Select(f => f.Check).ToList();
+        var checks = results.Findings.Where(f => f.Label == FindingLabels.LaneQc).Select(f => f.Check).ToList();
         checks.ShouldContain("cluster_pf");            // 7.5 M clusters, below 2000 M
         checks.ShouldContain("q30_read2");             // read 2 at 120/151 = 79 %, below 85 %
         checks.ShouldContain("reads_per_library");     // 2 M each, below 1500 M ÷ 3
