@@ -35,9 +35,9 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
         foreach (var document in PublishedDocuments())
         {
             using var openApi = JsonDocument.Parse(await anonymous.GetStringAsync($"/openapi/{document}.json"));
-            var before = cases.Count;
+            var counted = cases.Count;
             cases.AddRange(CasesFor(openApi.RootElement, deep: document == "sequencing"));
-            sequencingCases += document == "sequencing" ? cases.Count - before : 0;
+            sequencingCases += document == "sequencing" ? cases.Count - counted : 0;
         }
         var tokens = new List<string>();
         var auth = new AuthApiClient(fixture);
