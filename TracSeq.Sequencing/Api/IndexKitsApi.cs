@@ -176,7 +176,8 @@ public static class IndexKitsApi
         }
         catch (JsonException e)
         {
-            return (null, "json", FieldProblem(JsonField(e.Path), $"The body is not a valid index kit: {e.Message}"));
+            // The serializer's message names CLR types; the field path is enough for the client.
+            return (null, "json", FieldProblem(JsonField(e.Path), "The body is not a valid index kit: this field has the wrong type or the JSON is broken."));
         }
         if (request is null)
         {

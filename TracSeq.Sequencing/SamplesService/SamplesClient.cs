@@ -24,7 +24,7 @@ public sealed class SamplesUnavailableException(string message, Exception? inner
 /// travel with every call (ServiceDefaults' HttpClient defaults). A stopped Samples is found by a short
 /// <c>/alive</c> probe before each write, so the caller gets a 503 within seconds instead of a hang.
 /// </summary>
-public sealed class SamplesClient(HttpClient http)
+public sealed class SamplesClient(HttpClient http, ILogger<SamplesClient> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -116,7 +116,10 @@ public sealed class SamplesClient(HttpClient http)
         catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.ExecutionRejectedException ||
                                   (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            throw new SamplesUnavailableException($"Samples could not be reached: {e.Message}", e);
+            // The socket error names hosts and ports: it goes to the log with the trace id, the answer says only what failed.
+            logger.LogWarning(e, "Samples could not be reached for {Method} {Path} (trace {TraceId})", request.Method, request.RequestUri,
+                System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+            throw new SamplesUnavailableException("Samples could not be reached.", e);
         }
     }
 
@@ -124,10 +127,16 @@ public sealed class SamplesClient(HttpClient http)
     {
         if (await SamplesServiceClient.WhyNotAliveAsync(http, ct) is { } why)
         {
-            throw new SamplesUnavailableException(why);
+            logger.LogWarning("Samples is not alive: {Why} (trace {TraceId})", why, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+            throw new SamplesUnavailableException("Samples is not answering its liveness probe.");
         }
     }
 
-    private static SamplesUnavailableException Unexpected(HttpResponseMessage response, string body) =>
-        new($"Samples answered {(int)response.StatusCode}: {(body.Length <= 300 ? body : body[..300])}");
+    /// <summary>An answer that says nothing about the request: its body goes to the log (with the trace id), not to the client.</summary>
+    private SamplesUnavailableException Unexpected(HttpResponseMessage response, string body)
+    {
+        logger.LogWarning("Samples answered {Status}: {Body} (trace {TraceId})", (int)response.StatusCode, body.Length <= 300 ? body : body[..300],
+            System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+        return new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Samples answered {(int)response.StatusCode}."));
+    }
 }

@@ -31,10 +31,13 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
     {
         var cases = new List<Case>();
         using var anonymous = fixture.CreateClient("gateway");
+        var sequencingCases = 0;
         foreach (var document in PublishedDocuments())
         {
             using var openApi = JsonDocument.Parse(await anonymous.GetStringAsync($"/openapi/{document}.json"));
-            cases.AddRange(CasesFor(openApi.RootElement));
+            var counted = cases.Count;
+            cases.AddRange(CasesFor(openApi.RootElement, deep: document == "sequencing"));
+            sequencingCases += document == "sequencing" ? cases.Count - counted : 0;
         }
         var tokens = new List<string>();
         var auth = new AuthApiClient(fixture);
@@ -89,6 +92,8 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
         output.WriteLine($"{cases.Count} cases; answers by status: {string.Join(", ", byStatus.Select(s => $"{s.Key} × {s.Value}"))}");
         failures.ShouldBeEmpty(string.Join("\n", failures.Take(60)));
         cases.Count.ShouldBeGreaterThanOrEqualTo(300);
+        // Issue 24: every Sequencing route, at least 800 cases of its own.
+        sequencingCases.ShouldBeGreaterThanOrEqualTo(800);
         (await FingerprintAsync()).ShouldBe(before);
     }
 
@@ -106,7 +111,12 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
         return names;
     }
 
-    private static IEnumerable<Case> CasesFor(JsonElement document)
+    /// <summary>
+    /// The cases of one document; <paramref name="deep"/> adds, for every body property, values of the right JSON type
+    /// that no endpoint accepts (empty, control characters, formula starts, out-of-range and overflowing numbers, lists
+    /// of nulls and of the wrong items): the Sequencing corpus (issue 24).
+    /// </summary>
+    private static IEnumerable<Case> CasesFor(JsonElement document, bool deep = false)
     {
         foreach (var path in document.GetProperty("paths").EnumerateObject())
         {
@@ -180,10 +190,25 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
                         yield return new($"{name} body {property} oversize", method, Fill(), $"{{\"{property}\": \"{OversizeBody}\"}}");
                         yield return new($"{name} body {property} control characters", method, Fill(), $"{{\"{property}\": \"\\u0000\\u0007\\u001b\\u202e\"}}");
                     }
+                    foreach (var value in deep ? DeepGarbage(type) : [])
+                    {
+                        yield return new($"{name} body {property}={Shorten(value, 24)}", method, Fill(), $"{{\"{property}\": {value}}}");
+                    }
                 }
             }
         }
     }
+
+    /// <summary>JSON values of (or near) a property's type that are never a whole valid request on their own.</summary>
+    private static string[] DeepGarbage(string type) => type switch
+    {
+        "string" => ["\"\"", "\" \"", "\"\\u0000\"", "\"-1-1\"", "\"=1+1\"", "\"@SUM(A1)\"", $"\"{new string('A', 300)}\"", "\"ACGTNNNN\"",
+            "\"\\ud83d\\ude00\"", "\"<script>\"", "null", "true", "[\"a\"]", "{}"],
+        "integer" or "number" => ["-1", "0", "2147483648", "-2147483649", "1e308", "-1e308", "1.5", "null", "true", "\"1\"", "[1]", "{}"],
+        "boolean" => ["0", "1", "\"true\"", "null", "[]", "{}"],
+        "array" => ["[null]", "[1]", "[\"\"]", "[{}]", "[[]]", "null", "{}", "1", $"[{string.Join(',', Enumerable.Repeat("null", 10_001))}]"],
+        _ => ["[]", "null", "1", "\"x\"", "{\"\\u0000\": 1}", "{\"a\": {\"b\": {\"c\": null}}}"],
+    };
 
     private sealed record Parameter(string Name, string In, string Type, string? Format);
 

@@ -84,7 +84,7 @@ public sealed class WorstInputBenchmark
         call(); // warm-up (tiered JIT)
         var ms = new List<double>();
         var mb = new List<double>();
-        (long, string) last = default;
+        (long, string) last = (0, "");
         for (var run = 0; run < _runs; run++)
         {
             GC.Collect();
