@@ -6,6 +6,8 @@ using TracSeq.Sequencing.Api;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Results.Import;
 using TracSeq.Sequencing.Results.Verdicts;
+using TracSeq.Contracts;
+using TracSeq.ServiceDefaults.Outbox;
 using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Sequencing.Results;
@@ -59,9 +61,11 @@ public static class ResultsImporter
         var verdicts = await DecideAsync(connection, tx, runId, context, document);
         var runVerdict = Verdicts.Verdicts.ForRun(verdicts.Select(v => v.Verdict));
         await ResultsStore.InsertVersionAsync(connection, tx, runId, version, upload.Job, Fingerprint(upload), upload.Checksums, jobs, document, runVerdict, user.GetUserId());
-        await ResultsStore.InsertVerdictsAsync(connection, tx, user, runId, version, verdicts);
+        await ResultsStore.InsertVerdictsAsync(connection, tx, user, runId, version,
+            [.. verdicts.Select(v => (v.LibraryId, v.Verdict, v.Reason, v.Reads, v.Target, v.Changed))]);
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, runId, "results_imported",
             new { version, job = upload.Job, files = upload.Checksums, verdict = runVerdict });
+        await AnnounceAsync(connection, tx, run, document, verdicts);
         var stored = (await ResultsStore.VersionAsync(connection, runId, version, tx))!;
         var dto = await ResultsReader.ToDtoAsync(connection, runId, stored, tx);
         await tx.CommitAsync(ct);
@@ -84,14 +88,30 @@ public static class ResultsImporter
     }
 
     /// <summary>Each library of the run over all its runs: this version's reads plus every other run's current ones.</summary>
-    private static async Task<List<(Guid LibraryId, string Verdict, string Reason, long Reads, double Target, bool Changed)>> DecideAsync(
+    /// <summary>Webhook events, in the import's transaction: the run's results, and each library whose verdict moved.</summary>
+    private static async Task AnnounceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ResultsRun run, ResultsDocument document,
+        List<(Guid LibraryId, string Verdict, string Reason, long Reads, double Target, bool Changed, string? From)> verdicts)
+    {
+        await Outbox.AddAsync(connection, tx, OutboxEvent.Create(WebhookEventTypes.RunResultsImported,
+            new RunResultsImportedData(run.Id, run.Name, document.Libraries.Select(l => l.LibraryId).Distinct().Count())));
+        var moved = verdicts.Where(v => v.From != v.Verdict).ToList();
+        var labels = await ResultsStore.LibraryLabelsAsync(connection, tx, [.. moved.Select(v => v.LibraryId)]);
+        foreach (var v in moved)
+        {
+            var (barcode, project) = labels[v.LibraryId];
+            await Outbox.AddAsync(connection, tx, OutboxEvent.Create(WebhookEventTypes.LibraryVerdictChanged,
+                new LibraryVerdictChangedData(v.LibraryId, barcode, run.Id, v.From, v.Verdict, project), project));
+        }
+    }
+
+    private static async Task<List<(Guid LibraryId, string Verdict, string Reason, long Reads, double Target, bool Changed, string? From)>> DecideAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId, RunContext context, ResultsDocument document)
     {
         var ids = document.Libraries.Select(l => l.LibraryId).Distinct().ToArray();
         var elsewhere = await ResultsStore.ElsewhereReadsAsync(connection, tx, runId, ids);
         var previous = await ResultsStore.LatestVerdictsAsync(connection, ids, tx);
         var settings = context.Libraries.DistinctBy(l => l.LibraryId).ToDictionary(l => l.LibraryId);
-        var result = new List<(Guid, string, string, long, double, bool)>();
+        var result = new List<(Guid, string, string, long, double, bool, string?)>();
         foreach (var here in document.Libraries.GroupBy(l => l.LibraryId))
         {
             var other = elsewhere.GetValueOrDefault(here.Key);
@@ -99,8 +119,9 @@ public static class ResultsImporter
             var library = settings[here.Key];
             var target = library.TargetReads is { } t ? t : here.Sum(l => l.ExpectedReads) + other.Expected;
             var (verdict, reason) = Verdicts.Verdicts.ForLibrary(reads, target, library.TargetReads is not null, library.NegativeControl);
-            var changed = !previous.TryGetValue(here.Key, out var before) || before.Verdict != verdict || before.Reason != reason;
-            result.Add((here.Key, verdict, reason, reads, target, changed));
+            var known = previous.TryGetValue(here.Key, out var before);
+            var changed = !known || before.Verdict != verdict || before.Reason != reason;
+            result.Add((here.Key, verdict, reason, reads, target, changed, known ? before.Verdict : null));
         }
         return result;
     }

@@ -142,6 +142,14 @@ public static class ResultsStore
         return rows.ToDictionary(r => r.Id, r => (r.Verdict, r.Reason));
     }
 
+    /// <summary>Each library's barcode and the project of its sample, for the events an import announces.</summary>
+    public static async Task<Dictionary<Guid, (string Barcode, string? Project)>> LibraryLabelsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] libraryIds)
+    {
+        var rows = await connection.QueryAsync<(Guid Id, string Barcode, string? Project)>(
+            "SELECT id, barcode, sample_project FROM libraries WHERE id = ANY(@libraryIds)", new { libraryIds }, tx);
+        return rows.ToDictionary(r => r.Id, r => (r.Barcode, r.Project));
+    }
+
     public static async Task InsertVersionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId, int version, string job, string fingerprint,
         IReadOnlyList<ImportedFile> files, IReadOnlyDictionary<string, StoredJob> jobs, ResultsDocument document, string verdict, Guid importedBy)
     {
