@@ -101,7 +101,7 @@ public static class WebEndpoints
         {
             return await antiforgery.IsRequestValidAsync(context);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or AntiforgeryValidationException)
         {
             return false;
         }

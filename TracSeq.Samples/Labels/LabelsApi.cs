@@ -42,6 +42,7 @@ public static class LabelsApi
     }
 
     /// <summary>The label stocks</summary>
+    /// <remarks>Each stock's size in millimetres, the symbols it carries (Code 128, Data Matrix), its fields and formats.</remarks>
     public static Ok<IReadOnlyList<LabelTemplateDto>> Templates() => TypedResults.Ok<IReadOnlyList<LabelTemplateDto>>([.. LabelStocks.All.Select(s =>
         new LabelTemplateDto(s.Name, s.Description, s.WidthMm, s.HeightMm, s.Symbologies, s.Fields, s.Formats, s.Sheet))]);
 
@@ -65,8 +66,13 @@ public static class LabelsApi
         }
         catch (SequencingUnavailableException e)
         {
+            // What Sequencing said (or the socket error) goes to the log with the trace id, never to the client.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LabelsApi))
+                .LogWarning(e, "Labels: Sequencing could not answer: {Reason}", e.Message);
+            http.Response.Headers.RetryAfter = "5";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The Sequencing service is unavailable.",
-                detail: e.Message, extensions: new Dictionary<string, object?> { ["dependency"] = "sequencing" });
+                detail: "Library and pool labels need the Sequencing service, which did not answer. Try again shortly.",
+                extensions: new Dictionary<string, object?> { ["dependency"] = "sequencing" });
         }
         if (missing.Count > 0)
         {
@@ -76,6 +82,7 @@ public static class LabelsApi
     }
 
     /// <summary>One sample's label</summary>
+    /// <remarks>Query: format (pdf, zpl, png), template (a stock's name), copies and dpi (203 or 300, for ZPL and PNG).</remarks>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> SampleAsync(
         Guid id, string? format, string? template, int? copies, int? dpi, NpgsqlDataSource db, CancellationToken ct)
     {

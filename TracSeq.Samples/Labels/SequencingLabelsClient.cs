@@ -67,7 +67,6 @@ public sealed class SequencingLabelsClient(HttpClient http)
                 client.Timeout = TimeSpan.FromSeconds(15);
             })
             .RemoveAllResilienceHandlers()
-            .AddServiceIdentity("samples")
             .AddResilienceHandler("sequencing", pipeline =>
             {
                 pipeline.AddTimeout(TimeSpan.FromSeconds(10));
@@ -76,7 +75,8 @@ public sealed class SequencingLabelsClient(HttpClient http)
                     MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(200), BackoffType = DelayBackoffType.Constant, UseJitter = true,
                 });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(4));
-            });
+            })
+            .AddServiceIdentity("samples"); // inside the retries: every attempt signed afresh (a nonce is good once)
 #pragma warning restore EXTEXP0001
     }
 }

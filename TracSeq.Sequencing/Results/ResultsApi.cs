@@ -86,7 +86,7 @@ public static class ResultsApi
         {
             return Refused(e);
         }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException) // a broken multipart body
         {
             return Refused(ResultsImportException.Bad("request", null, $"The multipart body could not be read: {e.Message}"));
         }

@@ -209,6 +209,17 @@ public class AppHostFixture : IAsyncLifetime
         await WaitUntilServingAsync(resource);
     }
 
+    /// <summary>
+    /// Starts a resource whose process was killed behind DCP's back: once DCP has seen the process gone (a terminal
+    /// state; Restart would fail to stop it first), Start brings a new one, then everything is serving again.
+    /// </summary>
+    public async Task StartAfterKillAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await App.ResourceNotifications.WaitForResourceAsync(resource, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
+        await StartResourceAsync(resource);
+    }
+
     /// <summary>Restarts a resource and waits until everything is serving again.</summary>
     public async Task RestartAsync(string resource)
     {

@@ -202,13 +202,14 @@ public sealed class WebhookTests(AppHostFixture fixture, WebhookReceiver receive
             // …and is then killed outright (SIGKILL), before it ever could.
             fixture.App.ResourceNotifications.TryGetCurrentState("sequencing", out var state).ShouldBeTrue();
             using var process = Process.GetProcessById(AppHostFixture.ProcessId(state!.Snapshot)!.Value);
-            process.Kill();
+            // The pid DCP reports is the `dotnet run` that hosts the service: kill the tree, or the service lives on orphaned.
+            process.Kill(entireProcessTree: true);
             receiver.At(path).ShouldBeEmpty();
         }
         finally
         {
             (await fixture.App.ResourceCommands.ExecuteCommandAsync("samples", KnownResourceCommands.StartCommand)).Success.ShouldBeTrue();
-            await fixture.RestartAsync("sequencing"); // a new process, whatever DCP made of the killed one
+            await fixture.StartAfterKillAsync("sequencing"); // a new process, once DCP has seen the killed one gone
         }
 
         var delivered = (await receiver.WaitForAsync(path, 1, TimeSpan.FromSeconds(60))).ShouldHaveSingleItem();
