@@ -77,10 +77,7 @@ public static class LabelLayout
 
         var textWidth = width - margin - textLeft;
         var size = (int)Math.Min((bottom - top) / (3 * LabelFont.LineHeight), Dots(2.6));
-        var details = string.Join(" · ", new[]
-        {
-            LabelText.Clean(item.Position), LabelText.Clean(item.ProjectCode), item.Date.ToString(DateFormat, CultureInfo.InvariantCulture),
-        }.Where(part => part.Length > 0));
+        var details = Details(item, textWidth, text => measure(text, size));
         var lines = new (string Field, string Text)[] { ("barcode", LabelText.Clean(item.Barcode)), ("name", LabelText.Clean(item.Name)), ("details", details) };
         var y = top;
         foreach (var (field, text) in lines)
@@ -95,6 +92,27 @@ public static class LabelLayout
             y += (int)Math.Round(size * LabelFont.LineHeight);
         }
         return new LabelPlan(width, height, dpmm, elements);
+    }
+
+    /// <summary>
+    /// Position · project · date. The project gives way first (shortened, then left out): a tube is read for its
+    /// position and its date, so on a narrow label those stay whole while they fit at all.
+    /// </summary>
+    private static string Details(LabelItem item, int width, Func<string, double> measure)
+    {
+        var position = LabelText.Clean(item.Position);
+        var project = LabelText.Clean(item.ProjectCode);
+        var date = item.Date.ToString(DateFormat, CultureInfo.InvariantCulture);
+        var head = position.Length > 0 ? position + " · " : "";
+        var withoutProject = head + date;
+        if (project.Length == 0)
+        {
+            return withoutProject;
+        }
+        var tail = " · " + date;
+        var room = width - measure(head + tail);
+        var fitted = room > 0 ? LabelText.Fit(project, room, measure) : "";
+        return fitted is "" or LabelText.Ellipsis ? withoutProject : head + fitted + tail;
     }
 
     private static int Shrink(string text, int size, int width, int smallest, Measure measure)

@@ -61,22 +61,21 @@ public sealed class SequencingLabelsClient(HttpClient http)
     public static void Register(IHostApplicationBuilder builder)
     {
 #pragma warning disable EXTEXP0001 // experimental API; the alternative is hand-building a service-discovery client
-        builder.Services.AddHttpClient<SequencingLabelsClient>(client =>
+        var sequencing = builder.Services.AddHttpClient<SequencingLabelsClient>(client =>
+        {
+            client.BaseAddress = new Uri(builder.Configuration["Sequencing:BaseAddress"] ?? "http://sequencing");
+            client.Timeout = TimeSpan.FromSeconds(15);
+        }).RemoveAllResilienceHandlers();
+        sequencing.AddResilienceHandler("sequencing", pipeline =>
+        {
+            pipeline.AddTimeout(TimeSpan.FromSeconds(10));
+            pipeline.AddRetry(new HttpRetryStrategyOptions
             {
-                client.BaseAddress = new Uri(builder.Configuration["Sequencing:BaseAddress"] ?? "http://sequencing");
-                client.Timeout = TimeSpan.FromSeconds(15);
-            })
-            .RemoveAllResilienceHandlers()
-            .AddResilienceHandler("sequencing", pipeline =>
-            {
-                pipeline.AddTimeout(TimeSpan.FromSeconds(10));
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(200), BackoffType = DelayBackoffType.Constant, UseJitter = true,
-                });
-                pipeline.AddTimeout(TimeSpan.FromSeconds(4));
-            })
-            .AddServiceIdentity("samples"); // inside the retries: every attempt signed afresh (a nonce is good once)
+                MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(200), BackoffType = DelayBackoffType.Constant, UseJitter = true,
+            });
+            pipeline.AddTimeout(TimeSpan.FromSeconds(4));
+        });
+        sequencing.AddServiceIdentity("samples"); // inside the retries: every attempt signed afresh (a nonce is good once)
 #pragma warning restore EXTEXP0001
     }
 }

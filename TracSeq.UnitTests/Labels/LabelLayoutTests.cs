@@ -71,6 +71,18 @@ public sealed class LabelLayoutTests
         LabelLayout.Plan(LabelStocks.Plate, LabelSamples.Short, 300, LabelFont.Width).Texts.Last().Text.ShouldBe("H12 · CARD-7 · 2026-12-07");
     }
 
+    [Theory]
+    [MemberData(nameof(StocksAndResolutions))]
+    public void The_date_and_the_position_stay_whole_and_a_long_project_gives_way(string stockName, int dpi)
+    {
+        var item = new LabelItem("TS-DNA-261207-00017", "Liver biopsy 12", "A-VERY-LONG-PROJECT-CODE-OF-A-GROUP", new DateOnly(2026, 12, 7), "H12");
+
+        var details = LabelLayout.Plan(LabelStocks.Find(stockName)!, item, dpi, LabelFont.Width).Texts.Single(t => t.Field == "details").Text;
+
+        details.ShouldStartWith("H12 · ");
+        details.ShouldEndWith("2026-12-07");
+    }
+
     [Fact]
     public void Clean_text_is_one_line_of_characters_the_font_draws_and_bounded()
     {
