@@ -82,8 +82,9 @@ public static class LabelLayout
         var y = top;
         foreach (var (field, text) in lines)
         {
-            // The barcode's text is never shortened while a smaller size (down to 1 mm) still fits it whole.
-            var lineSize = field == "barcode" ? Shrink(text, size, textWidth, Dots(1.0), measure) : size;
+            // The barcode's text and the details (position, date) are never shortened while a smaller size (down to
+            // 1 mm) still fits them whole; a name is shortened instead.
+            var lineSize = field is "barcode" or "details" ? Shrink(text, size, textWidth, Dots(1.0), measure) : size;
             var fitted = LabelText.Fit(text, textWidth, s => measure(s, lineSize));
             if (fitted.Length > 0 && size > 0)
             {
