@@ -18,7 +18,8 @@ builder.Services.AddSingleton<RequestBodyLimits>();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver()
-    .AddSignedClientAddress(builder.Configuration);
+    .AddSignedClientAddress(builder.Configuration)
+    .AddOpenApiServers();
 
 var app = builder.Build();
 app.UseSecurityHeaders();

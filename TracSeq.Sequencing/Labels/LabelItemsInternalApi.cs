@@ -43,14 +43,16 @@ public static class LabelItemsInternalApi
             return errors.ToProblem();
         }
         await using var connection = await db.OpenConnectionAsync(ct);
+        // Columns in the order of LabelSource's constructor: Dapper maps a record by position and name.
         var libraries = (await connection.QueryAsync<LabelSource>(new CommandDefinition("""
             SELECT l.id, l.barcode, l.name, l.sample_project AS project_code, l.created_at
             FROM unnest(@ids) WITH ORDINALITY AS wanted(id, n) JOIN libraries l ON l.id = wanted.id ORDER BY wanted.n
             """, new { ids = libraryIds.ToArray() }, cancellationToken: ct))).ToList();
         var pools = (await connection.QueryAsync<LabelSource>(new CommandDefinition("""
-            SELECT p.id, p.barcode, p.name, p.created_at,
+            SELECT p.id, p.barcode, p.name,
                    (SELECT CASE WHEN count(DISTINCT l.sample_project) = 1 THEN min(l.sample_project) END
-                    FROM pool_libraries pl JOIN libraries l ON l.id = pl.library_id WHERE pl.pool_id = p.id) AS project_code
+                    FROM pool_libraries pl JOIN libraries l ON l.id = pl.library_id WHERE pl.pool_id = p.id) AS project_code,
+                   p.created_at
             FROM unnest(@ids) WITH ORDINALITY AS wanted(id, n) JOIN pools p ON p.id = wanted.id ORDER BY wanted.n
             """, new { ids = poolIds.ToArray() }, cancellationToken: ct))).ToList();
         return TypedResults.Ok(new LabelItemsResult(libraries, pools));

@@ -26,21 +26,8 @@ public static class OpenApiConventions
     /// <c>AddOpenApi()</c> in the service's Program.cs (which must stay there: it is what wires in the XML comments).
     /// </summary>
     public static IServiceCollection AddTracSeqOpenApi(this IServiceCollection services) =>
-        services.AddHttpContextAccessor().Configure<OpenApiOptions>("v1", options =>
+        services.Configure<OpenApiOptions>("v1", options =>
         {
-            options.AddDocumentTransformer((document, context, _) =>
-            {
-                // "Try it" must go through the gateway, which serves these documents (/openapi/{service}.json) and names
-                // itself in X-Forwarded-Host/-Proto. No proxy is believed for the request as such (EdgeTrust), so the
-                // document reads the headers only here: a forged host changes nothing but the example URL its sender sees.
-                if (context.ApplicationServices.GetService<IHttpContextAccessor>()?.HttpContext?.Request is { } request
-                    && request.Headers["X-Forwarded-Host"].ToString().Split(',')[0].Trim() is { Length: > 0 } host
-                    && Uri.TryCreate($"{(request.Headers["X-Forwarded-Proto"] == "https" ? "https" : "http")}://{host}/", UriKind.Absolute, out var gateway))
-                {
-                    document.Servers = [new OpenApiServer { Url = gateway.ToString() }];
-                }
-                return Task.CompletedTask;
-            });
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Components ??= new OpenApiComponents();

@@ -49,7 +49,7 @@ public sealed partial class LabelTests(AppHostFixture fixture) : IDisposable
         Guid unknownSample = Guid.NewGuid(), unknownLibrary = Guid.NewGuid();
         using var missing = await technician.PostAsJsonAsync("/api/labels",
             new { sampleIds = new[] { sample.Id, unknownSample }, libraryIds = new[] { unknownLibrary }, format = "zpl" });
-        missing.StatusCode.ShouldBe(HttpStatusCode.NotFound, await missing.Content.ReadAsStringAsync());
+        missing.StatusCode.ShouldBe(HttpStatusCode.NotFound, await missing.Content.ReadAsStringAsync() + await WhySequencingFailedAsync());
         (await SampleLab.ProblemAsync(missing)).GetProperty("missing").EnumerateArray().Select(m => m.GetGuid())
             .ShouldBe([unknownSample, unknownLibrary], ignoreOrder: true);
 
@@ -145,4 +145,12 @@ public sealed partial class LabelTests(AppHostFixture fixture) : IDisposable
 
     [GeneratedRegex("_[0-9A-F]{2}")]
     private static partial Regex HexEscape();
+
+    /// <summary>When Samples' call to Sequencing fails, the two services' own words for it (their logs), for the message.</summary>
+    private async Task<string> WhySequencingFailedAsync()
+    {
+        var samples = (await fixture.ReadLogsAsync("samples")).Where(l => l.Contains("Sequencing", StringComparison.Ordinal)).TakeLast(3);
+        var sequencing = (await fixture.ReadLogsAsync("sequencing")).Where(l => l.Contains("refused", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).TakeLast(3);
+        return "\n" + string.Join("\n", samples.Concat(sequencing));
+    }
 }
