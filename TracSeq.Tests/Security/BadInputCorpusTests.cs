@@ -22,7 +22,10 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
     private const int RequestsPerToken = 150; // well under the gateway's 600 a minute per user
     private static readonly string Oversize = new('x', 5000);
     private static readonly string OversizeBody = new('y', 100_000);
-    private static readonly string[] Databases = ["authdb", "samplesdb", "templatesdb"];
+    private static readonly string[] Databases = ["authdb", "samplesdb", "templatesdb", "sequencingdb"];
+    // Tables the services' background workers write while the corpus runs (the outbox relay drains the outbox; the
+    // webhook hub receives other tests' events and retries their deliveries): no request of the corpus reaches them.
+    private static readonly HashSet<string> WrittenInTheBackground = ["outbox", "webhook_events", "webhook_deliveries", "webhook_delivery_attempts"];
 
     private sealed record Case(string Name, HttpMethod Method, string Path, string? Body = null, string? MediaType = null);
 
@@ -298,7 +301,7 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
                     tables.Add((reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
                 }
             }
-            foreach (var (table, updated, version) in tables)
+            foreach (var (table, updated, version) in tables.Where(t => !WrittenInTheBackground.Contains(t.Table)))
             {
                 var sql = $"SELECT concat_ws(':', count(*){(updated ? ", max(updated_at)" : "")}{(version ? ", sum(version)" : "")}) FROM \"{table}\"";
                 await using var count = new NpgsqlCommand(sql, db);
