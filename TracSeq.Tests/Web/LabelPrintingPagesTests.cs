@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using TracSeq.Tests.Infrastructure;
@@ -50,5 +51,38 @@ public sealed class LabelPrintingPagesTests(AppHostFixture app, BrowserFixture b
         (await File.ReadAllBytesAsync(path!))[..5].ShouldBe("%PDF-"u8.ToArray());
         await WebUi.ShouldPassAxeAsync(page, "sample page with the print dialog");
         await WebUi.ScreenshotAsync(page, "web-print-labels");
+    }
+
+    [Fact]
+    public async Task The_samples_list_prints_one_label_for_each_selected_sample()
+    {
+        var tag = $"Sel{Guid.NewGuid():N}"[..12];
+        var first = await _lab.CreateSampleAsync(new { name = $"{tag} one", sampleType = "dna" });
+        var second = await _lab.CreateSampleAsync(new { name = $"{tag} two", sampleType = "dna" });
+        await _lab.CreateSampleAsync(new { name = $"{tag} not selected", sampleType = "dna" });
+        var user = await _auth.CreateUserAsync("lab_technician");
+        var page = await _ui.SignInAsync(user.Email, user.Password);
+        await WebUi.GoToAsync(page, $"/samples?q={tag}");
+
+        await page.GetByLabel($"Select {first.Barcode}").CheckAsync();
+        await page.GetByLabel($"Select {second.Barcode}").CheckAsync();
+        await page.GetByTestId("print-labels").ClickAsync();
+        await page.GetByText("Print labels (2)").WaitForAsync();
+        // When no download comes, say what the browser got instead (an error page names the gateway's answer).
+        var answers = new List<string>();
+        page.Response += (_, r) => answers.Add($"{r.Status} {r.Url}");
+        IDownload download;
+        try
+        {
+            download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("print-download").ClickAsync());
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"No download; the browser got:\n{string.Join("\n", answers)}\n{await page.InnerTextAsync("body")}");
+        }
+
+        var pdf = Encoding.Latin1.GetString(await File.ReadAllBytesAsync((await download.PathAsync())!));
+        pdf.ShouldStartWith("%PDF-");
+        Regex.Count(pdf, @"/Type\s*/Page\b").ShouldBe(2); // one page per label: the two selected, not the third
     }
 }
