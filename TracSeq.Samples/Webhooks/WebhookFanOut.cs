@@ -8,15 +8,24 @@ using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Samples.Webhooks;
 
-/// <summary>Samples' own outbox goes straight into deliveries, in the relay's transaction.</summary>
+/// <summary>
+/// Samples' own outbox goes straight into deliveries, in the relay's transaction. The dispatcher is woken only once that
+/// has committed: woken before, it finds nothing yet and sleeps its whole idle interval (the p95 of a second it cost).
+/// </summary>
 public sealed class LocalWebhookFanOut(WebhookWakeup wakeup, WebhookDispatcher dispatcher) : IOutboxSink
 {
-    public async Task SendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxEvent> events, CancellationToken ct)
+    private int _deliveries;
+
+    public async Task SendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxEvent> events, CancellationToken ct) =>
+        _deliveries += await WebhookStore.FanOutAsync(connection, transaction, events);
+
+    public void Committed()
     {
-        if (await WebhookStore.FanOutAsync(connection, transaction, events) > 0)
+        if (_deliveries > 0)
         {
             wakeup.Signal(dispatcher.Workers);
         }
+        _deliveries = 0;
     }
 }
 

@@ -9,4 +9,9 @@ namespace TracSeq.ServiceDefaults.Outbox;
 public interface IOutboxSink
 {
     Task SendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxEvent> events, CancellationToken ct);
+
+    /// <summary>Called once the batch's transaction has committed: what the sink wrote is visible to others from now.</summary>
+    void Committed()
+    {
+    }
 }

@@ -71,12 +71,12 @@ public sealed class OutboxRelay(IServiceProvider services, NpgsqlDataSource db, 
         }
 
         var events = rows.Select(r => new OutboxEvent(r.Id, r.Type, r.OccurredAt, r.ProjectCode, JsonDocument.Parse(r.Data).RootElement.Clone())).ToList();
-        await using (var scope = services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<IOutboxSink>().SendAsync(connection, tx, events, ct);
-        }
+        await using var scope = services.CreateAsyncScope();
+        var sink = scope.ServiceProvider.GetRequiredService<IOutboxSink>();
+        await sink.SendAsync(connection, tx, events, ct);
         await connection.ExecuteAsync("DELETE FROM outbox WHERE id = ANY(@ids)", new { ids = rows.Select(r => r.Id).ToArray() }, tx);
         await tx.CommitAsync(ct);
+        sink.Committed();
         return rows.Count;
     }
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
 using TracSeq.Tests.Infrastructure;
 using TracSeq.Tests.Samples;
 using TracSeq.Tests.Sequencing;
@@ -111,6 +112,50 @@ public sealed class WebhookTests(AppHostFixture fixture, WebhookReceiver receive
         log.Select(a => a.GetProperty("statusCode").GetInt32()).ShouldBe([500, 200]);
         log[0].GetProperty("error").GetString().ShouldBe("Answered 500.");
         await DeleteAsync(hook);
+    }
+
+    [Fact]
+    public async Task A_subscription_failing_for_three_days_is_disabled_with_its_reason_and_is_sent_nothing_more()
+    {
+        var path = receiver.NewEndpoint(_ => new ReceiverAnswer(500));
+        var hook = await RegisterAsync(path, ["sample.created"]);
+        await _lab.CreateSampleAsync();
+        await receiver.WaitForAsync(path, 1, Patience);
+
+        // Three days of failures without waiting three days: the first failure is moved back as the clock would move it.
+        await using (var db = new NpgsqlConnection(await fixture.GetConnectionStringAsync("samplesdb")))
+        {
+            await db.OpenAsync();
+            await using var back = new NpgsqlCommand(
+                "UPDATE webhook_subscriptions SET failing_since = now() - interval '3 days 1 minute' WHERE id = @id", db);
+            back.Parameters.AddWithValue("id", hook.Id);
+            (await back.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+        await _lab.CreateSampleAsync(); // its failed delivery is the one that finds three days of failures
+
+        var subscription = await WaitForSubscriptionAsync(hook, s => !s.GetProperty("enabled").GetBoolean());
+        subscription.GetProperty("disabledReason").GetString().ShouldStartWith("Every delivery failed since ");
+        var heard = receiver.At(path).Count;
+        await _lab.CreateSampleAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three retry intervals of the test configuration: long enough to be sent
+        receiver.At(path).Count.ShouldBe(heard);
+        await DeleteAsync(hook);
+    }
+
+    private async Task<JsonElement> WaitForSubscriptionAsync(Registered hook, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using var admin = await _lab.AdminAsync();
+            using var body = JsonDocument.Parse(await admin.GetStringAsync($"/api/webhooks/{hook.Id}"));
+            if (done(body.RootElement))
+            {
+                return body.RootElement.Clone();
+            }
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the subscription did not reach the expected state");
+            await Task.Delay(250);
+        }
     }
 
     private async Task<JsonElement> WaitForDeliveryAsync(Registered hook, Func<JsonElement, bool> done)
