@@ -102,20 +102,22 @@ public static class LabelText
 
     /// <summary>
     /// <paramref name="text"/> (already clean) as it fits <paramref name="width"/>: whole, or its longest prefix
-    /// followed by an ellipsis, or nothing. <paramref name="measure"/> gives a string's width.
+    /// followed by an ellipsis, or nothing; in the order it is drawn (<see cref="VisualOrder"/>: right-to-left text
+    /// reordered, Arabic joined). <paramref name="measure"/> gives a string's width.
     /// </summary>
     public static string Fit(string text, double width, Func<string, double> measure)
     {
-        if (measure(text) <= width)
+        var whole = VisualOrder.Of(text);
+        if (measure(whole) <= width)
         {
-            return text;
+            return whole;
         }
         // Binary search over whole characters: at most log2(MaxChars) measurements.
         int low = 0, high = text.Length;
         while (low < high)
         {
             var mid = (low + high + 1) / 2;
-            if (measure(Prefix(text, mid) + Ellipsis) <= width)
+            if (measure(VisualOrder.Of(Prefix(text, mid) + Ellipsis)) <= width)
             {
                 low = mid;
             }
@@ -128,7 +130,7 @@ public static class LabelText
         {
             return measure(Ellipsis) <= width ? Ellipsis : "";
         }
-        return Prefix(text, low) + Ellipsis;
+        return VisualOrder.Of(Prefix(text, low) + Ellipsis);
     }
 
     private static string Prefix(string text, int length) =>
