@@ -37,6 +37,9 @@ public static class ServiceEnvironment
             // The tests play many people from one machine: services believe the X-Forwarded-For sent from loopback, so
             // per-address sign-in limits count each test apart (the whole-system suite sets the same for Auth).
             Set("ForwardedHeaders__TrustLoopback", "true");
+            // Warnings and errors only: every request's information lines in the test output cost a loaded 2-core
+            // machine time and bury a failure's own lines. No test of this tier reads the services' logs.
+            Set("Logging__LogLevel__Default", "Warning");
         }
     }
 
