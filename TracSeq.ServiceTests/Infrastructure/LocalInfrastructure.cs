@@ -183,9 +183,13 @@ public sealed class LocalInfrastructure
         // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every pooled connection to close).
         await SignalAndWaitAsync(_postgres, "INT");
         await SignalAndWaitAsync(_redis, "TERM");
+        (_postgres, _redis) = (null, null);
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            if (Directory.Exists(_directory))
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -199,7 +203,8 @@ public sealed class LocalInfrastructure
         {
             return;
         }
-        using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        // The shell's own kill: bash is there wherever the start script runs, procps may not be.
+        using (var kill = Process.Start("bash", ["-c", $"kill -{signal} {process.Id}"]))
         {
             await kill.WaitForExitAsync();
         }
