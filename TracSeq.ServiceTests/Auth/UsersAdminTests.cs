@@ -2,12 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using TracSeq.Tests.Infrastructure;
 
-namespace TracSeq.Tests.Auth;
+namespace TracSeq.ServiceTests.Auth;
 
-[Collection(AppHostCollection.Name)]
-public sealed class UsersAdminTests(AppHostFixture fixture)
+[Collection(AuthServiceCollection.Name)]
+public sealed class UsersAdminTests(AuthService fixture)
 {
     private readonly AuthApiClient _auth = new(fixture);
 
@@ -21,7 +20,7 @@ public sealed class UsersAdminTests(AppHostFixture fixture)
         var admin = await _auth.LoginAsAdminAsync();
         var user = await _auth.CreateUserAsync(role, admin.AccessToken);
         var session = await _auth.LoginAsync(user.Email, user.Password);
-        using var client = _auth.Client("gateway", session.AccessToken);
+        using var client = _auth.Client(session.AccessToken);
 
         (await client.GetAsync("/api/users")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await client.PostAsJsonAsync("/api/users", new { email = "x@lab.example.org", displayName = "X", role = "guest", password = "a-long-enough-password" }))
@@ -37,7 +36,7 @@ public sealed class UsersAdminTests(AppHostFixture fixture)
         var admin = await _auth.LoginAsAdminAsync();
         var analyst = await _auth.CreateUserAsync("data_analyst", admin.AccessToken);
         await _auth.CreateUserAsync("data_analyst", admin.AccessToken);
-        using var client = _auth.Client("gateway", admin.AccessToken);
+        using var client = _auth.Client(admin.AccessToken);
 
         using var page = JsonDocument.Parse(await client.GetStringAsync("/api/users?role=data_analyst&pageSize=1&page=1"));
         page.RootElement.GetProperty("items").GetArrayLength().ShouldBe(1);
@@ -58,7 +57,7 @@ public sealed class UsersAdminTests(AppHostFixture fixture)
     {
         var admin = await _auth.LoginAsAdminAsync();
         var user = await _auth.CreateUserAsync("guest", admin.AccessToken);
-        using var client = _auth.Client("auth", admin.AccessToken);
+        using var client = _auth.Client(admin.AccessToken);
 
         using var duplicate = await client.PostAsJsonAsync("/api/users",
             new { email = user.Email.ToUpperInvariant(), displayName = "Twin", role = "guest", password = "a-long-enough-password" });
@@ -73,12 +72,12 @@ public sealed class UsersAdminTests(AppHostFixture fixture)
         var admin = await _auth.LoginAsAdminAsync();
         var user = await _auth.CreateUserAsync("guest", admin.AccessToken);
         var before = await _auth.LoginAsync(user.Email, user.Password);
-        using var client = _auth.Client("auth", admin.AccessToken);
+        using var client = _auth.Client(admin.AccessToken);
 
         using var change = await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = "lab_technician" });
 
         change.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await _auth.ProbeSamplesUntilRefusedAsync(before.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
+        (await _auth.ProbeUntilRefusedAsync(before.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized);
         using var refreshed = await _auth.RefreshAsync(before.RefreshToken);
         refreshed.StatusCode.ShouldBe(HttpStatusCode.OK);
         var (_, payload) = Jwt.Decode((await refreshed.Content.ReadFromJsonAsync<TokenPair>(AuthApiClient.Json))!.AccessToken);
@@ -91,7 +90,7 @@ public sealed class UsersAdminTests(AppHostFixture fixture)
     public async Task An_administrator_cannot_demote_or_disable_themselves()
     {
         var admin = await _auth.LoginAsAdminAsync();
-        using var client = _auth.Client("auth", admin.AccessToken);
+        using var client = _auth.Client(admin.AccessToken);
 
         (await client.PatchAsJsonAsync($"/api/users/{admin.User.Id}", new { role = "guest" })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await client.PatchAsJsonAsync($"/api/users/{admin.User.Id}", new { status = "disabled" })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
@@ -119,7 +118,7 @@ public sealed class UsersAdminTests(AppHostFixture fixture)
     public async Task The_database_refuses_to_rewrite_or_remove_auth_events(string statement)
     {
         await _auth.LoginAsAdminAsync();
-        await using var db = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
+        await using var db = new NpgsqlConnection(fixture.DatabaseConnectionString);
         await db.OpenAsync();
         await using var command = new NpgsqlCommand(statement, db);
 

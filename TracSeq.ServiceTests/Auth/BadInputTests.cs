@@ -1,13 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using TracSeq.Tests.Infrastructure;
 
-namespace TracSeq.Tests.Auth;
+namespace TracSeq.ServiceTests.Auth;
 
-[Collection(AppHostCollection.Name)]
-public sealed class BadInputTests(AppHostFixture fixture)
+[Collection(AuthServiceCollection.Name)]
+public sealed class BadInputTests(AuthService fixture)
 {
     private readonly AuthApiClient _auth = new(fixture);
 
@@ -25,7 +23,7 @@ public sealed class BadInputTests(AppHostFixture fixture)
     [MemberData(nameof(BadLoginBodies))]
     public async Task A_bad_sign_in_body_is_a_400_problem(string _, string body)
     {
-        using var response = await PostRawAsync("/api/auth/login", body);
+        using var response = await _auth.PostRawAsync("/api/auth/login", body);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
@@ -34,61 +32,47 @@ public sealed class BadInputTests(AppHostFixture fixture)
     [Fact]
     public async Task A_missing_email_is_named_in_the_errors()
     {
-        using var response = await PostRawAsync("/api/auth/login", "{\"password\": \"x\"}");
+        using var response = await _auth.PostRawAsync("/api/auth/login", "{\"password\": \"x\"}");
 
-        (await ErrorFieldsAsync(response)).ShouldContain("email");
+        (await AuthApiClient.ErrorFieldsAsync(response)).ShouldContain("email");
     }
 
     [Fact]
     public async Task A_ten_megabyte_body_is_refused_by_Auth_itself_and_a_long_string_is_a_400_problem()
     {
         var huge = new string('a', 10 * 1024 * 1024);
-        using var response = await PostRawAsync("/api/auth/login", JsonSerializer.Serialize(new { email = huge, password = "x" }));
-        using var tooLong = await PostRawAsync("/api/auth/login", JsonSerializer.Serialize(new { email = new string('a', 100_000), password = "x" }));
+        using var response = await _auth.PostRawAsync("/api/auth/login", JsonSerializer.Serialize(new { email = huge, password = "x" }));
+        using var tooLong = await _auth.PostRawAsync("/api/auth/login", JsonSerializer.Serialize(new { email = new string('a', 100_000), password = "x" }));
 
         // Every service has its own body limit (1 MiB), not only the gateway.
         response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await ErrorFieldsAsync(tooLong)).ShouldContain("email");
+        (await AuthApiClient.ErrorFieldsAsync(tooLong)).ShouldContain("email");
     }
 
     [Fact]
     public async Task Creating_an_account_checks_every_field()
     {
         var admin = await _auth.LoginAsAdminAsync();
-        using var client = _auth.Client("auth", admin.AccessToken);
+        using var client = _auth.Client(admin.AccessToken);
 
         using var response = await client.PostAsJsonAsync("/api/users", new { email = "not-an-email", displayName = "", role = "superuser", password = "short" });
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await ErrorFieldsAsync(response)).ShouldBe(["email", "displayName", "role", "password"], ignoreOrder: true);
+        (await AuthApiClient.ErrorFieldsAsync(response)).ShouldBe(["email", "displayName", "role", "password"], ignoreOrder: true);
     }
 
     [Fact]
     public async Task An_empty_update_and_bad_paging_are_400s()
     {
         var admin = await _auth.LoginAsAdminAsync();
-        using var client = _auth.Client("auth", admin.AccessToken);
+        using var client = _auth.Client(admin.AccessToken);
 
         (await client.PatchAsJsonAsync($"/api/users/{admin.User.Id}", new { })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await client.PatchAsJsonAsync($"/api/users/{admin.User.Id}", new { status = "sleeping" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await client.GetAsync("/api/users?pageSize=0")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await client.GetAsync("/api/users?pageSize=501")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await client.GetAsync("/api/users?role=king")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-    }
-
-    private async Task<HttpResponseMessage> PostRawAsync(string path, string body)
-    {
-        using var client = _auth.Client("auth");
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Forwarded-For", AuthApiClient.NewClientIp());
-        return await client.SendAsync(request);
-    }
-
-    public static async Task<IReadOnlyList<string>> ErrorFieldsAsync(HttpResponseMessage response)
-    {
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return [.. body.RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name)];
     }
 }

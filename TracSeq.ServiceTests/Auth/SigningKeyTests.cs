@@ -1,19 +1,18 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using TracSeq.Tests.Infrastructure;
 
-namespace TracSeq.Tests.Auth;
+namespace TracSeq.ServiceTests.Auth;
 
-[Collection(AppHostCollection.Name)]
-public sealed class SigningKeyTests(AppHostFixture fixture)
+[Collection(AuthServiceCollection.Name)]
+public sealed class SigningKeyTests(AuthService fixture)
 {
     private readonly AuthApiClient _auth = new(fixture);
 
     [Fact]
     public async Task Auth_publishes_a_discovery_document_and_only_public_keys()
     {
-        using var client = _auth.Client("auth");
+        using var client = _auth.Client();
 
         using var discovery = JsonDocument.Parse(await client.GetStringAsync("/.well-known/openid-configuration"));
         discovery.RootElement.GetProperty("issuer").GetString().ShouldBe("tracseq-auth");
@@ -33,12 +32,12 @@ public sealed class SigningKeyTests(AppHostFixture fixture)
         var before = await _auth.LoginAsAdminAsync();
         var kidBefore = Jwt.Decode(before.AccessToken).Header.GetProperty("kid").GetString();
 
-        await fixture.RestartAsync("auth");
+        await fixture.RestartAsync();
 
         var after = await _auth.LoginAsAdminAsync();
         Jwt.Decode(after.AccessToken).Header.GetProperty("kid").GetString().ShouldBe(kidBefore);
-        using var me = _auth.Client("auth", before.AccessToken);
+        using var me = _auth.Client(before.AccessToken);
         (await me.GetFromJsonAsync<UserInfo>("/api/auth/me", AuthApiClient.Json))!.Email.ShouldBe(fixture.AdminEmail);
-        (await _auth.ProbeSamplesAsync(before.AccessToken)).ShouldBe(HttpStatusCode.OK);
+        (await _auth.ProbeAsync(before.AccessToken)).ShouldBe(HttpStatusCode.OK);
     }
 }

@@ -1,13 +1,11 @@
 using System.Net;
 using System.Text;
-using TracSeq.Tests.Infrastructure;
-using TracSeq.Tests.Samples;
 
-namespace TracSeq.Tests.Templates;
+namespace TracSeq.ServiceTests.Templates;
 
 /// <summary>Files as labs really make them, and files that are not sheets at all: each gets a clear answer.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SubmissionFileTests(AppHostFixture fixture)
+[Collection(TemplatesServiceCollection.Name)]
+public sealed class SubmissionFileTests(TemplatesService fixture)
 {
     private readonly TemplateLab _lab = new(fixture);
 
@@ -16,7 +14,7 @@ public sealed class SubmissionFileTests(AppHostFixture fixture)
     {
         var template = await _lab.CreateTemplateAsync();
         string[] headers = ["  sample name ", "SAMPLE_TYPE", "barcode", "Volume uL", "concentration_NG_ul", "Collected", "Project", "replicate", "Passed QC", "Notes", "Donor"];
-        var rows = Enumerable.Range(1, 4).Select(i => TemplateLab.GoodRow(i, SampleLab.Unique("EU"))).ToList();
+        var rows = Enumerable.Range(1, 4).Select(i => TemplateLab.GoodRow(i, TemplateLab.Unique("EU"))).ToList();
         rows[1][9] = "line one; with a semicolon\nline two, with a comma";
         var csv = Encoding.UTF8.GetString(TemplateLab.Csv(rows, separator: ';', bom: true, headers: headers)) + ";;;;;;;;;;\r\n\r\n;;\r\n";
 
@@ -24,7 +22,7 @@ public sealed class SubmissionFileTests(AppHostFixture fixture)
 
         var report = await TemplateLab.ReportAsync(response, HttpStatusCode.Created);
         (report.Rows, report.Accepted, report.Errors.Count).ShouldBe((4, 4, 0));
-        var second = await _lab.Samples.GetSampleAsync(report.SampleIds[1]);
+        var second = fixture.Samples.SamplesOf(report.SubmissionId)[1]; // as sent to Samples
         second.Notes.ShouldBe("line one; with a semicolon\nline two, with a comma");
         (second.Name, second.Volume).ShouldBe(("Plate1-02", 25.5m));
         second.Metadata.GetProperty("Donor").GetString().ShouldBe("D-0002");
@@ -53,7 +51,7 @@ public sealed class SubmissionFileTests(AppHostFixture fixture)
         binary[10] = 0;
         var wideHeaders = Enumerable.Range(1, 200).Select(i => $"Column {i}").ToArray();
         var tooManyRows = Enumerable.Range(1, 10_001).Select(i => TemplateLab.GoodRow(i, "ROWCAP")).ToList();
-        var good = TemplateLab.Csv([TemplateLab.GoodRow(1, SampleLab.Unique("OK"))]);
+        var good = TemplateLab.Csv([TemplateLab.GoodRow(1, TemplateLab.Unique("OK"))]);
 
         var answers = new Dictionary<string, HttpResponseMessage>
         {
@@ -90,7 +88,7 @@ public sealed class SubmissionFileTests(AppHostFixture fixture)
             {
                 var body = await response.Content.ReadAsStringAsync();
                 ((response.StatusCode, name)).ShouldBe((expected[name].Status, name), body);
-                (await SampleLab.ProblemAsync(response)).GetProperty("title").GetString().ShouldBe(expected[name].Title, name);
+                (await TemplateLab.ProblemAsync(response)).GetProperty("title").GetString().ShouldBe(expected[name].Title, name);
             }
         }
     }
@@ -105,7 +103,7 @@ public sealed class SubmissionFileTests(AppHostFixture fixture)
         using var json = await client.PostAsync("/api/submissions", new StringContent("{}", Encoding.UTF8, "application/json"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await SampleLab.ErrorFieldsAsync(response)).ShouldBe(["file", "templateId", "dryRun"], ignoreOrder: true);
+        (await TemplateLab.ErrorFieldsAsync(response)).ShouldBe(["file", "templateId", "dryRun"], ignoreOrder: true);
         json.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
     }
 }

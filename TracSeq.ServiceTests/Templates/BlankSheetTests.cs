@@ -1,13 +1,12 @@
 using System.Net;
 using System.Text;
 using ClosedXML.Excel;
-using TracSeq.Tests.Infrastructure;
 
-namespace TracSeq.Tests.Templates;
+namespace TracSeq.ServiceTests.Templates;
 
 /// <summary>The empty sheet a researcher downloads, opened with a real spreadsheet library.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class BlankSheetTests(AppHostFixture fixture)
+[Collection(TemplatesServiceCollection.Name)]
+public sealed class BlankSheetTests(TemplatesService fixture)
 {
     private readonly TemplateLab _lab = new(fixture);
 
