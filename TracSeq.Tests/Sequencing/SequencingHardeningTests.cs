@@ -109,6 +109,41 @@ public sealed class SequencingHardeningTests(AppHostFixture fixture)
         apart.StatusCode.ShouldBe(HttpStatusCode.OK, await apart.Content.ReadAsStringAsync());
     }
 
+    /// <summary>L9: the append-only tables belong to the audit role; the service's own login keeps SELECT and INSERT.</summary>
+    [Theory]
+    [InlineData("sequencing_events", "sequencing_events_append_only", "entity_kind")]
+    [InlineData("qc_measurements", "qc_measurements_append_only", "target_kind")]
+    [InlineData("run_status_changes", "run_status_changes_append_only", "run_id")]
+    [InlineData("run_result_versions", "run_result_versions_append_only", "job")]
+    [InlineData("run_result_library_reads", "run_result_library_reads_append_only", "lane")]
+    [InlineData("library_verdicts", "library_verdicts_append_only", "run_id")]
+    public async Task The_services_own_login_cannot_drop_an_append_only_trigger_nor_rewrite_the_table(string table, string trigger, string column)
+    {
+        await using var service = await _lab.OpenDatabaseAsync();
+        foreach (var statement in new[]
+                 {
+                     $"DROP TRIGGER {trigger} ON {table}", $"ALTER TABLE {table} DISABLE TRIGGER {trigger}",
+                     $"UPDATE {table} SET {column} = {column}", $"DELETE FROM {table}", $"TRUNCATE {table}",
+                 })
+        {
+            await using var command = new NpgsqlCommand(statement, service);
+            var error = await Should.ThrowAsync<PostgresException>(() => command.ExecuteNonQueryAsync(), statement);
+            error.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, statement);
+        }
+        await using var rights = new NpgsqlCommand(
+            $"""
+            SELECT c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user),
+                   has_table_privilege('{table}', 'SELECT') AND has_table_privilege('{table}', 'INSERT'),
+                   has_table_privilege('{table}', 'UPDATE') OR has_table_privilege('{table}', 'DELETE') OR has_table_privilege('{table}', 'TRUNCATE')
+            FROM pg_class c WHERE c.oid = '{table}'::regclass
+            """, service);
+        await using var reader = await rights.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        reader.GetBoolean(0).ShouldBeTrue("the service's login must not own the table");
+        reader.GetBoolean(1).ShouldBeTrue("the service still reads and appends");
+        reader.GetBoolean(2).ShouldBeFalse("no UPDATE, DELETE or TRUNCATE");
+    }
+
     /// <summary>Libraries straight into the database (creating hundreds through Samples would take minutes), all with one index.</summary>
     private async Task<IReadOnlyList<Guid>> InsertLibrariesAsync(int count, string index1, string? index2)
     {
