@@ -109,6 +109,30 @@ public sealed class SequencingHardeningTests(AppHostFixture fixture)
         apart.StatusCode.ShouldBe(HttpStatusCode.OK, await apart.Content.ReadAsStringAsync());
     }
 
+    /// <summary>L3: a wrong-typed field in a JSON body is a 400 naming the field, with no CLR type, parameter or JSON path.</summary>
+    [Theory]
+    [InlineData("/api/libraries", """{"sampleId": "not-a-guid", "name": "x"}""", "sampleId")]
+    [InlineData("/api/libraries", """{"name": "x", "index": {"kitId": 12}}""", "index.kitId")]
+    [InlineData("/api/libraries", """{"fragmentSizeBp": "many"}""", "fragmentSizeBp")]
+    public async Task A_wrong_typed_body_field_is_a_400_naming_the_field_without_internals(string path, string json, string field)
+    {
+        using var client = await _lab.AsAsync("lab_technician");
+        var before = await _lab.CountsAsync();
+
+        using var response = await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        foreach (var internals in new[] { "System.", "Path:", "$.", "CreateLibraryRequest", "Failed to read parameter", "could not be converted" })
+        {
+            body.ShouldNotContain(internals, Case.Sensitive, $"{json} answered {body}");
+        }
+        var problem = await SampleLab.ProblemAsync(response);
+        problem.GetProperty("field").GetString().ShouldBe(field);
+        problem.GetProperty("traceId").GetString().ShouldNotBeNullOrEmpty();
+        (await _lab.CountsAsync()).ShouldBe(before);
+    }
+
     /// <summary>L9: the append-only tables belong to the audit role; the service's own login keeps SELECT and INSERT.</summary>
     [Theory]
     [InlineData("sequencing_events", "sequencing_events_append_only", "entity_kind")]
