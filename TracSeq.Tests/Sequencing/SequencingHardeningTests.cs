@@ -109,6 +109,63 @@ public sealed class SequencingHardeningTests(AppHostFixture fixture)
         apart.StatusCode.ShouldBe(HttpStatusCode.OK, await apart.Content.ReadAsStringAsync());
     }
 
+    /// <summary>L8: a retried create under one Idempotency-Key makes one library, pool, run or QC record and replays the first answer.</summary>
+    [Fact]
+    public async Task Creates_with_an_Idempotency_Key_happen_once_and_replay_the_first_answer_byte_for_byte()
+    {
+        using var client = await _lab.AsAsync("lab_technician");
+        var sample = await _lab.SampleAsync();
+        object Library(string prepKit) => new { sampleId = sample.Id, prepKit, index = new { index1 = SequencingLab.I7[5], index2 = SequencingLab.I5[5] } };
+        var library = await ExactlyOnceAsync(client, "/api/libraries", "libraries", Library("TruSeq DNA PCR-Free"), Library("Nextera XT"));
+        object Pool(string name) => new { name, libraryIds = new[] { library } };
+        var pool = await ExactlyOnceAsync(client, "/api/pools", "pools", Pool(SampleLab.Unique("POOL")), Pool(SampleLab.Unique("POOL")));
+        await ExactlyOnceAsync(client, "/api/runs", "runs", SequencingLab.RunBody("NovaSeq6000", [(1, pool)], name: $"Keyed run {Guid.NewGuid():N}"[..16]),
+            SequencingLab.RunBody("NovaSeq6000", [(1, pool)], name: $"Other run {Guid.NewGuid():N}"[..16]));
+        var measuredAt = DateTime.UtcNow.AddMinutes(-5);
+        object Qc(string outcome) => new { target = new { kind = "library", id = library }, type = "qubit", measuredAt, results = new { concentrationNgUl = 2.4m }, outcome };
+        await ExactlyOnceAsync(client, "/api/qc", "qc_measurements", Qc("pass"), Qc("fail"));
+    }
+
+    /// <summary>Posts twice under one key: one row, the same status, Location and bytes, marked replayed; another body under the key is 422.</summary>
+    private async Task<Guid> ExactlyOnceAsync(HttpClient client, string path, string table, object body, object otherBody)
+    {
+        var key = $"hs2-{Guid.NewGuid():N}";
+        var before = await _lab.CountsAsync();
+
+        using var first = await PostKeyedAsync(client, path, key, body);
+        var firstBody = await first.Content.ReadAsStringAsync();
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, firstBody);
+        using var retry = await PostKeyedAsync(client, path, key, body);
+
+        retry.StatusCode.ShouldBe(HttpStatusCode.Created, path);
+        (await retry.Content.ReadAsStringAsync()).ShouldBe(firstBody, path);
+        retry.Headers.Location.ShouldBe(first.Headers.Location, path);
+        retry.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"], path);
+        first.Headers.Contains("Idempotent-Replayed").ShouldBeFalse(path);
+        var after = await _lab.CountsAsync();
+        after[table].ShouldBe(before[table] + 1, path);
+
+        using var other = await PostKeyedAsync(client, path, key, otherBody);
+        other.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, path);
+        (await SampleLab.ProblemAsync(other)).GetProperty("title").GetString().ShouldBe("This Idempotency-Key was already used for a different request.");
+        foreach (var bad in new[] { "has space", new string('k', 201) })
+        {
+            using var refused = await PostKeyedAsync(client, path, bad, body);
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, path);
+            (await SampleLab.ProblemAsync(refused)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _).ShouldBeTrue(path);
+        }
+        (await _lab.CountsAsync())[table].ShouldBe(after[table], path);
+        using var json = JsonDocument.Parse(firstBody);
+        return json.RootElement.GetProperty("id").GetGuid();
+    }
+
+    private static async Task<HttpResponseMessage> PostKeyedAsync(HttpClient client, string path, string key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return await client.SendAsync(request);
+    }
+
     /// <summary>L3: a wrong-typed field in a JSON body is a 400 naming the field, with no CLR type, parameter or JSON path.</summary>
     [Theory]
     [InlineData("/api/libraries", """{"sampleId": "not-a-guid", "name": "x"}""", "sampleId")]
