@@ -427,6 +427,7 @@ public sealed partial class KubernetesManifestTests
             }
         }
         expected["postgres"].Add("postgres-exporter");
+        expected["postgres"].Add("postgres-seal"); // the Job that seals the append-only tables
         expected["postgres"].Add("postgres"); // the instances replicate among themselves
 
         foreach (var (target, callers) in expected)
