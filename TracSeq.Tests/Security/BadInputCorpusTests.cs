@@ -291,7 +291,7 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
                 """
                 SELECT t.tablename,
                        EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_name = t.tablename AND c.column_name = 'updated_at'),
-                       EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_name = t.tablename AND c.column_name = 'version')
+                       EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_name = t.tablename AND c.column_name = 'version' AND c.data_type IN ('integer', 'bigint'))
                 FROM pg_tables t WHERE t.schemaname = 'public' ORDER BY t.tablename
                 """, db))
             await using (var reader = await list.ExecuteReaderAsync())
