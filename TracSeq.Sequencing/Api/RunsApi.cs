@@ -146,7 +146,6 @@ public static class RunsApi
             }
         }
         var poolIds = lanes.Select(l => l.PoolId).Distinct().ToArray();
-        await TakePlanningLockAsync(connection, tx);
         var known = await LockPoolsAsync(connection, tx, poolIds);
         for (var i = 0; i < lanes.Count; i++)
         {
@@ -163,7 +162,7 @@ public static class RunsApi
         {
             return invalid;
         }
-        if ((await PoolsOnActiveRunsAsync(connection, tx, poolIds) ?? await SamplesOnActiveRunsAsync(connection, tx, laneLibraries)) is { } busy)
+        if (await PoolsOnActiveRunsAsync(connection, tx, poolIds) is { } busy)
         {
             return busy;
         }
@@ -260,49 +259,6 @@ public static class RunsApi
             "A pool is on one active run at a time: complete, fail or cancel that run first.",
             new Dictionary<string, object?> { ["pools"] = busy.Select(b => new { pool = b.Pool, run = b.Run, status = b.Status }).ToList() });
     }
-
-    /// <summary>
-    /// One run is planned at a time: two runs taking different pools that share a sample lock nothing in common, and
-    /// each would pass <see cref="SamplesOnActiveRunsAsync"/> unseen by the other. Taken before any row lock, so it
-    /// cannot close a cycle with pool creation or library edits; planning is rare and short.
-    /// </summary>
-    private static Task TakePlanningLockAsync(NpgsqlConnection connection, NpgsqlTransaction tx) =>
-        connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('tracseq-run-planning'))", transaction: tx);
-
-    /// <summary>
-    /// A sample already on a planned or sequencing run through another pool: whichever run starts first moves it, and
-    /// Samples then refuses to move it for the other (a permanent 409), so the run is refused now, naming the pools.
-    /// At most <see cref="MaxListedSamples"/> are listed; the query follows the sample, library and pool indexes.
-    /// </summary>
-    private static async Task<ProblemHttpResult?> SamplesOnActiveRunsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<(int Lane, IReadOnlyList<LaneLibrary> Libraries)> lanes)
-    {
-        var sampleIds = lanes.SelectMany(l => l.Libraries).Select(l => l.SampleId).Distinct().ToArray();
-        var shared = (await connection.QueryAsync<(string Sample, string Pool, string Run, string Status)>(
-            """
-            SELECT DISTINCT l.sample_barcode, p.barcode, r.name, r.status
-            FROM libraries l JOIN pool_libraries pl ON pl.library_id = l.id JOIN run_lanes rl ON rl.pool_id = pl.pool_id
-                 JOIN runs r ON r.id = rl.run_id JOIN pools p ON p.id = rl.pool_id
-            WHERE l.sample_id = ANY(@sampleIds) AND r.status IN ('planned', 'sequencing')
-            ORDER BY p.barcode, l.sample_barcode LIMIT @limit
-            """, new { sampleIds, limit = MaxListedSamples + 1 }, tx)).ToList();
-        if (shared.Count == 0)
-        {
-            return null;
-        }
-        var pools = shared.Select(s => s.Pool).Distinct().ToList();
-        return Endpoints.Conflict(
-            $"Sample {shared[0].Sample} is already on run {shared[0].Run} ({shared[0].Status}) in pool {string.Join(", ", pools)}; nothing was created.",
-            "A sample is on one active run at a time, whichever pool carries it: complete, fail or cancel that run first, " +
-            $"or plan this run without the pools holding these samples. The first {MaxListedSamples} are listed; truncated says whether there are more.",
-            new Dictionary<string, object?>
-            {
-                ["samples"] = shared.Take(MaxListedSamples).Select(s => new { sample = s.Sample, pool = s.Pool, run = s.Run, status = s.Status }).ToList(),
-                ["truncated"] = shared.Count > MaxListedSamples,
-            });
-    }
-
-    private const int MaxListedSamples = 100;
 
     private static (ValidationErrors Errors, string? Chemistry) Validate(CreateRunRequest request)
     {

@@ -71,32 +71,6 @@ public sealed class SequencingHardeningTests(AppHostFixture fixture)
     }
 
     [Fact]
-    public async Task A_sample_already_on_an_active_run_through_another_pool_is_409_naming_that_pool()
-    {
-        var sample = await _lab.SampleAsync();
-        var first = await _lab.CreateLibraryAsync(sample.Id, new { index1 = SequencingLab.I7[6], index2 = SequencingLab.I5[6] });
-        var second = await _lab.CreateLibraryAsync(sample.Id, new { index1 = SequencingLab.I7[7], index2 = SequencingLab.I5[7] });
-        var busyPool = await _lab.CreatePoolAsync([first.Id]);
-        var otherPool = await _lab.CreatePoolAsync([second.Id]);
-        var active = await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, busyPool.Id)], name: $"Run S{Guid.NewGuid():N}"[..12]));
-        var before = await _lab.CountsAsync();
-
-        using var refused = await _lab.PostRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, otherPool.Id)]));
-
-        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict, await refused.Content.ReadAsStringAsync());
-        var problem = await SampleLab.ProblemAsync(refused);
-        problem.GetProperty("title").GetString()!.ShouldContain(busyPool.Barcode);
-        problem.GetProperty("title").GetString()!.ShouldContain(sample.Barcode);
-        var listed = problem.GetProperty("samples").EnumerateArray().ShouldHaveSingleItem();
-        listed.GetProperty("pool").GetString().ShouldBe(busyPool.Barcode);
-        listed.GetProperty("run").GetString().ShouldBe(active.Name);
-        problem.GetProperty("truncated").GetBoolean().ShouldBeFalse();
-        (await _lab.CountsAsync()).ShouldBe(before);
-        (await _lab.MoveRunAsync(active.Id, "cancelled")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeq6000", [(1, otherPool.Id)]))).Status.ShouldBe("planned");
-    }
-
-    [Fact]
     public async Task A_run_without_an_index_2_read_refuses_a_lane_of_libraries_told_apart_only_by_i5()
     {
         var libraries = await _lab.LibrariesAsync((SequencingLab.I7[1], SequencingLab.I5[1]), (SequencingLab.I7[1], SequencingLab.I5[2]));
