@@ -39,8 +39,5 @@ public static class SampleProblems
             detail: string.Join(", ", barcodes.Take(20)),
             extensions: new Dictionary<string, object?> { ["barcodes"] = barcodes });
 
-    public static ProblemHttpResult IdempotencyKeyReused() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: "This Idempotency-Key was already used for a different request.",
-            detail: "Use a new key for a new request; repeat the original request unchanged to get its result again.");
+    public static ProblemHttpResult IdempotencyKeyReused() => TracSeq.ServiceDefaults.Data.IdempotencyRecords.KeyReused();
 }

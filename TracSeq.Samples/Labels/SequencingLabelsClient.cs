@@ -20,7 +20,7 @@ public sealed class SequencingUnavailableException(string message, Exception? in
 /// this service's signed identity (<see cref="ServiceIdentity.AddServiceIdentity"/>). A read, so retried on
 /// connection failures and 5xx; a short deadline makes a down Sequencing a 503 in seconds.
 /// </summary>
-public sealed class SequencingLabelsClient(HttpClient http)
+public sealed class SequencingLabelsClient(HttpClient http, ILogger<SequencingLabelsClient> logger)
 {
     public const string Path = "/internal/labels/items";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -45,7 +45,10 @@ public sealed class SequencingLabelsClient(HttpClient http)
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(ct);
-                throw new SequencingUnavailableException($"Sequencing answered {(int)response.StatusCode}: {(body.Length <= 300 ? body : body[..300])}");
+                // The downstream body goes to the log (with the trace id), not to the client.
+                logger.LogWarning("Sequencing answered {Status}: {Body} (trace {TraceId})", (int)response.StatusCode,
+                    body.Length <= 300 ? body : body[..300], System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+                throw new SequencingUnavailableException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Sequencing answered {(int)response.StatusCode}."));
             }
             return await response.Content.ReadFromJsonAsync<SequencingLabelItems>(Json, ct)
                 ?? throw new SequencingUnavailableException("Sequencing answered an empty body.");
@@ -53,7 +56,9 @@ public sealed class SequencingLabelsClient(HttpClient http)
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ExecutionRejectedException ||
                                   (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            throw new SequencingUnavailableException($"Sequencing could not be reached: {e.Message}", e);
+            // The socket error names hosts and ports: it goes to the log with the trace id, the answer says only what failed.
+            logger.LogWarning(e, "Sequencing could not be reached for {Path} (trace {TraceId})", Path, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+            throw new SequencingUnavailableException("Sequencing could not be reached.", e);
         }
     }
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using TracSeq.Samples.Audit;
-using TracSeq.Samples.Idempotency;
+using TracSeq.ServiceDefaults.Data;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
 

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using TracSeq.Samples.Audit;
 using TracSeq.Samples.Caching;
-using TracSeq.Samples.Idempotency;
+using TracSeq.ServiceDefaults.Data;
 using TracSeq.Samples.Lifecycle;
 using TracSeq.Samples.Storage;
 using TracSeq.ServiceDefaults.OpenApi;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TracSeq.Samples.Audit;
 using TracSeq.Samples.Caching;
-using TracSeq.Samples.Idempotency;
+using TracSeq.ServiceDefaults.Data;
 using TracSeq.Samples.Lifecycle;
 using TracSeq.Samples.Samples;
 using TracSeq.ServiceDefaults.Problems;

@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Data;
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Security.Claims;
 using Dapper;
@@ -125,8 +127,9 @@ public static class LibrariesApi
         libraries.MapPost("/", CreateAsync).Write(SequencingPolicies.LabWork, "Make a library from a sample",
             "The sample must be received, validated or in_storage (409 naming its status otherwise). The index is " +
             "{kitId, well} (fixed-layout kit), {kitId, i7Name, i5Name?} or custom {index1, index2?} (ACGT, 4–24 bases). " +
-            "Answers the library with its TS-LIB barcode and derived molarity; the sample's audit trail gets library_created.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            "Answers the library with its TS-LIB barcode and derived molarity; the sample's audit trail gets library_created." +
+            " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         libraries.MapGet("/", ListAsync).Documented("List libraries", "Filter by sampleId, poolId, status or text (barcode, name, sample barcode); paged.");
         libraries.MapGet("/{id:guid}", GetAsync).Documented("One library", "The library with its index, molarity and the latest QC per type.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -143,11 +146,13 @@ public static class LibrariesApi
         return libraries;
     }
 
-    public static async Task<Results<Created<LibraryDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateLibraryRequest request, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples,
+    public const string CreateScope = "library.create";
+
+    public static async Task<Results<Created<LibraryDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateLibraryRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples,
         TimeProvider clock, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
+        var errors = new ValidationErrors().CheckKey(idempotencyKey, required: false)
             .Check(request.SampleId is { } s && s != Guid.Empty, "sampleId", "sampleId is required.")
             .CheckMeasures(request.Name, request.PrepKit, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl)
             .CheckTarget(request.TargetReads)
@@ -187,6 +192,18 @@ public static class LibrariesApi
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7();
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (idempotencyKey is not null)
+        {
+            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, IdempotencyRecords.Hash(request));
+            if (claim.State == IdempotencyState.KeyReused)
+            {
+                return IdempotencyRecords.KeyReused();
+            }
+            if (claim.State == IdempotencyState.Replay)
+            {
+                return IdempotencyRecords.Replay(http, claim, $"/api/libraries/{IdempotencyRecords.StoredId(claim)}");
+            }
+        }
         var barcode = LibraryRules.Barcode(now, await connection.ExecuteScalarAsync<long>("SELECT nextval('library_barcode_seq')", transaction: tx));
         await connection.ExecuteAsync(
             """
@@ -216,10 +233,14 @@ public static class LibrariesApi
         {
             return Endpoints.SamplesUnavailable(e.Message);
         }
-        var created = await LoadAsync(connection, id, tx);
+        var created = (await LoadAsync(connection, id, tx))!.ToDto();
+        if (idempotencyKey is not null)
+        {
+            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, StatusCodes.Status201Created, created);
+        }
         await tx.CommitAsync(ct);
         SequencingMetrics.LibrariesCreated.Inc();
-        return TypedResults.Created($"/api/libraries/{id}", created!.ToDto());
+        return TypedResults.Created($"/api/libraries/{id}", created);
     }
 
     public static async Task<Results<Ok<PagedResult<LibraryDto>>, ValidationProblem>> ListAsync(

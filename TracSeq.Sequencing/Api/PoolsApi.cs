@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Data;
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Security.Claims;
 using Dapper;
@@ -36,8 +38,9 @@ public static class PoolsApi
         pools.MapPost("/", CreateAsync).Write(SequencingPolicies.LabWork, "Pool libraries",
                 "Creates a TS-POOL pool of active or sequenced libraries after checking their indices (mismatches 0–2, default 1). " +
                 $"Any collision is 409 with the first {IndexCollisionChecker.MaxReported} colliding pairs, totalCollisions and truncated, " +
-                "and nothing is created. A library may be in several pools.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+                "and nothing is created. A library may be in several pools." +
+                " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         pools.MapGet("/", ListAsync).Documented("List pools", "Newest first; q searches barcode and name; paged.");
         pools.MapGet("/{id:guid}", GetAsync).Documented("One pool", "The pool with its libraries, index warnings and the latest QC per type.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -46,10 +49,12 @@ public static class PoolsApi
         return pools;
     }
 
-    public static async Task<Results<Created<PoolDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreatePoolRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+    public const string CreateScope = "pool.create";
+
+    public static async Task<Results<Created<PoolDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreatePoolRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
     {
-        var errors = new ValidationErrors().Text("name", request.Name, 200)
+        var errors = new ValidationErrors().CheckKey(idempotencyKey, required: false).Text("name", request.Name, 200)
             .Check(request.LibraryIds is { Count: > 0 and <= MaxLibraries }, "libraryIds", $"libraryIds must list 1 to {MaxLibraries} libraries.")
             .Check(request.LibraryIds is null || request.LibraryIds.Distinct().Count() == request.LibraryIds.Count, "libraryIds", "libraryIds must not repeat a library.")
             .CheckMismatches(request.BarcodeMismatchesIndex1, request.BarcodeMismatchesIndex2);
@@ -60,6 +65,18 @@ public static class PoolsApi
         var (m1, m2) = (request.BarcodeMismatchesIndex1 ?? 1, request.BarcodeMismatchesIndex2 ?? 1);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (idempotencyKey is not null)
+        {
+            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, IdempotencyRecords.Hash(request));
+            if (claim.State == IdempotencyState.KeyReused)
+            {
+                return IdempotencyRecords.KeyReused();
+            }
+            if (claim.State == IdempotencyState.Replay)
+            {
+                return IdempotencyRecords.Replay(http, claim, $"/api/pools/{IdempotencyRecords.StoredId(claim)}");
+            }
+        }
         var (libraries, missing) = await IndexChecksApi.LibraryIndicesAsync(connection, request.LibraryIds!, "libraryIds", tx);
         if (missing is not null)
         {
@@ -95,6 +112,10 @@ public static class PoolsApi
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Pool, id, "created",
             new { barcode, name = request.Name.Trim(), libraries = libraries.Count, m1, m2 });
         var pool = (await LoadAsync(connection, id, tx))!;
+        if (idempotencyKey is not null)
+        {
+            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, StatusCodes.Status201Created, pool);
+        }
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/pools/{id}", pool);
     }

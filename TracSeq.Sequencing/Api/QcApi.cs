@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Data;
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using System.Text.Json;
 using Dapper;
@@ -44,16 +46,20 @@ public static class QcApi
         qc.MapPost("/", CreateAsync).Write(SequencingPolicies.LabWork, "Record a QC measurement",
             "target {kind: sample|library|pool, id}, type (qubit, nanodrop, bioanalyzer, tapestation, qpcr, fragment_analyzer, other), " +
             "measuredAt (not in the future), results {concentrationNgUl, concentrationNm, rin, din, averageSizeBp, a260280, a260230}, " +
-            "outcome pass|fail|borderline. Append-only; a sample target is looked up in Samples with your token.");
+            "outcome pass|fail|borderline. Append-only; a sample target is looked up in Samples with your token." +
+            " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         qc.MapGet("/", ListAsync).Documented("List QC measurements", "Filter by targetKind and targetId; newest measurement first; paged.");
         return qc;
     }
 
-    public static async Task<Results<Created<QcMeasurementDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateQcRequest request, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples, TimeProvider clock, CancellationToken ct)
+    public const string CreateScope = "qc.create";
+
+    public static async Task<Results<Created<QcMeasurementDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateQcRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var errors = Validate(request, now);
+        var errors = Validate(request, now).CheckKey(idempotencyKey, required: false);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -82,6 +88,18 @@ public static class QcApi
         var id = Guid.CreateVersion7();
         var results = request.Results ?? new QcResults(null, null, null, null, null, null, null);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (idempotencyKey is not null)
+        {
+            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, IdempotencyRecords.Hash(request));
+            if (claim.State == IdempotencyState.KeyReused)
+            {
+                return IdempotencyRecords.KeyReused();
+            }
+            if (claim.State == IdempotencyState.Replay)
+            {
+                return IdempotencyRecords.Replay(http, claim, $"/api/qc?targetKind={kind}&targetId={targetId}");
+            }
+        }
         await connection.ExecuteAsync(
             """
             INSERT INTO qc_measurements (id, target_kind, target_id, type, measured_at, instrument, results, outcome, notes, created_by)
@@ -94,10 +112,14 @@ public static class QcApi
             }, tx);
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Qc, id, "created",
             new { targetKind = kind, targetId, request.Type, request.Outcome });
-        var created = await connection.QuerySingleAsync<QcRow>($"SELECT {Columns} FROM qc_measurements WHERE id = @id", new { id }, tx);
+        var created = (await connection.QuerySingleAsync<QcRow>($"SELECT {Columns} FROM qc_measurements WHERE id = @id", new { id }, tx)).ToDto();
+        if (idempotencyKey is not null)
+        {
+            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, StatusCodes.Status201Created, created);
+        }
         await tx.CommitAsync(ct);
         SequencingMetrics.QcResults.WithLabels(request.Type!, request.Outcome!).Inc();
-        return TypedResults.Created($"/api/qc?targetKind={kind}&targetId={targetId}", created.ToDto());
+        return TypedResults.Created($"/api/qc?targetKind={kind}&targetId={targetId}", created);
     }
 
     private static ValidationErrors Validate(CreateQcRequest request, DateTimeOffset now)

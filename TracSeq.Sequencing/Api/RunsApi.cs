@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Data;
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -91,8 +93,9 @@ public static class RunsApi
         runs.MapPost("/", CreateAsync).Write(SequencingPolicies.LabWork, "Plan a run",
                 $"Instrument one of {string.Join(", ", Instruments.All)} (chemistry v1.0|v1.5 for the NovaSeq6000 only), lanes within " +
                 "the instrument's flow cell, indices no longer than the index cycles (shorter ones are masked), run name of letters, " +
-                "digits, spaces, '-' and '_'. Every lane's libraries are checked for collisions: 409 naming the lane and pairs.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+                "digits, spaces, '-' and '_'. Every lane's libraries are checked for collisions: 409 naming the lane and pairs." +
+                " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         runs.MapGet("/", ListAsync).Documented("List runs", "Newest first; filter by status; paged.");
         runs.MapGet("/{id:guid}", GetAsync).Documented("One run", "Lanes, pools, libraries, samples and the run's status history.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -113,10 +116,13 @@ public static class RunsApi
         return runs;
     }
 
-    public static async Task<Results<Created<RunDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateRunRequest request, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+    public const string CreateScope = "run.create";
+
+    public static async Task<Results<Created<RunDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateRunRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         var (errors, chemistry) = Validate(request);
+        errors.CheckKey(idempotencyKey, required: false);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -127,6 +133,18 @@ public static class RunsApi
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (idempotencyKey is not null)
+        {
+            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, IdempotencyRecords.Hash(request));
+            if (claim.State == IdempotencyState.KeyReused)
+            {
+                return IdempotencyRecords.KeyReused();
+            }
+            if (claim.State == IdempotencyState.Replay)
+            {
+                return IdempotencyRecords.Replay(http, claim, $"/api/runs/{IdempotencyRecords.StoredId(claim)}");
+            }
+        }
         var poolIds = lanes.Select(l => l.PoolId).Distinct().ToArray();
         var known = await LockPoolsAsync(connection, tx, poolIds);
         for (var i = 0; i < lanes.Count; i++)
@@ -176,6 +194,10 @@ public static class RunsApi
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, id, "created",
             new { name = request.Name.Trim(), request.Instrument, chemistry, reads, lanes = lanes.Select(l => new { lane = l.Lane, poolId = l.PoolId }) });
         var run = (await LoadAsync(connection, id, tx))!;
+        if (idempotencyKey is not null)
+        {
+            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, StatusCodes.Status201Created, run);
+        }
         await tx.CommitAsync(ct);
         SequencingMetrics.Runs.WithLabels(RunStatuses.Planned).Inc();
         return TypedResults.Created($"/api/runs/{id}", run);

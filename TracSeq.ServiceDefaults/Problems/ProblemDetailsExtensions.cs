@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Polly;
 using StackExchange.Redis;
 using TracSeq.ServiceDefaults.Correlation;
@@ -27,7 +28,20 @@ public static class ProblemDetailsExtensions
             {
                 context.ProblemDetails.Extensions["correlationId"] = correlationId.ToString();
             }
-            if (context.Exception is not null && IsDependencyFailure(context.Exception))
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                // The framework's message names CLR types and JSON paths: the log gets it, the client a generic detail.
+                var (detail, field) = BadRequestBodies.Describe(bad);
+                context.ProblemDetails.Detail = detail;
+                context.ProblemDetails.Extensions.Remove("exception");
+                if (field is not null)
+                {
+                    context.ProblemDetails.Extensions["field"] = field;
+                }
+                http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("TracSeq.Problems")
+                    .LogInformation(bad, "Request body refused (trace {TraceId})", context.ProblemDetails.Extensions["traceId"]);
+            }
+            else if (context.Exception is not null && IsDependencyFailure(context.Exception))
             {
                 context.ProblemDetails.Title = "A service this request depends on is unavailable.";
                 context.ProblemDetails.Detail = "Try again shortly.";

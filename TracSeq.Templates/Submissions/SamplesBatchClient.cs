@@ -23,7 +23,7 @@ public sealed class SamplesUnavailableException(string message, Exception? inner
 /// <c>Idempotency-Key: {submissionId}</c>. The key is what makes retries (ours here, and the user's retry of a failed
 /// submission) safe for this non-idempotent POST: Samples commits one submission once and replays its answer.
 /// </summary>
-public sealed partial class SamplesBatchClient(HttpClient http)
+public sealed partial class SamplesBatchClient(HttpClient http, ILogger<SamplesBatchClient> logger)
 {
     public const string Path = "/internal/samples/batch";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -53,7 +53,9 @@ public sealed partial class SamplesBatchClient(HttpClient http)
         catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.ExecutionRejectedException ||
                                   (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            throw new SamplesUnavailableException($"Samples could not be reached: {e.Message}", e);
+            // The socket error names hosts and ports: it goes to the log with the trace id, the answer says only what failed.
+            logger.LogWarning(e, "Samples could not be reached for {Path} (trace {TraceId})", Path, TraceId());
+            throw new SamplesUnavailableException("Samples could not be reached.", e);
         }
         using (response)
         {
@@ -80,7 +82,8 @@ public sealed partial class SamplesBatchClient(HttpClient http)
                             var match = IndexedField().Match(error.Name);
                             if (!match.Success)
                             {
-                                throw new SamplesUnavailableException($"Samples refused the batch: {error.Name}: {error.Value}");
+                                logger.LogWarning("Samples refused the batch: {Field}: {Errors} (trace {TraceId})", error.Name, error.Value.GetRawText(), TraceId());
+                                throw new SamplesUnavailableException("Samples refused the batch for a reason that names no row.");
                             }
                             foreach (var message in error.Value.EnumerateArray())
                             {
@@ -91,7 +94,9 @@ public sealed partial class SamplesBatchClient(HttpClient http)
                         return new BatchOutcome(null, refused);
                     }
                 default:
-                    throw new SamplesUnavailableException($"Samples answered {(int)response.StatusCode}: {Truncate(body)}");
+                    // The downstream body goes to the log (with the trace id), not to the client.
+                    logger.LogWarning("Samples answered {Status}: {Body} (trace {TraceId})", (int)response.StatusCode, Truncate(body), TraceId());
+                    throw new SamplesUnavailableException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Samples answered {(int)response.StatusCode}."));
             }
         }
     }
@@ -100,9 +105,12 @@ public sealed partial class SamplesBatchClient(HttpClient http)
     {
         if (await SamplesServiceClient.WhyNotAliveAsync(http, ct) is { } why)
         {
-            throw new SamplesUnavailableException(why);
+            logger.LogWarning("Samples is not alive: {Why} (trace {TraceId})", why, TraceId());
+            throw new SamplesUnavailableException("Samples is not answering its liveness probe.");
         }
     }
+
+    private static string? TraceId() => System.Diagnostics.Activity.Current?.TraceId.ToHexString();
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
 }

@@ -61,7 +61,11 @@ public sealed class QcAndAuditTests(AppHostFixture fixture)
         var pool = await _lab.CreatePoolAsync([library.Id]);
         await _lab.CreateRunAsync(SequencingLab.RunBody("MiSeq", [(1, pool.Id)]));
         using (await RecordAsync("pool", pool.Id, "qubit", DateTime.UtcNow.AddMinutes(-5), new { concentrationNgUl = 1.0m }, "pass")) { }
-        await using var db = await _lab.OpenDatabaseAsync();
+        // As the superuser: the service's own login is refused before the trigger (the tables are sealed; see
+        // SequencingHardeningTests), so the trigger is what even the superuser meets.
+        var superuser = new NpgsqlConnectionStringBuilder(await fixture.GetConnectionStringAsync("postgres")) { Database = "sequencingdb" };
+        await using var db = new NpgsqlConnection(superuser.ConnectionString);
+        await db.OpenAsync();
 
         foreach (var statement in new[] { $"UPDATE {table} SET trace_id = trace_id", $"DELETE FROM {table}", $"TRUNCATE {table}" })
         {

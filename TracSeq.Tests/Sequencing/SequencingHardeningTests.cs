@@ -109,6 +109,122 @@ public sealed class SequencingHardeningTests(AppHostFixture fixture)
         apart.StatusCode.ShouldBe(HttpStatusCode.OK, await apart.Content.ReadAsStringAsync());
     }
 
+    /// <summary>L8: a retried create under one Idempotency-Key makes one library, pool, run or QC record and replays the first answer.</summary>
+    [Fact]
+    public async Task Creates_with_an_Idempotency_Key_happen_once_and_replay_the_first_answer_byte_for_byte()
+    {
+        using var client = await _lab.AsAsync("lab_technician");
+        var sample = await _lab.SampleAsync();
+        object Library(string prepKit) => new { sampleId = sample.Id, prepKit, index = new { index1 = SequencingLab.I7[5], index2 = SequencingLab.I5[5] } };
+        var library = await ExactlyOnceAsync(client, "/api/libraries", "libraries", Library("TruSeq DNA PCR-Free"), Library("Nextera XT"));
+        object Pool(string name) => new { name, libraryIds = new[] { library } };
+        var pool = await ExactlyOnceAsync(client, "/api/pools", "pools", Pool(SampleLab.Unique("POOL")), Pool(SampleLab.Unique("POOL")));
+        await ExactlyOnceAsync(client, "/api/runs", "runs", SequencingLab.RunBody("NovaSeq6000", [(1, pool)], name: $"Keyed run {Guid.NewGuid():N}"[..16]),
+            SequencingLab.RunBody("NovaSeq6000", [(1, pool)], name: $"Other run {Guid.NewGuid():N}"[..16]));
+        var measuredAt = DateTime.UtcNow.AddMinutes(-5);
+        object Qc(string outcome) => new { target = new { kind = "library", id = library }, type = "qubit", measuredAt, results = new { concentrationNgUl = 2.4m }, outcome };
+        await ExactlyOnceAsync(client, "/api/qc", "qc_measurements", Qc("pass"), Qc("fail"));
+    }
+
+    /// <summary>Posts twice under one key: one row, the same status, Location and bytes, marked replayed; another body under the key is 422.</summary>
+    private async Task<Guid> ExactlyOnceAsync(HttpClient client, string path, string table, object body, object otherBody)
+    {
+        var key = $"hs2-{Guid.NewGuid():N}";
+        var before = await _lab.CountsAsync();
+
+        using var first = await PostKeyedAsync(client, path, key, body);
+        var firstBody = await first.Content.ReadAsStringAsync();
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, firstBody);
+        using var retry = await PostKeyedAsync(client, path, key, body);
+
+        retry.StatusCode.ShouldBe(HttpStatusCode.Created, path);
+        (await retry.Content.ReadAsStringAsync()).ShouldBe(firstBody, path);
+        retry.Headers.Location.ShouldBe(first.Headers.Location, path);
+        retry.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"], path);
+        first.Headers.Contains("Idempotent-Replayed").ShouldBeFalse(path);
+        var after = await _lab.CountsAsync();
+        after[table].ShouldBe(before[table] + 1, path);
+
+        using var other = await PostKeyedAsync(client, path, key, otherBody);
+        other.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, path);
+        (await SampleLab.ProblemAsync(other)).GetProperty("title").GetString().ShouldBe("This Idempotency-Key was already used for a different request.");
+        foreach (var bad in new[] { "has space", new string('k', 201) })
+        {
+            using var refused = await PostKeyedAsync(client, path, bad, body);
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, path);
+            (await SampleLab.ProblemAsync(refused)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _).ShouldBeTrue(path);
+        }
+        (await _lab.CountsAsync())[table].ShouldBe(after[table], path);
+        using var json = JsonDocument.Parse(firstBody);
+        return json.RootElement.GetProperty("id").GetGuid();
+    }
+
+    private static async Task<HttpResponseMessage> PostKeyedAsync(HttpClient client, string path, string key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>L3: a wrong-typed field in a JSON body is a 400 naming the field, with no CLR type, parameter or JSON path.</summary>
+    [Theory]
+    [InlineData("/api/libraries", """{"sampleId": "not-a-guid", "name": "x"}""", "sampleId")]
+    [InlineData("/api/libraries", """{"name": "x", "index": {"kitId": 12}}""", "index.kitId")]
+    [InlineData("/api/libraries", """{"fragmentSizeBp": "many"}""", "fragmentSizeBp")]
+    public async Task A_wrong_typed_body_field_is_a_400_naming_the_field_without_internals(string path, string json, string field)
+    {
+        using var client = await _lab.AsAsync("lab_technician");
+        var before = await _lab.CountsAsync();
+
+        using var response = await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        foreach (var internals in new[] { "System.", "Path:", "$.", "CreateLibraryRequest", "Failed to read parameter", "could not be converted" })
+        {
+            body.ShouldNotContain(internals, Case.Sensitive, $"{json} answered {body}");
+        }
+        var problem = await SampleLab.ProblemAsync(response);
+        problem.GetProperty("field").GetString().ShouldBe(field);
+        problem.GetProperty("traceId").GetString().ShouldNotBeNullOrEmpty();
+        (await _lab.CountsAsync()).ShouldBe(before);
+    }
+
+    /// <summary>L9: the append-only tables belong to the audit role; the service's own login keeps SELECT and INSERT.</summary>
+    [Theory]
+    [InlineData("sequencing_events", "sequencing_events_append_only", "entity_kind")]
+    [InlineData("qc_measurements", "qc_measurements_append_only", "target_kind")]
+    [InlineData("run_status_changes", "run_status_changes_append_only", "run_id")]
+    [InlineData("run_result_versions", "run_result_versions_append_only", "job")]
+    [InlineData("run_result_library_reads", "run_result_library_reads_append_only", "lane")]
+    [InlineData("library_verdicts", "library_verdicts_append_only", "run_id")]
+    public async Task The_services_own_login_cannot_drop_an_append_only_trigger_nor_rewrite_the_table(string table, string trigger, string column)
+    {
+        await using var service = await _lab.OpenDatabaseAsync();
+        foreach (var statement in new[]
+                 {
+                     $"DROP TRIGGER {trigger} ON {table}", $"ALTER TABLE {table} DISABLE TRIGGER {trigger}",
+                     $"UPDATE {table} SET {column} = {column}", $"DELETE FROM {table}", $"TRUNCATE {table}",
+                 })
+        {
+            await using var command = new NpgsqlCommand(statement, service);
+            var error = await Should.ThrowAsync<PostgresException>(() => command.ExecuteNonQueryAsync(), statement);
+            error.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, statement);
+        }
+        await using var rights = new NpgsqlCommand(
+            $"""
+            SELECT c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user),
+                   has_table_privilege('{table}', 'SELECT') AND has_table_privilege('{table}', 'INSERT'),
+                   has_table_privilege('{table}', 'UPDATE') OR has_table_privilege('{table}', 'DELETE') OR has_table_privilege('{table}', 'TRUNCATE')
+            FROM pg_class c WHERE c.oid = '{table}'::regclass
+            """, service);
+        await using var reader = await rights.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        reader.GetBoolean(0).ShouldBeTrue("the service's login must not own the table");
+        reader.GetBoolean(1).ShouldBeTrue("the service still reads and appends");
+        reader.GetBoolean(2).ShouldBeFalse("no UPDATE, DELETE or TRUNCATE");
+    }
+
     /// <summary>Libraries straight into the database (creating hundreds through Samples would take minutes), all with one index.</summary>
     private async Task<IReadOnlyList<Guid>> InsertLibrariesAsync(int count, string index1, string? index2)
     {

@@ -222,6 +222,51 @@ public sealed partial class KubernetesManifestTests
         }
     }
 
+    /// <summary>
+    /// Every table a service's migration seals (calls tracseq_seal_append_only on) is sealed on Kubernetes too: the seal
+    /// Job names it for that service's database and login, whose audit role exists and cannot log in.
+    /// </summary>
+    [Fact]
+    public void Every_table_a_migration_seals_is_sealed_by_the_Kubernetes_seal_Job_under_a_nologin_audit_role()
+    {
+        var rendered = RenderedManifests.Render("production");
+        var job = rendered.All<V1Job>("Job").Single(j => j.Metadata.Name == "tracseq-postgres-seal");
+        var script = string.Join("\n", job.Spec.Template.Spec.Containers.Single().Args);
+        var cluster = rendered.Custom("Cluster").ShouldHaveSingleItem();
+        Path(cluster, "spec", "enableSuperuserAccess").ShouldBe("true");
+        var roles = ((List<object>)Path(cluster, "spec", "managed", "roles")!).Cast<Dictionary<object, object>>().ToList();
+
+        var sealedSomewhere = 0;
+        foreach (var (service, environment) in EnvironmentFromAppHost)
+        {
+            var database = environment.SingleOrDefault(e => e.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && e.EndsWith("db", StringComparison.Ordinal));
+            var migrations = System.IO.Path.Combine(RenderedManifests.RepositoryRoot, $"TracSeq.{char.ToUpperInvariant(service[0])}{service[1..]}", "Data", "Migrations");
+            if (database is null || !Directory.Exists(migrations))
+            {
+                continue;
+            }
+            var tables = Directory.GetFiles(migrations, "*.sql").Select(File.ReadAllText)
+                .Where(sql => sql.Contains("tracseq_seal_append_only", StringComparison.Ordinal))
+                .SelectMany(sql => SealedTableName().Matches(sql).Select(m => m.Groups[1].Value))
+                .ToList();
+            if (tables.Count == 0)
+            {
+                continue;
+            }
+            var line = script.Split('\n').Select(l => l.Trim().Split(' ')).SingleOrDefault(w => w[0] == "seal" && w.Length == 4 && w[1] == database["ConnectionStrings__".Length..]);
+            line.ShouldNotBeNull($"{service}: no seal line for its database");
+            line[2].ShouldBe(service);
+            line[3].Split(',').ShouldBe(tables, ignoreOrder: true, service);
+            var audit = roles.Single(r => (string)r["name"] == service + "_audit");
+            audit["login"].ShouldBe("false", service);
+            sealedSomewhere += tables.Count;
+        }
+        sealedSomewhere.ShouldBeGreaterThanOrEqualTo(8); // auth_events, sample_events and Sequencing's six
+    }
+
+    [GeneratedRegex(@"'([a-z_]+)'")]
+    private static partial Regex SealedTableName();
+
     /// <summary>The public services (the ingress routes to them) answer /metrics only on a private port.</summary>
     private static string MetricsPortName(string service) => service is "gateway" or "web" ? "metrics" : "http";
 
@@ -382,6 +427,7 @@ public sealed partial class KubernetesManifestTests
             }
         }
         expected["postgres"].Add("postgres-exporter");
+        expected["postgres"].Add("postgres-seal"); // the Job that seals the append-only tables
         expected["postgres"].Add("postgres"); // the instances replicate among themselves
 
         foreach (var (target, callers) in expected)

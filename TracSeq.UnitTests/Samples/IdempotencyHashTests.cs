@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using TracSeq.Samples.Idempotency;
+using TracSeq.ServiceDefaults.Data;
 
 namespace TracSeq.UnitTests.Samples;
 

@@ -74,6 +74,11 @@ public static class PostgresRoles
         CREATE OR REPLACE FUNCTION public.tracseq_seal_append_only(event_table regclass) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $fn$
         BEGIN
+            -- Sealed already (by an earlier start, or on Kubernetes by the seal Job racing the migration): nothing to do,
+            -- and no error, or the migration that calls this would fail the service's start for good.
+            IF (SELECT relowner FROM pg_class WHERE oid = event_table) = (SELECT oid FROM pg_roles WHERE rolname = '{{role.AuditRole}}') THEN
+                RETURN;
+            END IF;
             IF (SELECT relowner FROM pg_class WHERE oid = event_table) <> (SELECT oid FROM pg_roles WHERE rolname = session_user) THEN
                 RAISE EXCEPTION 'only the owner of % may seal it', event_table;
             END IF;

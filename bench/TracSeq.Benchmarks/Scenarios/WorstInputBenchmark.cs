@@ -9,7 +9,11 @@ namespace TracSeq.Benchmarks.Scenarios;
 
 /// <summary>
 /// The worst single request a technician (or a kit manager) can send to the index check and the kit-file parser
-/// (issue 24, H1 and M1), in process: the same code the endpoints run, on inputs at the endpoints' limits. For each:
+/// (issue 24, H1 and M1), in process: the same code the endpoints run, on inputs at the endpoints' limits. The H1 line
+/// does what <c>POST /api/index-checks</c> does with a body of 10,000 entries: binds the JSON (into a record of the
+/// request's shape: the harness compiles in Sequencing's pure code, not its web project), checks every index with
+/// <see cref="IndexSequence.IsValid"/>, runs the check and writes the answer as JSON. M1 reads the kit file's bytes as
+/// the import endpoint does (strict UTF-8) and parses it. For each:
 /// the time of one call and the memory it allocated (<c>GC.GetAllocatedBytesForCurrentThread</c> before and after,
 /// which counts every byte the call allocated, live or not; an upper bound on the heap it could need), plus, for the
 /// index check, the size of the JSON answer the endpoint would write. Goal: under 1 s and 50 MB each.
@@ -40,11 +44,15 @@ public sealed class WorstInputBenchmark
         // Every entry different, all sharing a 24-base i7 and with i5s that differ only in their last bases: no pair is
         // settled early, so every one of the 49,995,000 group pairs is compared over both indices.
         var distinct = Enumerable.Range(0, Entries).Select(i => new IndexEntry($"E{i:D5}", "ACGTACGTACGTACGTACGTACGT", "TGCATGCATGCATGCAT" + Tail(i))).ToList();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { entries = identical.Select(e => new { id = e.Id, index1 = e.Index1, index2 = e.Index2 }) }, Json);
+        Time("POST /api/index-checks body: 10,000 identical entries (all pairs collide; bound, validated, checked, answer written)", () => Handle(body));
         Time("index check: 10,000 identical entries (all pairs collide)", () => Check(identical));
         Time("index check: 10,000 distinct entries, every pair compared in full", () => Check(distinct));
 
         var dashes = KitHead + "A01\tFixedIndexPosition\tstring\tD701" + new string('-', IlluminaKitFile.MaxBytes - 400) + "\n" + KitIndices;
         Time("kit file: 1 MiB well value 'D701----…' (M1: ~L² before)", () => Parse(dashes));
+        var upload = Encoding.UTF8.GetBytes(dashes);
+        Time("kit file import read + parse: 1 MiB well value 'D701----…' as uploaded bytes", () => ReadAndParse(upload));
         var badRows = new StringBuilder(KitHead).Append(KitIndices);
         while (badRows.Length < IlluminaKitFile.MaxBytes - 16)
         {
@@ -71,6 +79,36 @@ public sealed class WorstInputBenchmark
         var result = IndexCollisionChecker.Check(entries);
         var answer = JsonSerializer.SerializeToUtf8Bytes(new { result.Ok, result.Collisions, result.TotalCollisions, result.Truncated, result.Warnings }, Json);
         return (answer.Length, string.Create(CultureInfo.InvariantCulture, $"{result.TotalCollisions:N0} pairs, {result.Collisions.Count} listed"));
+    }
+
+    private sealed record EntryBody(string? Id, string? Index1, string? Index2);
+
+    private sealed record CheckBody(IReadOnlyList<EntryBody?>? Entries);
+
+    /// <summary>What the endpoint does with the body: bind it, check every index, run the check, write the answer as JSON.</summary>
+    private static (long AnswerBytes, string Outcome) Handle(byte[] body)
+    {
+        var request = JsonSerializer.Deserialize<CheckBody>(body, Json)!;
+        var entries = new List<IndexEntry>(request.Entries!.Count);
+        foreach (var e in request.Entries)
+        {
+            if (e is null || !IndexSequence.IsValid(e.Index1) || (e.Index2 is not null && !IndexSequence.IsValid(e.Index2)))
+            {
+                throw new InvalidOperationException("The worst input is a valid one.");
+            }
+            entries.Add(new IndexEntry(e.Id ?? "", e.Index1!.ToUpperInvariant(), e.Index2?.ToUpperInvariant()));
+        }
+        var result = IndexCollisionChecker.Check(entries);
+        var answer = JsonSerializer.SerializeToUtf8Bytes(new { result.Ok, result.Collisions, result.TotalCollisions, result.Truncated, result.Warnings }, Json);
+        return (answer.Length, string.Create(CultureInfo.InvariantCulture,
+            $"{body.Length / 1024.0:F0} KiB body; {result.TotalCollisions:N0} pairs, {result.Collisions.Count} listed"));
+    }
+
+    /// <summary>The import endpoint's read of the uploaded file (strict UTF-8), then the parse.</summary>
+    private static (long AnswerBytes, string Outcome) ReadAndParse(byte[] file)
+    {
+        using var reader = new StreamReader(new MemoryStream(file), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        return Parse(reader.ReadToEnd());
     }
 
     private static (long AnswerBytes, string Outcome) Parse(string text)

@@ -2,9 +2,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TracSeq.Contracts;
 using TracSeq.ServiceDefaults.Problems;
 
-namespace TracSeq.Samples.Idempotency;
+namespace TracSeq.ServiceDefaults.Data;
 
 public enum IdempotencyState { New, Replay, KeyReused }
 
@@ -15,6 +19,8 @@ public sealed record IdempotencyClaim(IdempotencyState State, int StatusCode = 0
 /// <c>Idempotency-Key</c>: the key is claimed inside the transaction that does the work and the answer is stored in
 /// it before commit. A retry after success replays the stored answer and creates nothing; a retry after a failure
 /// finds no record (it rolled back) and runs again; a concurrent duplicate waits on the primary key, then replays.
+/// Shared by every service that accepts the header (Samples, Sequencing); each keeps an <c>idempotency_records</c>
+/// table in its own database (same columns, its own migration).
 /// </summary>
 public static class IdempotencyRecords
 {
@@ -78,6 +84,30 @@ public static class IdempotencyRecords
             """,
             new { scope, ownerId, key, statusCode, json }, transaction);
         return json;
+    }
+
+    /// <summary>The same key sent with a different request: 422, the same problem from every service.</summary>
+    public static ProblemHttpResult KeyReused() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "This Idempotency-Key was already used for a different request.",
+            detail: "Use a new key for a new request; repeat the original request unchanged to get its result again.");
+
+    /// <summary>The stored first answer, byte for byte, with its status, its Location and <c>Idempotent-Replayed: true</c>.</summary>
+    public static ContentHttpResult Replay(HttpContext http, IdempotencyClaim claim, string? location)
+    {
+        if (location is not null)
+        {
+            http.Response.Headers.Location = location;
+        }
+        http.Response.Headers[ReplayedHeaderName] = "true";
+        return TypedResults.Content(claim.Response, "application/json", Encoding.UTF8, claim.StatusCode);
+    }
+
+    /// <summary>The <c>id</c> of a stored answer (a created resource), for its Location on replay.</summary>
+    public static Guid StoredId(IdempotencyClaim claim)
+    {
+        using var stored = JsonDocument.Parse(claim.Response);
+        return stored.RootElement.GetProperty("id").GetGuid();
     }
 
     /// <summary>A write-only stream that hashes what is written to it and keeps nothing.</summary>
