@@ -47,6 +47,14 @@ public static class SequencingInternalApi
     /// <summary>The sample statuses a run moves its samples to, by the run's new status.</summary>
     public static readonly IReadOnlyList<string> RunTargets = [SampleStatus.InSequencing, SampleStatus.Completed, SampleStatus.Failed];
 
+    /// <summary>
+    /// Whether a run's move leaves a sample as it is: one already in the target status, and one already
+    /// <c>completed</c> when a top-up run (its libraries sequenced again) starts or fails, since the lifecycle has no
+    /// way back from <c>completed</c> and a failed top-up does not undo the first run's reads.
+    /// </summary>
+    public static bool AlreadyThere(string status, string to) =>
+        status == to || (status == SampleStatus.Completed && to is SampleStatus.InSequencing or SampleStatus.Failed);
+
     public static IEndpointRouteBuilder MapSequencingInternalApi(this IEndpointRouteBuilder app)
     {
         // The user's token alone is not enough: only the Sequencing service records library events and moves samples for runs.
@@ -130,7 +138,7 @@ public static class SequencingInternalApi
                 title: "A sample of this run does not exist; nothing was changed.",
                 extensions: new Dictionary<string, object?> { ["missing"] = missing.Take(100).ToList() });
         }
-        var moving = samples.Where(x => x.Status != to).ToList();
+        var moving = samples.Where(x => !AlreadyThere(x.Status, to)).ToList();
         var refused = moving.Where(x => !SampleStatusMachine.CanMove(x.Status, to)).ToList();
         if (refused.Count > 0)
         {
