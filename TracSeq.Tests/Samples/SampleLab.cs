@@ -225,6 +225,9 @@ public sealed partial class SampleLab(AppHostFixture fixture)
         return await client.PutAsJsonAsync($"/api/samples/{sampleId}/location", new { locationId, position });
     }
 
+    public static async Task<IReadOnlyList<SampleEvent>> EventsAsyncAs(HttpClient client, Guid sampleId) =>
+        (await client.GetFromJsonAsync<PageOf<SampleEvent>>($"/api/samples/{sampleId}/events?pageSize=500", Json))!.Items;
+
     public async Task<IReadOnlyList<SampleEvent>> EventsAsync(Guid sampleId)
     {
         using var client = await AsAsync("guest");
