@@ -215,7 +215,8 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
         {
             viewer.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         }
-        using var staff = await _lab.TechnicianAsync();
+        // A plain client: the lab's own clients fill in its default project.
+        using var staff = _auth.Client("gateway", (await _lab.SessionAsync("lab_technician")).AccessToken);
         using var filed = await staff.PostAsJsonAsync("/api/samples", new { name = "Staff, no project", sampleType = "dna" });
         filed.StatusCode.ShouldBe(HttpStatusCode.Created, await filed.Content.ReadAsStringAsync());
         var sample = (await filed.Content.ReadFromJsonAsync<SampleInfo>(SampleLab.Json))!;

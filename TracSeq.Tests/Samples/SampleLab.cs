@@ -143,6 +143,10 @@ public sealed partial class SampleLab(AppHostFixture fixture)
                 if (filled)
                 {
                     request.Content = new StringContent(body!.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+                    if (request.Headers.Contains(ServiceIdentityHeader.Name))
+                    {
+                        await ServiceIdentityHeader.SignAsync(lab.Fixture, request); // the signature covers the body
+                    }
                 }
             }
             return await base.SendAsync(request, cancellationToken);
