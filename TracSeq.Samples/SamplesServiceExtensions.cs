@@ -5,6 +5,8 @@ using TracSeq.Samples.Sequencing;
 using TracSeq.Samples.Storage;
 using TracSeq.Samples.Webhooks;
 using TracSeq.ServiceDefaults.Outbox;
+using TracSeq.ServiceDefaults.Projects;
+using TracSeq.Samples.Projects;
 
 namespace TracSeq.Samples;
 
@@ -15,6 +17,7 @@ public static class SamplesServiceExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SampleCache>();
+        builder.AddProjectAccess<DatabaseMembershipSource>("samples");
         builder.Services.AddSingleton<ExportSlots>();
         builder.Services.AddSingleton<StorageOccupancyMetrics>();
         SampleMetrics.PublishInitialSeries();
@@ -39,6 +42,7 @@ public static class SamplesServiceExtensions
     public static WebApplication MapSamplesEndpoints(this WebApplication app)
     {
         app.Services.GetRequiredService<StorageOccupancyMetrics>().Register();
+        app.MapProjectsApi();
         app.MapSamplesApi();
         app.MapStorageApi();
         app.MapSampleBatchApi();

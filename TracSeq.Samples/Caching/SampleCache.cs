@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -14,16 +15,18 @@ namespace TracSeq.Samples.Caching;
 public readonly record struct CachedSampleKey(Guid Id, int Version, IReadOnlyList<string> Barcodes);
 
 /// <summary>
-/// A cached sample as the API answers it: its version (for the ETag) and its JSON, UTF-8, exactly as
-/// <c>Ok&lt;SampleDto&gt;</c> writes it (same serializer defaults), so a hit is written out without being parsed.
+/// A cached sample as the API answers it: its version (for the ETag), its project (for the membership check, which
+/// every hit passes before it is served) and its JSON, UTF-8, exactly as <c>Ok&lt;SampleDto&gt;</c> writes it (same
+/// serializer defaults), so a hit is written out without being parsed.
 /// </summary>
-public readonly record struct CachedSample(int Version, ReadOnlyMemory<byte> Json);
+public readonly record struct CachedSample(int Version, Guid ProjectId, ReadOnlyMemory<byte> Json);
 
 /// <summary>
 /// Read cache of samples by id and by barcode in Redis. PostgreSQL stays the truth: every read falls back to it and
 /// every write commits there first; Redis being down only costs speed.
 /// <para>
-/// Entries are <c>{version}|{json}</c>. A change writes a tombstone <c>{version}|</c> carrying the new version, and
+/// Entries are <c>{version}|{projectId:N}{json}</c> (the project id is 32 hex digits, so no parse of the JSON is
+/// needed for the membership check; an entry written before projects existed does not parse and is read again). A change writes a tombstone <c>{version}|</c> carrying the new version, and
 /// both tombstones and fills go through one script that never lets an older version replace a newer one; so a read
 /// that started before a change cannot put the old sample back afterwards.
 /// </para>
@@ -88,7 +91,7 @@ public sealed class SampleCache
         {
             return;
         }
-        var json = JsonSerializer.SerializeToUtf8Bytes(sample, _json);
+        var json = EntryBody(sample.ProjectId, JsonSerializer.SerializeToUtf8Bytes(sample, _json));
         try
         {
             var db = _redis.GetDatabase();
@@ -134,18 +137,31 @@ public sealed class SampleCache
         }
     }
 
-    /// <summary><c>{version}|{json}</c>: a sample; <c>{version}|</c> (a tombstone), empty or malformed: nothing to serve.</summary>
+    /// <summary><c>{version}|{projectId:N}{json}</c>: a sample; <c>{version}|</c> (a tombstone), empty or malformed: nothing to serve.</summary>
     public static bool TryParseEntry(ReadOnlyMemory<byte> entry, out CachedSample sample)
     {
         sample = default;
         var bar = entry.Span.IndexOf((byte)'|');
-        if (bar <= 0 || bar == entry.Length - 1
-            || !int.TryParse(entry.Span[..bar], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        if (bar <= 0 || entry.Length - bar - 1 <= ProjectIdLength
+            || !int.TryParse(entry.Span[..bar], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            || !Utf8Parser.TryParse(entry.Span.Slice(bar + 1, ProjectIdLength), out Guid projectId, out var read, 'N')
+            || read != ProjectIdLength)
         {
             return false;
         }
-        sample = new CachedSample(version, entry[(bar + 1)..]);
+        sample = new CachedSample(version, projectId, entry[(bar + 1 + ProjectIdLength)..]);
         return true;
+    }
+
+    private const int ProjectIdLength = 32;
+
+    /// <summary>What follows <c>{version}|</c> in an entry.</summary>
+    public static byte[] EntryBody(Guid projectId, byte[] json)
+    {
+        var body = new byte[ProjectIdLength + json.Length];
+        Utf8Formatter.TryFormat(projectId, body, out _, 'N');
+        json.CopyTo(body, ProjectIdLength);
+        return body;
     }
 
     private async Task<bool> IsUsableAsync(IReadOnlyCollection<string> keys)

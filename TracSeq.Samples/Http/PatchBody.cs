@@ -78,6 +78,10 @@ public sealed class PatchBody
         : value.ValueKind == JsonValueKind.String && value.TryGetGuid(out var id) ? id
         : Fail<Guid?>(field, $"{field} must be an id or null.", null));
 
+    public Optional<bool> Flag(string field) => Read(field, value =>
+        value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()
+        : Fail(field, $"{field} must be true or false.", false));
+
     public Optional<JsonElement?> Json(string field) => Read<JsonElement?>(field, value =>
         value.ValueKind == JsonValueKind.Null ? null : value.Clone());
 

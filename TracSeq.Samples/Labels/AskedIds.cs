@@ -24,14 +24,14 @@ public sealed record AskedIds(IReadOnlyList<Guid> Samples, IReadOnlyList<Guid> L
     /// not known. Sequencing is asked only when libraries or pools are named.
     /// </summary>
     public async Task<(IReadOnlyList<LabelItem> Items, IReadOnlyList<Guid> Missing)> ReadAsync(
-        NpgsqlDataSource db, SequencingLabelsClient sequencing, string? authorization, CancellationToken ct)
+        NpgsqlDataSource db, SequencingLabelsClient sequencing, string? authorization, Guid[]? visible, CancellationToken ct)
     {
-        var samples = Samples.Count > 0 ? await LabelStore.ByIdsAsync(db, Samples, ct) : [];
+        var samples = Samples.Count > 0 ? await LabelStore.ByIdsAsync(db, Samples, visible, ct) : [];
         var fromSequencing = Libraries.Count + Pools.Count > 0
             ? await sequencing.ReadAsync(Libraries, Pools, authorization, ct)
             : new SequencingLabelItems([], []);
         var (boxed, missingLocations) = Locations.Count > 0
-            ? await LabelStore.ByLocationsAsync(db, Locations, LabelOptions.MaxLabels + 1, ct)
+            ? await LabelStore.ByLocationsAsync(db, Locations, LabelOptions.MaxLabels + 1, visible, ct)
             : ([], []);
         var missing = Missing(Samples, samples.Select(s => s.Id))
             .Concat(Missing(Libraries, fromSequencing.Libraries.Select(l => l.Id)))

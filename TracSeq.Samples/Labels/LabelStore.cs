@@ -16,12 +16,15 @@ public static class LabelStore
 {
     private const string Columns = "s.id, s.barcode, s.name, s.project_code, s.collected_at, s.created_at, s.position";
 
-    public static async Task<IReadOnlyList<SampleLabelRow>> ByIdsAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    /// <summary>Rule 1: only the caller's projects' samples (<c>@visible</c> null: facility staff, all of them).</summary>
+    private const string Visible = "(@visible::uuid[] IS NULL OR s.project_id = ANY(@visible))";
+
+    public static async Task<IReadOnlyList<SampleLabelRow>> ByIdsAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, Guid[]? visible, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<SampleLabelRow>(new CommandDefinition($"""
-            SELECT {Columns} FROM unnest(@ids) WITH ORDINALITY AS wanted(id, n) JOIN samples s ON s.id = wanted.id ORDER BY wanted.n
-            """, new { ids = ids.ToArray() }, cancellationToken: ct))];
+            SELECT {Columns} FROM unnest(@ids) WITH ORDINALITY AS wanted(id, n) JOIN samples s ON s.id = wanted.id WHERE {Visible} ORDER BY wanted.n
+            """, new { ids = ids.ToArray(), visible }, cancellationToken: ct))];
     }
 
     /// <summary>
@@ -30,7 +33,7 @@ public static class LabelStore
     /// At most <paramref name="limit"/> rows, so an over-full request costs no more than a full one.
     /// </summary>
     public static async Task<(IReadOnlyList<SampleLabelRow> Rows, IReadOnlyList<Guid> Missing)> ByLocationsAsync(
-        NpgsqlDataSource db, IReadOnlyList<Guid> locationIds, int limit, CancellationToken ct)
+        NpgsqlDataSource db, IReadOnlyList<Guid> locationIds, int limit, Guid[]? visible, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var known = (await connection.QueryAsync<Guid>(new CommandDefinition(
@@ -42,18 +45,19 @@ public static class LabelStore
         }
         var rows = await connection.QueryAsync<SampleLabelRow>(new CommandDefinition($"""
             SELECT {Columns} FROM unnest(@ids) WITH ORDINALITY AS wanted(id, n) JOIN samples s ON s.location_id = wanted.id
+            WHERE {Visible}
             ORDER BY wanted.n, left(s.position, 1) NULLS LAST, substring(s.position FROM 2)::int, s.barcode
             LIMIT @limit
-            """, new { ids = locationIds.ToArray(), limit }, cancellationToken: ct));
+            """, new { ids = locationIds.ToArray(), limit, visible }, cancellationToken: ct));
         return ([.. rows], []);
     }
 
     /// <summary>Every sample a submission created, in the order of its sheet's rows (creation order).</summary>
-    public static async Task<IReadOnlyList<SampleLabelRow>> BySubmissionAsync(NpgsqlDataSource db, Guid submissionId, int limit, CancellationToken ct)
+    public static async Task<IReadOnlyList<SampleLabelRow>> BySubmissionAsync(NpgsqlDataSource db, Guid submissionId, int limit, Guid[]? visible, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<SampleLabelRow>(new CommandDefinition($"""
-            SELECT {Columns} FROM samples s WHERE s.submission_id = @submissionId ORDER BY s.created_at, s.barcode LIMIT @limit
-            """, new { submissionId, limit }, cancellationToken: ct))];
+            SELECT {Columns} FROM samples s WHERE s.submission_id = @submissionId AND {Visible} ORDER BY s.created_at, s.barcode LIMIT @limit
+            """, new { submissionId, limit, visible }, cancellationToken: ct))];
     }
 }

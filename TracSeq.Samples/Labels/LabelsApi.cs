@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using TracSeq.ServiceDefaults.Projects;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TracSeq.Labels;
@@ -47,9 +49,10 @@ public static class LabelsApi
         new LabelTemplateDto(s.Name, s.Description, s.WidthMm, s.HeightMm, s.Symbologies, s.Fields, s.Formats, s.Sheet))]);
 
     /// <summary>Print labels</summary>
-    /// <remarks>Up to 1,000 labels (ids × copies); unknown ids are named in the 404, and nothing is printed.</remarks>
+    /// <remarks>Up to 1,000 labels (ids × copies); unknown ids, and samples of projects you are not a member of, are named in the 404 alike, and nothing is printed.</remarks>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> PrintAsync(
-        LabelRequest request, HttpContext http, NpgsqlDataSource db, SequencingLabelsClient sequencing, CancellationToken ct)
+        LabelRequest request, HttpContext http, NpgsqlDataSource db, SequencingLabelsClient sequencing, ClaimsPrincipal user,
+        ProjectAccessResolver projects, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var options = LabelOptions.Parse(request.Format, request.Template, request.Copies, request.Dpi, errors);
@@ -62,7 +65,8 @@ public static class LabelsApi
         IReadOnlyList<Guid> missing;
         try
         {
-            (items, missing) = await asked.ReadAsync(db, sequencing, http.Request.Headers.Authorization, ct);
+            var visible = (await projects.ForAsync(user, ct)).VisibleProjectIds;
+            (items, missing) = await asked.ReadAsync(db, sequencing, http.Request.Headers.Authorization, visible, ct);
         }
         catch (SequencingUnavailableException e)
         {
@@ -84,42 +88,48 @@ public static class LabelsApi
     /// <summary>One sample's label</summary>
     /// <remarks>Query: format (pdf, zpl, png), template (a stock's name), copies and dpi (203 or 300, for ZPL and PNG).</remarks>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> SampleAsync(
-        Guid id, string? format, string? template, int? copies, int? dpi, NpgsqlDataSource db, CancellationToken ct)
+        Guid id, string? format, string? template, int? copies, int? dpi, NpgsqlDataSource db, ClaimsPrincipal user,
+        ProjectAccessResolver projects, CancellationToken ct)
     {
+        var visible = (await projects.ForAsync(user, ct)).VisibleProjectIds;
         var errors = new ValidationErrors();
         if (LabelOptions.Parse(format, template, copies, dpi, errors) is not { } options)
         {
             return errors.ToProblem();
         }
-        var rows = await LabelStore.ByIdsAsync(db, [id], ct);
+        var rows = await LabelStore.ByIdsAsync(db, [id], visible, ct);
         return rows.Count == 0 ? SampleProblems.SampleNotFound() : Answer([rows[0].ToItem(withPosition: false)], options, rows[0].Barcode);
     }
 
     /// <summary>A box's labels</summary>
     /// <remarks>Every sample directly in the location, in position order, each label carrying its position.</remarks>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> BoxAsync(
-        Guid id, string? format, string? template, int? copies, int? dpi, NpgsqlDataSource db, CancellationToken ct)
+        Guid id, string? format, string? template, int? copies, int? dpi, NpgsqlDataSource db, ClaimsPrincipal user,
+        ProjectAccessResolver projects, CancellationToken ct)
     {
+        var visible = (await projects.ForAsync(user, ct)).VisibleProjectIds;
         var errors = new ValidationErrors();
         if (LabelOptions.Parse(format, template, copies, dpi, errors) is not { } options)
         {
             return errors.ToProblem();
         }
-        var (rows, missing) = await LabelStore.ByLocationsAsync(db, [id], Max + 1, ct);
+        var (rows, missing) = await LabelStore.ByLocationsAsync(db, [id], Max + 1, visible, ct);
         return missing.Count > 0 ? SampleProblems.LocationNotFound() : Answer([.. rows.Select(r => r.ToItem(withPosition: true))], options, "box");
     }
 
     /// <summary>A submission's labels</summary>
     /// <remarks>Every sample the submission created; 404 when it created none (or does not exist).</remarks>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> SubmissionAsync(
-        Guid id, string? format, string? template, int? copies, int? dpi, NpgsqlDataSource db, CancellationToken ct)
+        Guid id, string? format, string? template, int? copies, int? dpi, NpgsqlDataSource db, ClaimsPrincipal user,
+        ProjectAccessResolver projects, CancellationToken ct)
     {
+        var visible = (await projects.ForAsync(user, ct)).VisibleProjectIds;
         var errors = new ValidationErrors();
         if (LabelOptions.Parse(format, template, copies, dpi, errors) is not { } options)
         {
             return errors.ToProblem();
         }
-        var rows = await LabelStore.BySubmissionAsync(db, id, Max + 1, ct);
+        var rows = await LabelStore.BySubmissionAsync(db, id, Max + 1, visible, ct);
         return rows.Count == 0
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This submission created no samples.", detail: id.ToString())
             : Answer([.. rows.Select(r => r.ToItem(withPosition: false))], options, "submission");

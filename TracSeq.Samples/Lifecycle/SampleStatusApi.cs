@@ -1,3 +1,5 @@
+using TracSeq.ServiceDefaults.Projects;
+using TracSeq.Samples.Projects;
 using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,6 +56,11 @@ public static class SampleStatusApi
         {
             return SampleProblems.SampleNotFound();
         }
+        var access = await s.Projects.ForAsync(user, ct);
+        if (access.WriteRefusal(sample.ProjectId, s.Denials) is { } refused)
+        {
+            return refused;
+        }
         switch (SampleETag.Check(http.Request, sample.Version))
         {
             case IfMatchOutcome.Malformed:
@@ -109,12 +116,23 @@ public static class SampleStatusApi
             $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE s.id = ANY(@ids) ORDER BY s.id FOR UPDATE OF s",
             new { ids = request.Ids!.ToArray() }, tx)).ToList();
 
-        var missing = request.Ids!.Except(samples.Select(x => x.Id)).ToList();
+        // A sample the caller cannot see is missing like one that never existed; one they only view is refused.
+        var access = await s.Projects.ForAsync(user, ct);
+        var viewed = samples.Where(x => access.Verdict(x.ProjectId) == ProjectVerdict.ReadOnly).ToList();
+        var invisible = samples.Where(x => !access.Sees(x.ProjectId, s.Denials)).Select(x => x.Id).ToHashSet();
+        var missing = request.Ids!.Where(id => invisible.Contains(id) || samples.All(x => x.Id != id)).ToList();
         if (missing.Count > 0)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
                 title: missing.Count == 1 ? "A listed sample does not exist; nothing was changed." : $"{missing.Count} listed samples do not exist; nothing was changed.",
                 extensions: new Dictionary<string, object?> { ["missing"] = missing.Take(100).ToList() });
+        }
+        if (viewed.Count > 0)
+        {
+            s.Denials.ViewerWrite();
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+                title: "Your membership of some of these samples' projects is viewer; nothing was changed.",
+                extensions: new Dictionary<string, object?> { ["viewOnly"] = viewed.Select(x => x.Id).Take(100).ToList() });
         }
         var refused = samples.Where(x => !SampleStatusMachine.CanMove(x.Status, to)).ToList();
         if (refused.Count > 0)

@@ -11,6 +11,7 @@ public sealed class Sample
     public string SampleType { get; init; } = "";
     public string Status { get; init; } = "";
     public string? ProjectCode { get; init; }
+    public Guid ProjectId { get; init; }
     public Guid? SubmissionId { get; init; }
     public Guid? TemplateId { get; init; }
     public int? TemplateVersion { get; init; }
@@ -40,7 +41,7 @@ public sealed class Sample
         : null;
 
     public SampleDto ToDto() => new(
-        Id, Barcode, Name, SampleType, Status, ProjectCode, SubmissionId, TemplateId, TemplateVersion,
+        Id, Barcode, Name, SampleType, Status, ProjectId, ProjectCode, SubmissionId, TemplateId, TemplateVersion,
         Volume, Concentration, QualityScore, CollectedAt, ReceivedAt, Notes, ParseMetadata(Metadata),
         Location, CreatedBy, CreatedAt, UpdatedAt, Version);
 
@@ -53,7 +54,7 @@ public sealed class Sample
 
 /// <summary>A sample as the API shows it. Volume in µL, concentration in ng/µL.</summary>
 public sealed record SampleDto(
-    Guid Id, string Barcode, string Name, string SampleType, string Status, string? ProjectCode,
+    Guid Id, string Barcode, string Name, string SampleType, string Status, Guid ProjectId, string? ProjectCode,
     Guid? SubmissionId, Guid? TemplateId, int? TemplateVersion,
     decimal? Volume, decimal? Concentration, decimal? QualityScore,
     DateTime? CollectedAt, DateTime? ReceivedAt, string? Notes, JsonElement Metadata,
@@ -66,7 +67,7 @@ public static class SampleQueries
 {
     /// <summary>Every column of <see cref="Sample"/>, for <c>FROM samples s LEFT JOIN storage_locations l ON l.id = s.location_id</c>.</summary>
     public const string Columns = """
-        s.id, s.barcode, s.name, s.sample_type, s.status, s.project_code, s.submission_id, s.template_id,
+        s.id, s.barcode, s.name, s.sample_type, s.status, s.project_id, s.project_code, s.submission_id, s.template_id,
         s.template_version, s.volume, s.concentration, s.quality_score, s.collected_at, s.received_at, s.notes,
         s.metadata::text AS metadata, s.location_id, s.position, l.barcode AS location_barcode,
         l.name AS location_name, l.kind AS location_kind,

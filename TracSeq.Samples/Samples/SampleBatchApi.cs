@@ -10,6 +10,8 @@ using TracSeq.Samples.Audit;
 using TracSeq.ServiceDefaults.Data;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.ServiceDefaults.Projects;
+using TracSeq.Samples.Projects;
 
 namespace TracSeq.Samples.Samples;
 
@@ -52,7 +54,8 @@ public static class SampleBatchApi
         ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
         var now = s.Clock.GetUtcNow();
-        var errors = Validate(request, idempotencyKey, now);
+        var access = await s.Projects.ForAsync(user, ct);
+        var errors = Validate(request, idempotencyKey, now, access);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -63,6 +66,11 @@ public static class SampleBatchApi
         var actor = Actor.From(user);
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var (projects, projectErrors) = await ResolveProjectsAsync(connection, tx, samples, access, s);
+        if (!projectErrors.IsValid)
+        {
+            return projectErrors.ToProblem();
+        }
         // Keyed by the submission alone (not per user): one submission is committed once, whoever retries it.
         var claim = await IdempotencyRecords.ClaimAsync(connection, tx, Scope, Guid.Empty, idempotencyKey!, IdempotencyRecords.Hash(request));
         if (claim.State == IdempotencyState.KeyReused)
@@ -84,7 +92,8 @@ public static class SampleBatchApi
 
         var numbers = await Barcodes.NextNumbersAsync(connection, tx, samples.Count - wanted.Count);
         var next = 0;
-        var created = samples.Select(r => NewSample.From(r, r.Barcode ?? Barcodes.Generate(r.SampleType!, now, numbers[next++]), actor.Id,
+        var created = samples.Select((r, i) => NewSample.From(r with { ProjectCode = projects[i].Code },
+            r.Barcode ?? Barcodes.Generate(r.SampleType!, now, numbers[next++]), actor.Id, projects[i].Id,
             submissionId, request.TemplateId, request.TemplateVersion)).ToList();
         try
         {
@@ -108,7 +117,39 @@ public static class SampleBatchApi
         return TypedResults.Created($"/api/samples?submissionId={submissionId}", result);
     }
 
-    private static ValidationErrors Validate(CreateSampleBatchRequest request, string? idempotencyKey, DateTimeOffset now)
+    /// <summary>
+    /// Each row's project, resolved with one query: a row naming a project that does not exist or that the submitter
+    /// cannot see, act in (viewer) or that is archived is a row error naming the code, and nothing is created.
+    /// </summary>
+    private static async Task<(List<Projects.Project> Projects, ValidationErrors Errors)> ResolveProjectsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<CreateSampleRequest> samples, ProjectAccess access, SampleServices s)
+    {
+        var codes = samples.Select(r => r.ProjectCode ?? ProjectCodes.Unassigned).Distinct(StringComparer.Ordinal).ToList();
+        var known = await ProjectStore.FindByCodesAsync(connection, codes, tx);
+        var verdicts = codes.ToDictionary(c => c, c => SampleProjects.Target(known.GetValueOrDefault(c), access, c, s.Denials), StringComparer.Ordinal);
+        var errors = new ValidationErrors();
+        var projects = new List<Projects.Project>(samples.Count);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var code = samples[i].ProjectCode ?? ProjectCodes.Unassigned;
+            var (project, refusal) = verdicts[code];
+            if (project is not null)
+            {
+                projects.Add(project);
+                continue;
+            }
+            var field = string.Create(CultureInfo.InvariantCulture, $"samples[{i}].projectCode");
+            errors.Add(field, refusal?.ProblemDetails.Status switch
+            {
+                StatusCodes.Status403Forbidden => $"Your membership of project {code} is viewer: you may not add samples to it.",
+                StatusCodes.Status409Conflict => $"Project {code} is archived.",
+                _ => $"No such project: {code}.",
+            });
+        }
+        return (projects, errors);
+    }
+
+    private static ValidationErrors Validate(CreateSampleBatchRequest request, string? idempotencyKey, DateTimeOffset now, ProjectAccess access)
     {
         var errors = new ValidationErrors()
             .CheckKey(idempotencyKey, required: true)
@@ -130,7 +171,7 @@ public static class SampleBatchApi
         for (var i = 0; i < samples.Count; i++)
         {
             var prefix = string.Create(CultureInfo.InvariantCulture, $"samples[{i}].");
-            errors.CheckNew(samples[i], prefix, now);
+            errors.CheckNew(samples[i], prefix, now).CheckProjectNamed(access, samples[i]?.ProjectCode, prefix + "projectCode");
             if (samples[i]?.Barcode is { } barcode && !firstIndexOf.TryAdd(barcode, i))
             {
                 errors.Add(prefix + "barcode", string.Create(CultureInfo.InvariantCulture,

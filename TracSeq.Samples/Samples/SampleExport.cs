@@ -5,6 +5,8 @@ using System.Security.Claims;
 using Npgsql;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.ServiceDefaults.Projects;
+using TracSeq.Samples.Projects;
 
 namespace TracSeq.Samples.Samples;
 
@@ -38,19 +40,30 @@ public static class SampleExport
         """;
 
     /// <summary>Export samples as CSV</summary>
-    /// <remarks>Any signed-in user. The same filters as the search (<c>format=csv</c>, the only format); every matching sample, one row each, streamed.</remarks>
+    /// <remarks>Any signed-in user, over the samples of your projects (facility staff: all). The same filters as the search (<c>format=csv</c>, the only format); every matching sample, one row each, streamed.</remarks>
     /// <response code="200">A UTF-8 CSV file.</response>
     /// <response code="400">An unknown format or a malformed filter.</response>
+    /// <response code="404">projectCode names no project you can see.</response>
     /// <response code="429">Too many exports of this user at once (<c>Retry-After</c>).</response>
     public static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
         [AsParameters] SampleFilter filter, string? format, NpgsqlDataSource db, TimeProvider clock, ExportSlots slots,
-        ClaimsPrincipal user, HttpContext http)
+        ClaimsPrincipal user, HttpContext http, ProjectAccessResolver projects, AuthorizationDenials denials)
     {
         var errors = new ValidationErrors().Check(format is null or "csv", "format", "format must be csv.");
         var query = SampleQuery.From(filter, errors);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
+        }
+        var access = await projects.ForAsync(user, http.RequestAborted);
+        query = query.VisibleTo(access);
+        if (filter.ProjectCode is not null)
+        {
+            await using var lookup = await db.OpenConnectionAsync(http.RequestAborted);
+            if (await SampleProjects.FilterRefusalAsync(lookup, access, filter.ProjectCode, denials) is { } unknown)
+            {
+                return unknown;
+            }
         }
 
         var userId = user.GetUserId();

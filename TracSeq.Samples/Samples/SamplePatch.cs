@@ -34,7 +34,7 @@ public sealed class SamplePatch
             _volume = b.Number("volume"),
             _concentration = b.Number("concentration"),
             _qualityScore = b.Number("qualityScore"),
-            _projectCode = b.Text("projectCode", ProjectCodes.MaxLength),
+            _projectCode = b.Text("projectCode", ProjectCodes.MaxLength, nullable: false), // every sample has a project: move it, never clear it
             _collectedAt = b.Time("collectedAt"),
             _notes = b.Text("notes", SampleLimits.MaxNotesLength),
             _metadata = b.Json("metadata"),

@@ -1,6 +1,7 @@
 using Dapper;
 using TracSeq.Samples.Lifecycle;
 using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Projects;
 
 namespace TracSeq.Samples.Samples;
 
@@ -97,6 +98,17 @@ public sealed record SampleQuery(string Where, DynamicParameters Parameters, str
         var orderBy = $"{column} {direction} NULLS LAST, s.id {direction}";
 
         return new SampleQuery(conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions), parameters, orderBy);
+    }
+
+    /// <summary>Only the samples of the projects the caller sees (rule 1): lists, totals, stats and exports alike.</summary>
+    public SampleQuery VisibleTo(ProjectAccess access)
+    {
+        if (access.VisibleProjectIds is not { } visible)
+        {
+            return this;
+        }
+        Parameters.Add("visibleProjects", visible);
+        return this with { Where = $"s.project_id = ANY(@visibleProjects) AND ({Where})" };
     }
 
     private static string[] SplitList(string? value) =>

@@ -11,12 +11,13 @@ public sealed record NewSample(
     Guid Id, string Barcode, string Name, string SampleType, string? ProjectCode,
     Guid? SubmissionId, Guid? TemplateId, int? TemplateVersion,
     decimal? Volume, decimal? Concentration, decimal? QualityScore, DateTime? CollectedAt, string? Notes, string Metadata,
-    Guid CreatedBy)
+    Guid CreatedBy, Guid ProjectId)
 {
-    public static NewSample From(CreateSampleRequest r, string barcode, Guid createdBy,
+    /// <summary>The request's <c>ProjectCode</c> must be the code of <paramref name="projectId"/> (resolved before).</summary>
+    public static NewSample From(CreateSampleRequest r, string barcode, Guid createdBy, Guid projectId,
         Guid? submissionId = null, Guid? templateId = null, int? templateVersion = null) =>
         new(Guid.CreateVersion7(), barcode, r.Name!.Trim(), r.SampleType!, r.ProjectCode, submissionId, templateId, templateVersion,
-            r.Volume, r.Concentration, r.QualityScore, r.CollectedAt?.UtcDateTime, r.Notes, SampleRules.MetadataJson(r.Metadata), createdBy);
+            r.Volume, r.Concentration, r.QualityScore, r.CollectedAt?.UtcDateTime, r.Notes, SampleRules.MetadataJson(r.Metadata), createdBy, projectId);
 
     /// <summary>The "created" audit event: every value the sample starts with, old being null.</summary>
     public NewSampleEvent CreatedEvent()
@@ -54,9 +55,9 @@ public static class SampleWriter
         connection.ExecuteAsync(
             """
             INSERT INTO samples (id, barcode, name, sample_type, status, project_code, submission_id, template_id,
-                                 template_version, volume, concentration, quality_score, collected_at, notes, metadata, created_by)
+                                 template_version, volume, concentration, quality_score, collected_at, notes, metadata, created_by, project_id)
             VALUES (@Id, @Barcode, @Name, @SampleType, 'pending', @ProjectCode, @SubmissionId, @TemplateId,
-                    @TemplateVersion, @Volume, @Concentration, @QualityScore, @CollectedAt, @Notes, @Metadata::jsonb, @CreatedBy)
+                    @TemplateVersion, @Volume, @Concentration, @QualityScore, @CollectedAt, @Notes, @Metadata::jsonb, @CreatedBy, @ProjectId)
             """,
             sample, transaction);
 
@@ -66,7 +67,7 @@ public static class SampleWriter
         await using var writer = await connection.BeginBinaryImportAsync(
             """
             COPY samples (id, barcode, name, sample_type, status, project_code, submission_id, template_id, template_version,
-                          volume, concentration, quality_score, collected_at, notes, metadata, created_by) FROM STDIN (FORMAT BINARY)
+                          volume, concentration, quality_score, collected_at, notes, metadata, created_by, project_id) FROM STDIN (FORMAT BINARY)
             """, ct);
         foreach (var s in samples)
         {
@@ -87,6 +88,7 @@ public static class SampleWriter
             await WriteAsync(writer, s.Notes, NpgsqlDbType.Text, ct);
             await writer.WriteAsync(s.Metadata, NpgsqlDbType.Jsonb, ct);
             await writer.WriteAsync(s.CreatedBy, NpgsqlDbType.Uuid, ct);
+            await writer.WriteAsync(s.ProjectId, NpgsqlDbType.Uuid, ct);
         }
         await writer.CompleteAsync(ct);
     }

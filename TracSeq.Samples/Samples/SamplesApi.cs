@@ -16,11 +16,17 @@ using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.ServiceDefaults.Projects;
+using TracSeq.Samples.Projects;
 
 namespace TracSeq.Samples.Samples;
 
 /// <summary>The services every sample handler needs.</summary>
-public sealed record SampleServices(NpgsqlDataSource Db, SampleCache Cache, TimeProvider Clock);
+public sealed record SampleServices(
+    NpgsqlDataSource Db, SampleCache Cache, TimeProvider Clock, ProjectAccessResolver Projects, AuthorizationDenials Denials);
+
+/// <summary>What the list, stats and export need to apply rule 1.</summary>
+public sealed record SampleListServices(NpgsqlDataSource Db, ProjectAccessResolver Projects, AuthorizationDenials Denials);
 
 public sealed record SampleStats(long Total, IReadOnlyDictionary<string, long> ByStatus, IReadOnlyDictionary<string, long> ByType);
 
@@ -103,7 +109,7 @@ public static class SamplesApi
 
     /// <summary>Search samples</summary>
     /// <remarks>
-    /// Any signed-in user. Filters combine: <c>status</c> and <c>type</c> take comma lists; <c>q</c> searches barcode,
+    /// Any signed-in user; only the samples of your projects (facility staff: all), totals included. Filters combine: <c>status</c> and <c>type</c> take comma lists; <c>q</c> searches barcode,
     /// name, project code and metadata values; <c>projectCode</c>, <c>submissionId</c>; <c>locationId</c> includes
     /// everything stored below that location; <c>from</c>/<c>to</c> bound the creation time. <c>sort</c> is one of
     /// createdAt (default, newest first as <c>-createdAt</c>), updatedAt, collectedAt, barcode, name, status, sampleType,
@@ -111,8 +117,9 @@ public static class SamplesApi
     /// </remarks>
     /// <response code="200">A page of samples: <c>{items, page, pageSize, total}</c>.</response>
     /// <response code="400">An unknown status, type or sort, a malformed date or id, or a bad page; <c>errors</c> names the parameter.</response>
-    public static async Task<Results<Ok<PagedResult<SampleDto>>, ValidationProblem>> ListAsync(
-        [AsParameters] SampleFilter filter, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
+    /// <response code="404">projectCode names no project you can see.</response>
+    public static async Task<Results<Ok<PagedResult<SampleDto>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        [AsParameters] SampleFilter filter, int? page, int? pageSize, ClaimsPrincipal user, [AsParameters] SampleListServices s, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.From(page, pageSize, errors);
@@ -122,9 +129,15 @@ public static class SamplesApi
             return errors.ToProblem();
         }
 
+        var access = await s.Projects.ForAsync(user, ct);
+        query = query.VisibleTo(access);
         query.Parameters.Add("limit", paging.PageSize);
         query.Parameters.Add("offset", paging.Offset);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        if (await SampleProjects.FilterRefusalAsync(connection, access, filter.ProjectCode, s.Denials) is { } unknown)
+        {
+            return unknown;
+        }
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM samples s WHERE {query.Where}", query.Parameters);
         var rows = await connection.QueryAsync<Sample>(
             $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE {query.Where} ORDER BY {query.OrderBy} LIMIT @limit OFFSET @offset",
@@ -133,11 +146,12 @@ public static class SamplesApi
     }
 
     /// <summary>Count samples by status and type</summary>
-    /// <remarks>Any signed-in user. Takes the same filters as the search and answers the total and the counts by status and by sample type (every status and type listed, zeros included).</remarks>
+    /// <remarks>Any signed-in user, over the samples of your projects (facility staff: all). Takes the same filters as the search and answers the total and the counts by status and by sample type (every status and type listed, zeros included).</remarks>
     /// <response code="200">The counts.</response>
     /// <response code="400">A filter is malformed.</response>
-    public static async Task<Results<Ok<SampleStats>, ValidationProblem>> StatsAsync(
-        [AsParameters] SampleFilter filter, NpgsqlDataSource db, CancellationToken ct)
+    /// <response code="404">projectCode names no project you can see.</response>
+    public static async Task<Results<Ok<SampleStats>, ValidationProblem, ProblemHttpResult>> StatsAsync(
+        [AsParameters] SampleFilter filter, ClaimsPrincipal user, [AsParameters] SampleListServices s, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var query = SampleQuery.From(filter, errors);
@@ -145,7 +159,13 @@ public static class SamplesApi
         {
             return errors.ToProblem();
         }
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var access = await s.Projects.ForAsync(user, ct);
+        query = query.VisibleTo(access);
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        if (await SampleProjects.FilterRefusalAsync(connection, access, filter.ProjectCode, s.Denials) is { } unknown)
+        {
+            return unknown;
+        }
         var counts = (await connection.QueryAsync<(string Status, string SampleType, long Count)>(
             $"SELECT s.status, s.sample_type, count(*) FROM samples s WHERE {query.Where} GROUP BY s.status, s.sample_type",
             query.Parameters)).ToList();
@@ -156,37 +176,44 @@ public static class SamplesApi
     }
 
     /// <summary>Get a sample</summary>
-    /// <remarks>Any signed-in user. The sample with its location; the <c>ETag</c> header is its version, for <c>If-Match</c> on edits and status changes.</remarks>
+    /// <remarks>Members of the sample's project and facility staff; for anyone else the sample does not exist (404). The sample with its location; the <c>ETag</c> header is its version, for <c>If-Match</c> on edits and status changes.</remarks>
     /// <response code="200">The sample, with <c>ETag</c>.</response>
     /// <response code="404">No sample has this id.</response>
     public static async Task<Results<Ok<SampleDto>, CachedSampleResult, ProblemHttpResult>> GetAsync(
-        Guid id, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
-        if (await s.Cache.GetByIdAsync(id) is { } cached)
+        var access = await s.Projects.ForAsync(user, ct);
+        if (await s.Cache.GetByIdAsync(id) is { } cached && access.CanSee(cached.ProjectId))
         {
             return Answer(http, cached);
         }
+        // A refused hit goes on to PostgreSQL too (and is counted there), so its 404 takes as long as one for an id that
+        // never existed.
         var sample = await LoadAndCacheAsync(s, "s.id = @key", id, ct);
-        return sample is null ? SampleProblems.SampleNotFound() : Answer(http, sample);
+        return sample is not null && access.Sees(sample.ProjectId, s.Denials) ? Answer(http, sample) : SampleProblems.SampleNotFound();
     }
 
     /// <summary>Find a sample by its barcode</summary>
-    /// <remarks>Any signed-in user; what a scanner calls. The barcode is matched exactly.</remarks>
+    /// <remarks>Members of the sample's project and facility staff (404 for anyone else, cached or not); what a scanner calls. The barcode is matched exactly.</remarks>
     /// <response code="200">The sample, with <c>ETag</c>.</response>
     /// <response code="404">No sample has this barcode.</response>
     public static async Task<Results<Ok<SampleDto>, CachedSampleResult, ProblemHttpResult>> GetByBarcodeAsync(
-        string barcode, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
+        string barcode, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
         if (barcode.Length > 50)
         {
             return SampleProblems.SampleNotFound(); // longer than any barcode can be
         }
-        if (await s.Cache.GetByBarcodeAsync(barcode) is { } cached)
+        // The membership check comes before any answer, a cache hit included (rule 2).
+        var access = await s.Projects.ForAsync(user, ct);
+        if (await s.Cache.GetByBarcodeAsync(barcode) is { } cached && access.CanSee(cached.ProjectId))
         {
             return Answer(http, cached);
         }
+        // A refused hit goes on to PostgreSQL too (and is counted there), so its 404 takes as long as one for a barcode
+        // that never existed.
         var sample = await LoadAndCacheAsync(s, "s.barcode = @key", barcode, ct);
-        return sample is null ? SampleProblems.SampleNotFound() : Answer(http, sample);
+        return sample is not null && access.Sees(sample.ProjectId, s.Denials) ? Answer(http, sample) : SampleProblems.SampleNotFound();
     }
 
     /// <summary>Register a sample</summary>
@@ -207,7 +234,9 @@ public static class SamplesApi
         ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
         var now = s.Clock.GetUtcNow();
-        var errors = new ValidationErrors().CheckKey(idempotencyKey, required: false).CheckNew(request, "", now);
+        var access = await s.Projects.ForAsync(user, ct);
+        var errors = new ValidationErrors().CheckKey(idempotencyKey, required: false).CheckNew(request, "", now)
+            .CheckProjectNamed(access, request.ProjectCode);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -216,6 +245,11 @@ public static class SamplesApi
         var actor = Actor.From(user);
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var (project, refusal) = await SampleProjects.TargetAsync(connection, tx, access, request.ProjectCode, s.Denials);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
         if (idempotencyKey is not null)
         {
             var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, IdempotencyRecords.Hash(request));
@@ -234,7 +268,7 @@ public static class SamplesApi
             return SampleProblems.DuplicateBarcode([wanted]);
         }
         var barcode = request.Barcode ?? Barcodes.Generate(request.SampleType!, now, (await Barcodes.NextNumbersAsync(connection, tx, 1))[0]);
-        var sample = NewSample.From(request, barcode, actor.Id);
+        var sample = NewSample.From(request with { ProjectCode = project!.Code }, barcode, actor.Id, project.Id);
         try
         {
             await SampleWriter.InsertAsync(connection, tx, sample);
@@ -287,6 +321,11 @@ public static class SamplesApi
         {
             return SampleProblems.SampleNotFound();
         }
+        var access = await s.Projects.ForAsync(user, ct);
+        if (access.WriteRefusal(current.ProjectId, s.Denials) is { } refused)
+        {
+            return refused;
+        }
         switch (SampleETag.Check(http.Request, current.Version))
         {
             case IfMatchOutcome.Malformed:
@@ -300,6 +339,11 @@ public static class SamplesApi
         {
             return Answer(http, current.ToDto()); // nothing differs: no new version, no event
         }
+        if (values.ProjectCode != current.ProjectCode
+            && (await SampleProjects.TargetAsync(connection, tx, access, values.ProjectCode, s.Denials)).Refusal is { } moveRefused)
+        {
+            return moveRefused; // a move into a project the caller may not act in
+        }
         if (values.Barcode != current.Barcode && (await Barcodes.TakenAsync(connection, tx, [values.Barcode])).Count > 0)
         {
             return SampleProblems.DuplicateBarcode([values.Barcode]);
@@ -310,6 +354,7 @@ public static class SamplesApi
                 """
                 UPDATE samples SET name = @Name, sample_type = @SampleType, barcode = @Barcode, volume = @Volume,
                        concentration = @Concentration, quality_score = @QualityScore, project_code = @ProjectCode,
+                       project_id = (SELECT id FROM projects WHERE code = @ProjectCode),
                        collected_at = @CollectedAt, notes = @Notes, metadata = @Metadata::jsonb,
                        version = version + 1, updated_at = now()
                 WHERE id = @Id
@@ -331,14 +376,14 @@ public static class SamplesApi
 
     /// <summary>A sample's audit trail</summary>
     /// <remarks>
-    /// Any signed-in user. Every event, oldest first: type, time, actor, status before and after, changed fields (old
+    /// Members of the sample's project and facility staff (404 for anyone else). Every event, oldest first: type, time, actor, status before and after, changed fields (old
     /// and new), reason, location and the trace id of the request that made it. Events are never changed or deleted.
     /// </remarks>
     /// <response code="200">A page of events.</response>
     /// <response code="400">A bad page or page size.</response>
     /// <response code="404">No sample has this id.</response>
     public static async Task<Results<Ok<PagedResult<SampleEventDto>>, ValidationProblem, ProblemHttpResult>> EventsAsync(
-        Guid id, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
+        Guid id, int? page, int? pageSize, ClaimsPrincipal user, [AsParameters] SampleListServices s, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.From(page, pageSize, errors);
@@ -346,8 +391,10 @@ public static class SamplesApi
         {
             return errors.ToProblem();
         }
-        await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM samples WHERE id = @id)", new { id }))
+        var access = await s.Projects.ForAsync(user, ct);
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        var projectId = await connection.ExecuteScalarAsync<Guid?>("SELECT project_id FROM samples WHERE id = @id", new { id });
+        if (projectId is not { } project || !access.Sees(project, s.Denials))
         {
             return SampleProblems.SampleNotFound();
         }

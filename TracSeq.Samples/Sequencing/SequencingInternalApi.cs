@@ -1,3 +1,4 @@
+using TracSeq.Samples.Projects;
 using System.Security.Claims;
 using System.Text;
 using Dapper;
@@ -79,9 +80,14 @@ public static class SequencingInternalApi
         var answer = new SampleEventRecorded(id, LibraryCreated, request.LibraryId!.Value);
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM samples WHERE id = @id", new { id }, tx) is null)
+        if (await connection.ExecuteScalarAsync<Guid?>("SELECT project_id FROM samples WHERE id = @id", new { id }, tx) is not { } projectId)
         {
             return SampleProblems.SampleNotFound();
+        }
+        // Made on the user's behalf: their project rules hold here as at the public API.
+        if ((await s.Projects.ForAsync(user, ct)).WriteRefusal(projectId, s.Denials) is { } refused)
+        {
+            return refused;
         }
         // One event per library: the library id is the key, so a retry after a lost answer writes nothing more.
         var claim = await IdempotencyRecords.ClaimAsync(connection, tx, EventScope, Guid.Empty,
@@ -131,7 +137,10 @@ public static class SequencingInternalApi
         var samples = (await connection.QueryAsync<Sample>(
             $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE s.id = ANY(@ids) ORDER BY s.id FOR UPDATE OF s",
             new { ids }, tx)).ToList();
-        var missing = ids.Except(samples.Select(x => x.Id)).ToList();
+        // Runs are facility objects, but the move is made on the user's behalf: another project's sample is missing to them.
+        var access = await s.Projects.ForAsync(user, ct);
+        var byId = samples.ToDictionary(x => x.Id);
+        var missing = ids.Where(id => !byId.TryGetValue(id, out var found) || access.WriteRefusal(found.ProjectId, s.Denials) is not null).ToList();
         if (missing.Count > 0)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,

@@ -1,3 +1,4 @@
+using TracSeq.Samples.Projects;
 using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -49,6 +50,11 @@ public static class SamplePlacementApi
         {
             return SampleProblems.SampleNotFound();
         }
+        var access = await s.Projects.ForAsync(user, ct);
+        if (access.WriteRefusal(sample.ProjectId, s.Denials) is { } refused)
+        {
+            return refused;
+        }
         // FOR SHARE: the box cannot be resized under a placement that is checking its size.
         var location = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Barcode, string Kind, int? Rows, int? Columns)>(
             "SELECT id, barcode, kind, rows, columns FROM storage_locations WHERE id = @locationId FOR SHARE",
@@ -91,11 +97,12 @@ public static class SamplePlacementApi
 
         if (position is not null)
         {
-            var occupant = await connection.QuerySingleOrDefaultAsync<string>(
-                "SELECT barcode FROM samples WHERE location_id = @locationId AND position = @position", new { locationId = location.Id, position }, tx);
-            if (occupant is not null)
+            var occupant = await connection.QuerySingleOrDefaultAsync<(string Barcode, Guid ProjectId)?>(
+                "SELECT barcode, project_id FROM samples WHERE location_id = @locationId AND position = @position", new { locationId = location.Id, position }, tx);
+            if (occupant is { } there)
             {
-                return Occupied(location.Barcode, position, occupant);
+                // Another project's sample is an occupied position, nothing more (rule 2).
+                return Occupied(location.Barcode, position, access.CanSee(there.ProjectId) ? there.Barcode : null);
             }
         }
         try
@@ -142,6 +149,11 @@ public static class SamplePlacementApi
         if (sample is null)
         {
             return SampleProblems.SampleNotFound();
+        }
+        var access = await s.Projects.ForAsync(user, ct);
+        if (access.WriteRefusal(sample.ProjectId, s.Denials) is { } refused)
+        {
+            return refused;
         }
         if (sample.LocationId is null)
         {

@@ -1,3 +1,4 @@
+using TracSeq.ServiceDefaults.Projects;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -17,7 +18,7 @@ namespace TracSeq.Samples.Storage;
 public sealed record CreateLocationRequest(
     string? Name, string? Barcode, string? Kind, decimal? Temperature, Guid? ParentId, int? Rows, int? Columns);
 
-public sealed record StorageServices(NpgsqlDataSource Db, SampleCache Cache);
+public sealed record StorageServices(NpgsqlDataSource Db, SampleCache Cache, ProjectAccessResolver Projects);
 
 /// <summary>
 /// The storage tree: rooms, freezers, fridges, shelves, racks and boxes. Anyone signed in may look; lab technicians
@@ -100,13 +101,15 @@ public static partial class StorageApi
     }
 
     /// <summary>Get a storage location with its children and contents</summary>
-    /// <remarks>Any signed-in user. The location, its path from the top, occupancy, the locations directly inside it and the samples it holds (at most 3,000 listed).</remarks>
+    /// <remarks>Any signed-in user. The location, its path from the top, occupancy, the locations directly inside it and the samples it holds (at most 3,000 listed); a sample of a project you are not a member of shows as an occupied position only.</remarks>
     /// <response code="200">The location.</response>
     /// <response code="404">No location has this id.</response>
-    public static async Task<Results<Ok<StorageLocationDetailDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<StorageLocationDetailDto>, ProblemHttpResult>> GetAsync(
+        Guid id, ClaimsPrincipal user, NpgsqlDataSource db, ProjectAccessResolver projects, CancellationToken ct)
     {
+        var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var detail = await DetailAsync(connection, null, "l.id = @key", id);
+        var detail = await DetailAsync(connection, null, "l.id = @key", id, access);
         return detail is null ? SampleProblems.LocationNotFound() : TypedResults.Ok(detail);
     }
 
@@ -114,10 +117,12 @@ public static partial class StorageApi
     /// <remarks>Any signed-in user; what a scanner calls at a freezer or box.</remarks>
     /// <response code="200">The location.</response>
     /// <response code="404">No location has this barcode.</response>
-    public static async Task<Results<Ok<StorageLocationDetailDto>, ProblemHttpResult>> GetByBarcodeAsync(string barcode, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<StorageLocationDetailDto>, ProblemHttpResult>> GetByBarcodeAsync(
+        string barcode, ClaimsPrincipal user, NpgsqlDataSource db, ProjectAccessResolver projects, CancellationToken ct)
     {
+        var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var detail = await DetailAsync(connection, null, "l.barcode = @key", barcode);
+        var detail = await DetailAsync(connection, null, "l.barcode = @key", barcode, access);
         return detail is null ? SampleProblems.LocationNotFound() : TypedResults.Ok(detail);
     }
 
@@ -179,7 +184,7 @@ public static partial class StorageApi
         {
             return BarcodeTaken(barcode);
         }
-        var created = (await DetailAsync(connection, tx, "l.id = @key", id))!;
+        var created = (await DetailAsync(connection, tx, "l.id = @key", id, null))!; // new: nothing stored in it yet
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/storage/locations/{id}", created);
     }
@@ -194,7 +199,7 @@ public static partial class StorageApi
     /// <response code="404">No location has this id.</response>
     /// <response code="409">The barcode is taken, or the box holds samples outside the new size.</response>
     public static async Task<Results<Ok<StorageLocationDetailDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, [FromBody] JsonElement body, [AsParameters] StorageServices s, CancellationToken ct)
+        Guid id, [FromBody] JsonElement body, ClaimsPrincipal user, [AsParameters] StorageServices s, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var patch = PatchBody.Open(body, errors);
@@ -282,14 +287,14 @@ public static partial class StorageApi
             ? (await connection.QueryAsync<(Guid Id, int Version, string Barcode)>(
                 "SELECT id, version, barcode FROM samples WHERE location_id IN (SELECT id FROM storage_location_subtree(@id))", new { id }, tx)).ToList()
             : [];
-        var updated = (await DetailAsync(connection, tx, "l.id = @key", id))!;
+        var updated = (await DetailAsync(connection, tx, "l.id = @key", id, await s.Projects.ForAsync(user, ct)))!;
         await tx.CommitAsync(ct);
 
         await s.Cache.InvalidateAsync(affected.Select(a => new CachedSampleKey(a.Id, a.Version, [a.Barcode])));
         return TypedResults.Ok(updated);
     }
 
-    private static async Task<StorageLocationDetailDto?> DetailAsync<TKey>(NpgsqlConnection connection, NpgsqlTransaction? tx, string condition, TKey key)
+    private static async Task<StorageLocationDetailDto?> DetailAsync<TKey>(NpgsqlConnection connection, NpgsqlTransaction? tx, string condition, TKey key, ProjectAccess? access)
     {
         var location = await connection.QuerySingleOrDefaultAsync<StorageLocation>($"SELECT {Columns} {From} WHERE {condition}", new { key }, tx);
         if (location is null)
@@ -299,13 +304,13 @@ public static partial class StorageApi
         var children = await connection.QueryAsync<StorageLocation>(
             $"SELECT {Columns} {From} WHERE l.parent_id = @id ORDER BY l.name, l.id", new { id = location.Id }, tx);
         // In box order (A1, A2, … A12, B1, …), then samples without a position.
-        var contents = (await connection.QueryAsync<StoredSample>(
+        var contents = (await connection.QueryAsync<StoredSampleRow>(
             """
-            SELECT id, barcode, name, sample_type, status, position FROM samples WHERE location_id = @id
+            SELECT id, barcode, name, sample_type, status, position, project_id FROM samples WHERE location_id = @id
             ORDER BY substring(position, 1, 1), substring(position, 2)::int, barcode
             LIMIT @limit
             """,
-            new { id = location.Id, limit = MaxContents + 1 }, tx)).ToList();
+            new { id = location.Id, limit = MaxContents + 1 }, tx)).Select(row => row.For(access)).ToList();
         var truncated = contents.Count > MaxContents;
         return StorageLocationDetailDto.From(location, [.. children.Select(c => c.ToDto())], truncated ? contents[..MaxContents] : contents, truncated);
     }

@@ -1,3 +1,4 @@
+using TracSeq.ServiceDefaults.Projects;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -35,8 +36,19 @@ public sealed record StorageLocationDto(
     Guid Id, string Name, string Barcode, string Kind, decimal? Temperature, Guid? ParentId, int? Rows, int? Columns,
     string Path, Occupancy Occupancy, DateTime CreatedAt, DateTime UpdatedAt);
 
-/// <summary>A sample as a location lists it.</summary>
-public sealed record StoredSample(Guid Id, string Barcode, string Name, string SampleType, string Status, string? Position);
+/// <summary>A sample as a location lists it. A sample of a project the caller cannot see is an occupied position
+/// only: every field but <c>position</c> is null (no id, barcode or name to follow).</summary>
+public sealed record StoredSample(Guid? Id, string? Barcode, string? Name, string? SampleType, string? Status, string? Position)
+{
+    public static StoredSample Occupied(string? position) => new(null, null, null, null, null, position);
+}
+
+/// <summary>A stored sample as read, with its project for the visibility check.</summary>
+public sealed record StoredSampleRow(Guid Id, string Barcode, string Name, string SampleType, string Status, string? Position, Guid ProjectId)
+{
+    public StoredSample For(ProjectAccess? access) =>
+        access is null || access.CanSee(ProjectId) ? new(Id, Barcode, Name, SampleType, Status, Position) : StoredSample.Occupied(Position);
+}
 
 /// <summary>One location with what is directly inside it: child locations and samples.</summary>
 public sealed record StorageLocationDetailDto(

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Npgsql;
 using TracSeq.Tests.Infrastructure;
 
@@ -24,6 +25,8 @@ public sealed record LocationInfo(
 
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
+public sealed record ProjectInfo(Guid Id, string Code, string Name, string? Description, string? CostCode, bool Archived, string? MyRole, long SampleCount);
+
 public sealed record EventActor(Guid Id, string? Email, string? Name);
 
 public sealed record SampleEvent(
@@ -39,15 +42,32 @@ public sealed record SampleEvent(
 /// What the sample tests share: one signed-in user per role (made once per test run and reused, since creating and
 /// signing in users costs password hashing), and short ways to arrange samples and storage the way a lab would.
 /// Requests go through the gateway, where users go; the internal batch goes straight to Samples, as Templates calls it.
+/// <para>
+/// Every sample belongs to a project, and only members (and facility staff) see it. So that tests about other things
+/// need not say so, every project a test names through this lab is created (as a lab administrator) with the lab's
+/// non-staff users (guest, data_analyst, research_scientist, principal_investigator) as members, and a sample or batch
+/// row that names no project goes to <see cref="DefaultProject"/>. Tests of the project rules make their own users.
+/// </para>
 /// </summary>
-public sealed class SampleLab(AppHostFixture fixture)
+public sealed partial class SampleLab(AppHostFixture fixture)
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Z0-9][A-Z0-9-]{1,19}\z")]
+    private static partial System.Text.RegularExpressions.Regex NewProjectCode();
+
     public static readonly string[] Roles =
         ["guest", "data_analyst", "research_scientist", "lab_technician", "principal_investigator", "lab_administrator"];
 
     public static readonly JsonSerializerOptions Json = AuthApiClient.Json;
 
     private static readonly ConcurrentDictionary<(AppHostFixture, string), Lazy<Task<(TokenPair Tokens, DateTime SignedInAt)>>> Sessions = new();
+    private static readonly ConcurrentDictionary<(AppHostFixture, string), Lazy<Task<TestUser>>> Users = new();
+    private static readonly ConcurrentDictionary<(AppHostFixture, string), Lazy<Task<Guid>>> Projects = new();
+
+    /// <summary>Where the lab's samples go when a test names no project.</summary>
+    public const string DefaultProject = "TESTLAB";
+
+    /// <summary>The lab's users who see only their projects' samples; they are members of every project the lab makes.</summary>
+    public static readonly string[] MemberRoles = ["guest", "data_analyst", "research_scientist", "principal_investigator"];
     private static readonly TimeSpan SessionReuse = TimeSpan.FromMinutes(10); // access tokens live 15
 
     private readonly AuthApiClient _auth = new(fixture);
@@ -67,8 +87,71 @@ public sealed class SampleLab(AppHostFixture fixture)
     }
 
     /// <summary>A gateway client signed in as a user of <paramref name="role"/>. Dispose it.</summary>
-    public async Task<HttpClient> AsAsync(string role, string resource = "gateway") =>
-        _auth.Client(resource, (await SessionAsync(role)).AccessToken);
+    /// <summary>
+    /// A client signed in as the lab's user of <paramref name="role"/>. A sample it registers (or a batch row it sends)
+    /// without a <c>projectCode</c> goes to <see cref="DefaultProject"/>, whose members all the lab's users are: tests
+    /// written before projects existed keep registering as a scientist and reading as a guest. Dispose it.
+    /// </summary>
+    public async Task<HttpClient> AsAsync(string role, string resource = "gateway")
+    {
+        var token = (await SessionAsync(role)).AccessToken;
+        await ProjectAsync(DefaultProject);
+        using var plain = fixture.CreateClient(resource);
+        var client = new HttpClient(new DefaultProjectHandler(this) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = plain.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Fills in <see cref="DefaultProject"/> where a new sample or batch row names no project (the key absent),
+    /// and makes the projects they name (well-formed codes only: a malformed one is what a test sends on purpose).</summary>
+    private sealed class DefaultProjectHandler(SampleLab lab) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var path = request.RequestUri?.AbsolutePath ?? "";
+            if (request.Method == HttpMethod.Post && request.Content is { } content
+                && content.Headers.ContentType?.MediaType == "application/json"
+                && path is "/api/samples" or "/api/samples/" or "/internal/samples/batch")
+            {
+                var text = await content.ReadAsStringAsync(cancellationToken);
+                JsonNode? body = null;
+                try
+                {
+                    body = JsonNode.Parse(text);
+                }
+                catch (JsonException)
+                {
+                    // malformed on purpose: sent as it is
+                }
+                var samples = body is JsonObject o && path.StartsWith("/internal", StringComparison.Ordinal)
+                    ? (o["samples"] as JsonArray)?.OfType<JsonObject>() ?? []
+                    : body is JsonObject one ? [one] : [];
+                var filled = false;
+                foreach (var sample in samples)
+                {
+                    if (!sample.ContainsKey("projectCode"))
+                    {
+                        sample["projectCode"] = DefaultProject;
+                        filled = true;
+                    }
+                    else if (sample["projectCode"] is JsonValue code && code.GetValueKind() == JsonValueKind.String
+                             && NewProjectCode().IsMatch(code.GetValue<string>()))
+                    {
+                        await lab.ProjectAsync(code.GetValue<string>());
+                    }
+                }
+                if (filled)
+                {
+                    request.Content = new StringContent(body!.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+                    if (request.Headers.Contains(ServiceIdentityHeader.Name))
+                    {
+                        await ServiceIdentityHeader.SignAsync(lab.Fixture, request); // the signature covers the body
+                    }
+                }
+            }
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
 
     public Task<HttpClient> TechnicianAsync() => AsAsync("lab_technician");
 
@@ -79,7 +162,8 @@ public sealed class SampleLab(AppHostFixture fixture)
     public async Task<SampleInfo> CreateSampleAsync(object? body = null, HttpClient? client = null)
     {
         using var own = client is null ? await AsAsync("research_scientist") : null;
-        using var response = await (client ?? own!).PostAsJsonAsync("/api/samples", body ?? new { name = "Liver biopsy", sampleType = "dna" });
+        var sample = await WithProjectAsync(JsonSerializer.SerializeToNode(body ?? new { name = "Liver biopsy", sampleType = "dna" }, Json)!.AsObject());
+        using var response = await (client ?? own!).PostAsJsonAsync("/api/samples", sample);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<SampleInfo>(Json))!;
     }
@@ -139,7 +223,7 @@ public sealed class SampleLab(AppHostFixture fixture)
         {
             name = $"Row {i}",
             sampleType,
-            projectCode,
+            projectCode = projectCode ?? DefaultProject, // the lab's users are members of it (made when they sign in)
             volume = 10.5m + i,
             metadata = new { donor = $"D-{i:D4}", plate = "P1" },
         }).ToList(),
@@ -147,6 +231,15 @@ public sealed class SampleLab(AppHostFixture fixture)
 
     public async Task<HttpResponseMessage> PostBatchAsync(string role, Guid submissionId, object body, string? idempotencyKey = null)
     {
+        var batch = JsonSerializer.SerializeToNode(body, Json)!.AsObject();
+        if (batch["samples"] is JsonArray rows)
+        {
+            foreach (var row in rows.OfType<JsonObject>())
+            {
+                await WithProjectAsync(row);
+            }
+            body = batch;
+        }
         using var client = await AsAsync(role, "samples");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", idempotencyKey ?? submissionId.ToString());
@@ -195,6 +288,9 @@ public sealed class SampleLab(AppHostFixture fixture)
         return await client.PutAsJsonAsync($"/api/samples/{sampleId}/location", new { locationId, position });
     }
 
+    public static async Task<IReadOnlyList<SampleEvent>> EventsAsyncAs(HttpClient client, Guid sampleId) =>
+        (await client.GetFromJsonAsync<PageOf<SampleEvent>>($"/api/samples/{sampleId}/events?pageSize=500", Json))!.Items;
+
     public async Task<IReadOnlyList<SampleEvent>> EventsAsync(Guid sampleId)
     {
         using var client = await AsAsync("guest");
@@ -221,17 +317,69 @@ public sealed class SampleLab(AppHostFixture fixture)
         return body.RootElement.Clone();
     }
 
+    /// <summary>The lab's account of <paramref name="role"/>: made once per run, so its project memberships last.</summary>
+    public Task<TestUser> UserAsync(string role) =>
+        Users.GetOrAdd((fixture, role), _ => new Lazy<Task<TestUser>>(async () =>
+        {
+            // For lab_administrator a second administrator, so tests never hold the bootstrap account's session.
+            var admin = await _auth.LoginAsAdminAsync();
+            return await _auth.CreateUserAsync(role, admin.AccessToken);
+        })).Value;
+
+    /// <summary>The project of this code, made once per run (by a lab administrator) with the lab's non-staff users as members.</summary>
+    public Task<Guid> ProjectAsync(string code) =>
+        Projects.GetOrAdd((fixture, code), _ => new Lazy<Task<Guid>>(() => CreateProjectAsync(code))).Value;
+
+    /// <summary>A sample (or batch row) as sent: its project made, or <see cref="DefaultProject"/> when it names none.</summary>
+    private async Task<JsonObject> WithProjectAsync(JsonObject sample)
+    {
+        if (sample["projectCode"] is not JsonValue code || code.GetValueKind() != JsonValueKind.String)
+        {
+            sample["projectCode"] = DefaultProject;
+        }
+        var named = sample["projectCode"]!.GetValue<string>();
+        if (NewProjectCode().IsMatch(named)) // a malformed code is the test's point: it must reach the service as sent
+        {
+            await ProjectAsync(named);
+        }
+        return sample;
+    }
+
+    private async Task<Guid> CreateProjectAsync(string code)
+    {
+        // A plain client: AdminAsync would wait for the default project this may be making.
+        using var admin = _auth.Client("gateway", (await SessionAsync("lab_administrator")).AccessToken);
+        Guid id;
+        using (var created = await admin.PostAsJsonAsync("/api/projects", new { code, name = $"Test project {code}" }))
+        {
+            if (created.StatusCode == HttpStatusCode.Conflict) // made by an earlier run of this fixture's database
+            {
+                var found = (await admin.GetFromJsonAsync<PageOf<ProjectInfo>>($"/api/projects?q={Uri.EscapeDataString(code)}&pageSize=500", Json))!;
+                id = found.Items.Single(p => p.Code == code).Id;
+            }
+            else
+            {
+                created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+                id = (await created.Content.ReadFromJsonAsync<ProjectInfo>(Json))!.Id;
+            }
+        }
+        foreach (var role in MemberRoles)
+        {
+            var user = await UserAsync(role);
+            using var added = await admin.PutAsJsonAsync($"/api/projects/{id}/members/{user.Id}", new { role = "member" });
+            added.IsSuccessStatusCode.ShouldBeTrue(await added.Content.ReadAsStringAsync());
+        }
+        return id;
+    }
+
     private async Task<(TokenPair, DateTime)> SignInAsync(string role)
     {
-        if (role == "lab_administrator")
+        var user = await UserAsync(role);
+        if (MemberRoles.Contains(role))
         {
-            // A second administrator, so tests never hold the bootstrap account's session.
-            var admin = await _auth.LoginAsAdminAsync();
-            var user = await _auth.CreateUserAsync(role, admin.AccessToken);
-            return (await _auth.LoginAsync(user.Email, user.Password), DateTime.UtcNow);
+            await ProjectAsync(DefaultProject); // where their samples go when a test names no project
         }
-        var created = await _auth.CreateUserAsync(role);
-        return (await _auth.LoginAsync(created.Email, created.Password), DateTime.UtcNow);
+        return (await _auth.LoginAsync(user.Email, user.Password), DateTime.UtcNow);
     }
 }
 

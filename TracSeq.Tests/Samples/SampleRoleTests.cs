@@ -49,7 +49,7 @@ public sealed class SampleRoleTests(AppHostFixture fixture)
         await Expect("location by barcode", true, () => client.GetAsync($"/api/storage/locations/by-barcode/{box.Barcode}"));
 
         await Expect("create a sample", AtLeast("research_scientist"),
-            () => client.PostAsJsonAsync("/api/samples", new { name = "Role check", sampleType = "saliva" }));
+            () => client.PostAsJsonAsync("/api/samples", new { name = "Role check", sampleType = "saliva", projectCode = SampleLab.DefaultProject }));
         await Expect("batch create", AtLeast("research_scientist"), async () =>
         {
             using var direct = await _lab.AsAsync(role, "samples");

@@ -76,6 +76,43 @@ public sealed class ReplicaTests(ReplicatedAppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_removed_project_member_is_refused_by_every_samples_replica_within_a_second()
+    {
+        var owner = await _auth.CreateUserAsync("principal_investigator");
+        var member = await _auth.CreateUserAsync("research_scientist");
+        var ownerToken = (await _auth.LoginAsync(owner.Email, owner.Password)).AccessToken;
+        var memberToken = (await _auth.LoginAsync(member.Email, member.Password)).AccessToken; // issued before the removal
+        using var gateway = _auth.Client("gateway", ownerToken);
+        var code = SampleLab.Unique("REP");
+        using var created = await gateway.PostAsJsonAsync("/api/projects", new { code, name = "Replicated group" });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var project = (await created.Content.ReadFromJsonAsync<ProjectInfo>(SampleLab.Json))!;
+        (await gateway.PutAsJsonAsync($"/api/projects/{project.Id}/members/{member.Id}", new { role = "member" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var sample = await _lab.CreateSampleAsync(new { name = "Replicated secret", sampleType = "dna", projectCode = code }, gateway);
+
+        var replicas = await fixture.ReplicasAsync("samples");
+        foreach (var replica in replicas)
+        {
+            // Each replica caches the member's memberships and the sample.
+            using var client = ReplicatedAppHostFixture.ClientFor(replica, memberToken);
+            (await client.GetAsync($"/api/samples/by-barcode/{sample.Barcode}")).StatusCode.ShouldBe(HttpStatusCode.OK, replica.ResourceId);
+        }
+
+        using (var removal = ReplicatedAppHostFixture.ClientFor(replicas[0], ownerToken))
+        {
+            (await removal.DeleteAsync($"/api/projects/{project.Id}/members/{member.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        foreach (var replica in replicas)
+        {
+            using var client = ReplicatedAppHostFixture.ClientFor(replica, memberToken);
+            (await client.GetAsync($"/api/samples/by-barcode/{sample.Barcode}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, $"{replica.ResourceId} a second after the removal");
+            (await client.GetAsync($"/api/samples/{sample.Id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, replica.ResourceId);
+        }
+    }
+
+    [Fact]
     public async Task A_logged_out_token_is_refused_by_every_replica_of_every_service_within_a_second()
     {
         var user = await _auth.CreateUserAsync("research_scientist");

@@ -275,7 +275,7 @@ public sealed class RunTests(AppHostFixture fixture)
     [Fact]
     public async Task Sample_sheets_v2_and_v1_are_downloaded_as_csv_attachments_with_the_i5_orientation_each_needs()
     {
-        var samples = new[] { await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: null) };
+        var samples = new[] { await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: null) }; // no project named: the lab files it under its default project
         var libraries = new List<LibraryInfo>();
         string[] names = ["Lib 1, tumour", "Lib 2\nnormal", "Lib-3_ok"];
         for (var i = 0; i < 3; i++)
@@ -317,7 +317,7 @@ public sealed class RunTests(AppHostFixture fixture)
             Lane,Sample_ID,Index,Index2,Sample_Project
             1,{l1},{SequencingLab.I7[0]},{rc[0]},ONC-7
             1,{l2},{SequencingLab.I7[1]},{rc[1]},ONC-7
-            2,{l3},{SequencingLab.I7[2]},{rc[2]},
+            2,{l3},{SequencingLab.I7[2]},{rc[2]},{SampleLab.DefaultProject}
 
             """));
         v1.ShouldBe(Crlf($"""
@@ -342,7 +342,7 @@ public sealed class RunTests(AppHostFixture fixture)
             Lane,Sample_ID,Sample_Name,index,index2,Sample_Project
             1,{l1},Lib_1__tumour,{SequencingLab.I7[0]},{rc[0]},ONC-7
             1,{l2},Lib_2_normal,{SequencingLab.I7[1]},{rc[1]},ONC-7
-            2,{l3},Lib-3_ok,{SequencingLab.I7[2]},{rc[2]},
+            2,{l3},Lib-3_ok,{SequencingLab.I7[2]},{rc[2]},{SampleLab.DefaultProject}
 
             """));
     }

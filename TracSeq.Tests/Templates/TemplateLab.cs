@@ -36,7 +36,17 @@ public sealed class TemplateLab(AppHostFixture fixture)
 
     public SampleLab Samples { get; } = new(fixture);
 
-    public Task<HttpClient> AsAsync(string role) => Samples.AsAsync(role);
+    /// <summary>The project codes the sheets of these tests name: made, with the lab's users as members, before anyone submits.</summary>
+    public static readonly string[] SheetProjects = ["ABC-123", "ONC-123", "XL-001"];
+
+    public async Task<HttpClient> AsAsync(string role)
+    {
+        foreach (var code in SheetProjects)
+        {
+            await Samples.ProjectAsync(code);
+        }
+        return await Samples.AsAsync(role);
+    }
 
     /// <summary>Ten typed columns mapped onto sample properties, plus whatever a sheet adds (Donor goes to metadata).</summary>
     public static object PlateTemplate(string? name = null) => new

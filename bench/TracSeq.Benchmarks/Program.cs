@@ -10,6 +10,7 @@ using TracSeq.Benchmarks.Scenarios;
 // dotnet run -c Release --project bench/TracSeq.Benchmarks
 //   [-- --duration 10 --warmup-seconds 10 --runs 3 --connections 8,32 --submission-runs 3 --cold-starts 3
 //       --samples 10000 --batch-runs 3 --batch-warmup 1 --wrk-threads 1 --output bench/results/latest --user-path 1]
+//   [-- --projects-only --runs 3 --connections 32 --output bench/results/projects]   only scenario 10 (membership check)
 //   [-- --sequencing-only --sequencing-runs 7 --output bench/results/sequencing]   only scenario 7 (about 3 min)
 //   [-- --webhooks-only --connections 8 --output bench/results/webhooks]   only scenario 9 (webhooks)
 var options = BenchmarkOptions.Parse(args);
@@ -70,6 +71,23 @@ if (args.Contains("--webhooks-only"))
     await ServiceProcess.ResolveAsync(only, ct);
     var tables = await WebhookScenario.RunAsync(only, load, latencySamples: 50, ct);
     var text = $"{before}  \n{MachineState("after")}  \nCommand: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n{tables}";
+    Console.WriteLine(text);
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+    await File.WriteAllTextAsync(options.Output + ".md", text, ct);
+    return;
+}
+
+if (args.Contains("--projects-only"))
+{
+    // Scenario 10 alone (issue 21): the membership check on the cached read by barcode, member against staff.
+    await using var only = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
+    await ServiceProcess.ResolveAsync(only, ct);
+    var (projectReads, projectBaseline) = await ProjectReadScenario.CreateAsync(only, ct);
+    await using (projectBaseline)
+    {
+        await projectReads.RunAsync(load, ct);
+    }
+    var text = $"{before}  \n{MachineState("after")}  \nCommand: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n{projectReads.Table()}";
     Console.WriteLine(text);
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
     await File.WriteAllTextAsync(options.Output + ".md", text, ct);
