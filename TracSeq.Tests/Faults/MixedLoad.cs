@@ -83,6 +83,10 @@ public sealed class MixedLoad : IAsyncDisposable
     public static async Task<MixedLoad> StartAsync(TemplateLab lab, Uri gateway)
     {
         var template = await lab.CreateTemplateAsync();
+        foreach (var code in TemplateLab.SheetProjects) // the projects the load's sheets name, the scientist a member
+        {
+            await lab.Samples.ProjectAsync(code);
+        }
         var load = new MixedLoad();
         var scientist = load.Client(gateway, (await lab.Samples.SessionAsync("research_scientist")).AccessToken);
         var technician = load.Client(gateway, (await lab.Samples.SessionAsync("lab_technician")).AccessToken);
@@ -149,7 +153,7 @@ public sealed class MixedLoad : IAsyncDisposable
             var key = $"fault-{Guid.NewGuid():N}";
             var name = $"Fault load {key}";
             _triedNames.Enqueue(name);
-            var body = new { name, sampleType = "dna", volume = 20, notes = "fault suite" };
+            var body = new { name, sampleType = "dna", volume = 20, notes = "fault suite", projectCode = SampleLab.DefaultProject };
             var answer = await UntilAnsweredAsync(Operation.Create, () =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Post, "/api/samples") { Content = JsonContent.Create(body) };

@@ -237,7 +237,15 @@ public class AppHostFixture : IAsyncLifetime
     private async Task WaitUntilServingAsync(string resource)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+        catch (DistributedApplicationException e)
+        {
+            // It exited while starting: say what it logged last, which is why.
+            throw new InvalidOperationException($"{e.Message}\n{string.Join("\n", (await ReadLogsAsync(resource)).TakeLast(40))}", e);
+        }
         // Aspire polls health every few seconds, so an outage shorter than that leaves "healthy" stale. Ask every
         // service itself: its /health pings PostgreSQL and Redis, which also makes a client with a dead socket reconnect.
         foreach (var service in Services)

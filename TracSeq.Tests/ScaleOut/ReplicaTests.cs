@@ -190,7 +190,7 @@ public sealed class ReplicaTests(ReplicatedAppHostFixture fixture)
     [Fact]
     public async Task Killing_one_replica_of_Samples_under_load_loses_no_request_the_client_retries()
     {
-        var token = (await _lab.SessionAsync("research_scientist")).AccessToken;
+        var token = (await _lab.SessionAsync("lab_technician")).AccessToken;
         var victim = (await fixture.ReplicasAsync("samples"))[0];
         var created = new ConcurrentDictionary<string, Guid>();
         var retried = 0;

@@ -26,7 +26,7 @@ public sealed class DatabaseRoleTests(AppHostFixture fixture)
             """
             SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls,
                    (SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> current_user
-                      AND tablename NOT IN ('auth_events', 'sample_events'))
+                      AND tablename NOT IN ('auth_events', 'sample_events', 'project_events'))
             FROM pg_roles WHERE rolname = current_user
             """, db);
         await using var reader = await rights.ExecuteReaderAsync();

@@ -30,8 +30,8 @@ public sealed class ExportLimitTests(AppHostFixture fixture)
 
         var path = $"/api/samples/export?format=csv&submissionId={submissionId}";
         var auth = new AuthApiClient(fixture);
-        var analyst = await auth.CreateUserAsync("data_analyst");
-        var token = (await auth.LoginAsync(analyst.Email, analyst.Password)).AccessToken;
+        var exporter = await auth.CreateUserAsync("lab_technician"); // staff: sees every project's samples, so all 30,000 rows
+        var token = (await auth.LoginAsync(exporter.Email, exporter.Password)).AccessToken;
         // Straight to Samples, with a receive window of a few kilobytes: a client that reads slowly, and whose unread
         // answer cannot vanish into the buffers of the proxies between.
         using var first = SlowReader(token);

@@ -120,7 +120,7 @@ public sealed class BenchTests(AppHostFixture app, BrowserFixture browser)
     public async Task A_guest_sees_no_writing_controls_and_is_kept_out_of_administration()
     {
         var sample = await _lab.CreateSampleAsync(new { name = "Look but do not touch", sampleType = "dna" });
-        var guest = await _auth.CreateUserAsync("guest");
+        var guest = await _lab.UserAsync("guest"); // a member of the sample's project: it sees the sample, and only reads
         var page = await _ui.SignInAsync(guest.Email, guest.Password);
 
         await WebUi.GoToAsync(page, $"/samples/{sample.Id}");

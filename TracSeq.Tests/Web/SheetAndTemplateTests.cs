@@ -22,7 +22,11 @@ public sealed class SheetAndTemplateTests(AppHostFixture app, BrowserFixture bro
         var rows = Enumerable.Range(1, 6).Select(i => TemplateLab.GoodRow(i, prefix)).ToList();
         rows[1][3] = "900";        // row 3: Volume_uL above its maximum of 500
         rows[4][6] = "oncology";   // row 6: Project does not match its pattern
-        var researcher = await _auth.CreateUserAsync("research_scientist");
+        foreach (var code in TemplateLab.SheetProjects)
+        {
+            await _templates.Samples.ProjectAsync(code);
+        }
+        var researcher = await _templates.Samples.UserAsync("research_scientist"); // a member of the sheet's projects
         var page = await _ui.SignInAsync(researcher.Email, researcher.Password);
         await WebUi.GoToAsync(page, $"/submissions/new?templateId={template.Id}");
 
