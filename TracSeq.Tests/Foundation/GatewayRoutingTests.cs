@@ -41,7 +41,7 @@ public sealed class GatewayRoutingTests(AppHostFixture fixture)
         using var response = await client.SendAsync(request);
 
         response.Headers.GetValues("X-Correlation-Id").ShouldBe([correlationId]);
-        var line = await fixture.WaitForLogLineAsync(service, correlationId, TimeSpan.FromSeconds(15));
+        var line = await fixture.WaitForLogLineAsync(service, correlationId, TimeSpan.FromSeconds(60));
         Assert.Contains(path, line);
     }
 
@@ -68,7 +68,7 @@ public sealed class GatewayRoutingTests(AppHostFixture fixture)
 
         var id = response.Headers.GetValues("X-Correlation-Id").ShouldHaveSingleItem();
         id.ShouldMatch("^[0-9a-f]{32}$"); // the W3C trace id of the request
-        var line = await fixture.WaitForLogLineAsync("samples", id, TimeSpan.FromSeconds(15));
+        var line = await fixture.WaitForLogLineAsync("samples", id, TimeSpan.FromSeconds(60));
         Assert.Contains("/api/samples/routing-probe", line);
     }
 

@@ -91,7 +91,7 @@ public sealed class GatewayAvailabilityTests(AppHostFixture fixture)
         using var response = await gateway.GetAsync("/api/samples/access-log-probe");
 
         var correlationId = response.Headers.GetValues("X-Correlation-Id").Single();
-        var edge = JsonLine(await fixture.WaitForLogLineAsync("gateway", $"\"CorrelationId\":\"{correlationId}\"", TimeSpan.FromSeconds(15)));
+        var edge = JsonLine(await fixture.WaitForLogLineAsync("gateway", $"\"CorrelationId\":\"{correlationId}\"", TimeSpan.FromSeconds(60)));
         var state = edge.RootElement.GetProperty("State");
         state.GetProperty("Method").GetString().ShouldBe("GET");
         state.GetProperty("Route").GetString().ShouldBe("/api/samples/{**rest}");
@@ -101,7 +101,7 @@ public sealed class GatewayAvailabilityTests(AppHostFixture fixture)
         var edgeTrace = Scope(edge, "TraceId");
         edgeTrace.ShouldBe(correlationId);
 
-        var service = JsonLine(await fixture.WaitForLogLineAsync("samples", $"\"CorrelationId\":\"{correlationId}\"", TimeSpan.FromSeconds(15)));
+        var service = JsonLine(await fixture.WaitForLogLineAsync("samples", $"\"CorrelationId\":\"{correlationId}\"", TimeSpan.FromSeconds(60)));
         Scope(service, "TraceId").ShouldBe(edgeTrace); // one W3C trace across the hop
     }
 

@@ -127,6 +127,10 @@ public class AppHostFixture : IAsyncLifetime
     public ValueTask<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
 
     /// <summary>Waits until a line of <paramref name="resource"/>'s console log contains <paramref name="text"/>.</summary>
+    /// <remarks>
+    /// The first watch of a resource's log makes DCP stream its whole backlog, which on a busy 2-core machine has taken
+    /// longer than 15 s; callers give a generous timeout because the wait ends as soon as the line is there.
+    /// </remarks>
     public async Task<string> WaitForLogLineAsync(string resource, string text, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
