@@ -65,6 +65,18 @@ public static partial class ResultsUpload
         {
             raw = Unzip(raw[0].Name, raw[0].Content);
         }
+        var (files, ignored) = Classify(raw);
+        var sums = files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ImportedFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)))).ToList();
+        return new Upload(job, files, sums, ignored);
+    }
+
+    /// <summary>
+    /// The files TracSeq reads, by their canonical name, and the names of the rest. A zip of a BCL Convert output folder
+    /// often holds RunInfo.xml twice (the run folder's and the copy in Reports/): the same bytes twice count once; two
+    /// different files of one name are two jobs sent together, which is refused.
+    /// </summary>
+    public static (Dictionary<string, byte[]> Files, List<string> Ignored) Classify(IEnumerable<(string Name, byte[] Content)> raw)
+    {
         var files = new Dictionary<string, byte[]>(StringComparer.OrdinalIgnoreCase);
         var ignored = new List<string>();
         foreach (var (name, content) in raw)
@@ -74,14 +86,20 @@ public static partial class ResultsUpload
             {
                 ignored.Add(name);
             }
-            else if (!files.TryAdd(known, content))
+            else if (files.TryGetValue(known, out var first))
             {
-                throw ResultsImportException.Bad(name, null,
-                    $"{known} was sent twice: import one demultiplexing job at a time (several jobs are imported one after the other, each with its job field).");
+                if (!first.AsSpan().SequenceEqual(content))
+                {
+                    throw ResultsImportException.Bad(name, null,
+                        $"{known} was sent twice with different content: import one demultiplexing job at a time (several jobs are imported one after the other, each with its job field).");
+                }
+            }
+            else
+            {
+                files[known] = content;
             }
         }
-        var sums = files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ImportedFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)))).ToList();
-        return new Upload(job, files, sums, ignored);
+        return (files, ignored);
     }
 
     /// <summary>Entries by base name, checked before they are read (count, declared sizes, ratio), read through a bounded stream.</summary>

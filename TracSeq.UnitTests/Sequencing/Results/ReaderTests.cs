@@ -196,6 +196,28 @@ public sealed class ReaderTests
     }
 
     [Fact]
+    public void A_run_folder_zipped_whole_holds_RunInfo_twice_and_the_identical_copy_counts_once()
+    {
+        var runInfo = Bytes("<RunInfo/>");
+        var raw = ResultsUpload.Unzip("run.zip", Zip(("run/RunInfo.xml", runInfo), ("run/Reports/RunInfo.xml", runInfo), ("run/Reports/Demultiplex_Stats.csv", Bytes("x"))));
+
+        var (files, ignored) = ResultsUpload.Classify(raw);
+
+        files.Keys.Order().ShouldBe(["Demultiplex_Stats.csv", "RunInfo.xml"]);
+        ignored.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Two_different_files_of_one_name_are_two_jobs_and_are_refused()
+    {
+        var e = Should.Throw<ResultsImportException>(() =>
+            ResultsUpload.Classify([("Demultiplex_Stats.csv", Bytes("job A")), ("demultiplex_stats.csv", Bytes("job B"))]));
+
+        e.Message.ShouldContain("different content");
+        e.Status.ShouldBe(400);
+    }
+
+    [Fact]
     public void A_zip_bomb_is_refused_from_its_directory_before_it_is_read()
     {
         var e = Should.Throw<ResultsImportException>(() => ResultsUpload.Unzip("run.zip", Zip(("Top_Unknown_Barcodes.csv", new byte[20 * 1024 * 1024]))));
