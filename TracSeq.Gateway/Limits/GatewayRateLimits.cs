@@ -43,12 +43,14 @@ public static class GatewayRateLimits
         return services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Counted in Redis: every replica of the gateway shares one count per user and per address.
+            // Every replica of the gateway shares one count per user and per address, taken from Redis in blocks so a
+            // request costs no Redis round trip; sign-in attempts are counted in Redis one by one (exact).
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 http.User.FindFirst("sub")?.Value is { } user
-                    ? PerMinute(http, $"gateway:user:{user}", limits.PerUserPerMinute)
-                    : PerMinute(http, $"gateway:ip:{ClientAddress(http)}", limits.AnonymousPerIpPerMinute));
-            limiter.AddPolicy(LoginPolicy, http => PerMinute(http, $"gateway:login:{ClientAddress(http)}", limits.LoginPerIpPerMinute));
+                    ? SharedRateLimits.Leased(http, $"gateway:user:{user}", limits.PerUserPerMinute, TimeSpan.FromMinutes(1))
+                    : SharedRateLimits.Leased(http, $"gateway:ip:{ClientAddress(http)}", limits.AnonymousPerIpPerMinute, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(LoginPolicy, http =>
+                SharedRateLimits.FixedWindow(http, $"gateway:login:{ClientAddress(http)}", limits.LoginPerIpPerMinute, TimeSpan.FromMinutes(1)));
             limiter.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
@@ -65,9 +67,6 @@ public static class GatewayRateLimits
             };
         });
     }
-
-    private static RateLimitPartition<string> PerMinute(HttpContext http, string key, int permits) =>
-        SharedRateLimits.FixedWindow(http, key, permits, TimeSpan.FromMinutes(1));
 
     private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -32,6 +32,19 @@ public static class SharedRateLimits
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedRateLimits));
         return RateLimitPartition.Get(key, k => new SharedFixedWindowRateLimiter(k, permits, window, redis, logger));
     }
+
+    /// <summary>
+    /// The same limit for the busy paths, without a Redis round trip per request: each replica takes permits from the
+    /// shared window in blocks (<see cref="LeasedFixedWindowRateLimiter"/>). Never over the limit across replicas; near
+    /// it, a replica may refuse up to 32 permits per other replica early. Sign-in limits use the exact
+    /// <see cref="FixedWindow"/>.
+    /// </summary>
+    public static RateLimitPartition<string> Leased(HttpContext http, string key, int permits, TimeSpan window)
+    {
+        var redis = http.RequestServices.GetRequiredService<IConnectionMultiplexer>();
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedRateLimits));
+        return RateLimitPartition.Get(key, k => new LeasedFixedWindowRateLimiter(k, permits, window, redis, logger));
+    }
 }
 
 /// <summary>A Redis fixed window with an in-memory window of the same size to fall back on.</summary>
