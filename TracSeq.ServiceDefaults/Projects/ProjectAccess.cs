@@ -61,8 +61,8 @@ public sealed class ProjectAccess
 
     /// <summary>The caller's project of this code (codes compare exactly, as Samples stores them); null when none.</summary>
     public Guid? ProjectOfCode(string code) =>
-        Memberships.Codes.FirstOrDefault(c => string.Equals(c.Value, code, StringComparison.Ordinal)) is { Value: not null } found
-            ? found.Key : null;
+        Memberships.Codes.FirstOrDefault(c => string.Equals(c.Value, code, StringComparison.Ordinal) && Memberships.Roles.ContainsKey(c.Key))
+            is { Value: not null } found ? found.Key : null;
 
     /// <summary>The codes of the projects a list may show; null for staff (no restriction).</summary>
     public string[]? VisibleProjectCodes => IsStaff ? null : [.. Memberships.Roles.Keys.Select(id => Memberships.Codes.GetValueOrDefault(id)).OfType<string>()];

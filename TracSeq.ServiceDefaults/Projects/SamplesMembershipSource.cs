@@ -34,13 +34,12 @@ public sealed class SamplesMembershipSource(IHttpClientFactory clients) : IProje
         return From(entries);
     }
 
-    public static ProjectMemberships From(IReadOnlyList<Entry> entries) =>
-        new(entries.Where(e => ProjectRolesKnown(e.Role)).ToDictionary(e => e.ProjectId, e => e.Role))
-        {
-            Codes = entries.ToDictionary(e => e.ProjectId, e => e.Code),
-        };
-
-    private static bool ProjectRolesKnown(string role) => Contracts.ProjectRoles.IsKnown(role);
+    /// <summary>The memberships of Samples' answer; an entry with a role this service does not know grants nothing.</summary>
+    public static ProjectMemberships From(IReadOnlyList<Entry> entries)
+    {
+        var known = entries.Where(e => Contracts.ProjectRoles.IsKnown(e.Role)).ToList();
+        return new(known.ToDictionary(e => e.ProjectId, e => e.Role)) { Codes = known.ToDictionary(e => e.ProjectId, e => e.Code) };
+    }
 }
 
 public static class SamplesMembershipSourceExtensions

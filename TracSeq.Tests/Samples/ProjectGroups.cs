@@ -97,10 +97,20 @@ public sealed class ProjectGroups(AppHostFixture fixture)
 
     public sealed record Answer(HttpStatusCode Status, string? Title, string Body);
 
-    public static async Task<Answer> SendAsync(HttpClient client, HttpMethod method, string path, string? body)
+    /// <summary>Whether the operation takes a multipart form (an upload) rather than JSON.</summary>
+    public static bool TakesForm(JsonElement operation) =>
+        operation.TryGetProperty("requestBody", out var body) &&
+        body.GetProperty("content").EnumerateObject().Any(c => c.Name == "multipart/form-data");
+
+    /// <summary>Calls the route with <paramref name="body"/> as JSON, or, for an upload, a form with one small part.</summary>
+    public static async Task<Answer> SendAsync(HttpClient client, HttpMethod method, string path, string? body, bool form = false)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        if (form)
+        {
+            request.Content = new MultipartFormDataContent { { new ByteArrayContent("x"u8.ToArray()), "file", "RunInfo.xml" } };
+        }
+        else if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }

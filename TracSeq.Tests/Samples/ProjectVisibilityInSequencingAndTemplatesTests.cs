@@ -86,13 +86,14 @@ public sealed class ProjectVisibilityInSequencingAndTemplatesTests(AppHostFixtur
                 {
                     var method = new HttpMethod(operation.Name.ToUpperInvariant());
                     var body = ProjectGroups.RequestExample(operation.Value);
+                    var form = ProjectGroups.TakesForm(operation.Value);
                     var read = method == HttpMethod.Get;
                     checkedRoutes.Add($"{method} {path.Name}");
                     string Fill(Guid? with) => path.Name.Replace("{id}", (with ?? Guid.NewGuid()).ToString(), StringComparison.Ordinal);
 
                     // B's owner: A's resource answers exactly as one that never existed.
-                    var theirs = await ProjectGroups.SendAsync(b.OwnerClient, method, Fill(id.A), body);
-                    var never = await ProjectGroups.SendAsync(b.OwnerClient, method, Fill(null), body);
+                    var theirs = await ProjectGroups.SendAsync(b.OwnerClient, method, Fill(id.A), body, form);
+                    var never = await ProjectGroups.SendAsync(b.OwnerClient, method, Fill(null), body, form);
                     ProjectGroups.Expect(failures, $"{method} {path.Name} by the other group", theirs,
                         facility && !read ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound);
                     if (theirs.Status != never.Status || theirs.Title != never.Title)
@@ -101,12 +102,12 @@ public sealed class ProjectVisibilityInSequencingAndTemplatesTests(AppHostFixtur
                     }
 
                     // A's viewer reads A's libraries and submissions but changes nothing; a facility object is not theirs at all.
-                    var viewer = await ProjectGroups.SendAsync(a.ViewerClient, method, Fill(id.A), body);
+                    var viewer = await ProjectGroups.SendAsync(a.ViewerClient, method, Fill(id.A), body, form);
                     ProjectGroups.Expect(failures, $"{method} {path.Name} by a viewer", viewer,
                         facility ? (read ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden) : read ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
                     if (facility)
                     {
-                        var owner = await ProjectGroups.SendAsync(a.OwnerClient, method, Fill(id.A), body);
+                        var owner = await ProjectGroups.SendAsync(a.OwnerClient, method, Fill(id.A), body, form);
                         ProjectGroups.Expect(failures, $"{method} {path.Name} by the owner", owner, read ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden);
                     }
 
