@@ -45,6 +45,7 @@ public static class SequencingServiceExtensions
         app.MapQcApi();
         app.MapResultsApi();
         app.MapLabelItemsInternalApi();
+        app.MapLibraryProjectsInternalApi();
         return app;
     }
 }

@@ -173,6 +173,17 @@ public sealed class ProjectVisibilityInSequencingAndTemplatesTests(AppHostFixtur
             status.ShouldBe(HttpStatusCode.NotFound, $"{path} {removedAt.ElapsedMilliseconds} ms after the removal");
         }
 
+        // Staff move A's sample to B's project: its library goes with it, in the same step, and says so in its trail.
+        using (var move = new HttpRequestMessage(HttpMethod.Patch, $"/api/samples/{a.Sample.Id}") { Content = JsonContent.Create(new { projectCode = b.Token }) })
+        using (var moved = await staff.SendAsync(move))
+        {
+            moved.StatusCode.ShouldBe(HttpStatusCode.OK, await moved.Content.ReadAsStringAsync());
+        }
+        (await b.OwnerClient.GetAsync($"/api/libraries/{workA.LibraryId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await a.OwnerClient.GetAsync($"/api/libraries/{workA.LibraryId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var trail = (await b.OwnerClient.GetFromJsonAsync<JsonElement>($"/api/libraries/{workA.LibraryId}/events", SampleLab.Json));
+        trail.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ShouldBe(["created", "project_changed"]);
+
         using var metrics = MetricsClient.For(fixture, "sequencing");
         (await metrics.GetStringAsync("/metrics")).ShouldContain("tracseq_authorization_denials_total{service=\"sequencing\",reason=\"not_member\"}");
     }
