@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TracSeq.Contracts;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Projects;
+using TracSeq.Templates.Templates;
 
 namespace TracSeq.Templates.Submissions;
 
@@ -27,20 +28,31 @@ public static class SubmissionProjects
             $"{FormField} '{code}' is not a valid project code: up to 50 letters, digits, dots, hyphens or underscores.");
 
     /// <summary>
-    /// Null when the caller may submit into every named project; else the 403 naming the first one they may not
-    /// (counted: a viewer's as a viewer write, anything else as not a member). Rows without any project are refused
-    /// for non-staff with 400 (only staff may file samples into UNASSIGNED).
+    /// Only staff may leave a row's project out (the sample goes to UNASSIGNED): for anyone else each such row of an
+    /// otherwise valid sheet becomes a row error, so the sheet is refused (422) with the rest of its report.
     /// </summary>
-    public static IResult? Refusal(ProjectAccess access, ValidatedSheet sheet, AuthorizationDenials denials)
+    public static ValidatedSheet WithMissingProjects(ProjectAccess access, ValidatedSheet sheet)
+    {
+        if (access.IsStaff || !sheet.IsValid || sheet.Samples.All(s => s.ProjectCode is not null))
+        {
+            return sheet;
+        }
+        var column = sheet.ColumnFor.GetValueOrDefault(SampleProperties.ProjectCode, FormField);
+        var report = ErrorReport.Of(sheet.Rows, sheet.Samples.Select((s, i) => (s, i)).Where(x => x.s.ProjectCode is null)
+            .Select(x => new SubmissionError(sheet.RowNumbers[x.i], column, null,
+                $"Name the project: fill in {column}, or send the {FormField} form field for rows that leave it empty.")));
+        return sheet with { Errors = report.Errors, ErrorsOmitted = report.Omitted, Rejected = report.Rejected };
+    }
+
+    /// <summary>
+    /// Null when the caller may submit into every named project; else the 403 naming the first one they may not
+    /// (counted: a viewer's as a viewer write, anything else as not a member).
+    /// </summary>
+    public static ProblemHttpResult? Refusal(ProjectAccess access, ValidatedSheet sheet, AuthorizationDenials denials)
     {
         if (access.IsStaff)
         {
             return null;
-        }
-        if (sheet.Samples.Any(s => s.ProjectCode is null))
-        {
-            return new ValidationErrors().Add(FormField,
-                $"Name the project: a {FormField} form field, or the template's project column on every row.").ToProblem();
         }
         foreach (var code in Named(sheet))
         {

@@ -155,7 +155,9 @@ public sealed class ProjectVisibilityInSequencingAndTemplatesTests(AppHostFixtur
         }
         using (var unnamed = await _templates.SubmitAsync(sheet, "plate.csv", template.Id, client: a.OwnerClient))
         {
-            unnamed.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await unnamed.Content.ReadAsStringAsync());
+            // No project column and no form field: each row is an error in the report, nothing is committed.
+            var report = await TemplateLab.ReportAsync(unnamed, HttpStatusCode.UnprocessableEntity);
+            report.Errors.ShouldHaveSingleItem().Column.ShouldBe("projectCode");
         }
 
         // A removal reaches Sequencing and Templates with the token the viewer already holds.

@@ -77,9 +77,16 @@ public sealed class ProjectRulesAcrossServicesTests
                 .ShouldBeOfType<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>();
             (refused.StatusCode, refused.ProblemDetails.Detail).ShouldBe((403, other));
         }
-        SubmissionProjects.Refusal(Member(), Sheet("MINE-1", null), Denials)
-            .ShouldBeOfType<Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>(); // a row without a project
         SubmissionProjects.Refusal(ProjectAccess.Staff(Guid.NewGuid()), Sheet(null, "ANYTHING"), Denials).ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_row_without_a_project_is_a_row_error_for_non_staff_and_UNASSIGNED_for_staff()
+    {
+        var sheet = SubmissionProjects.WithMissingProjects(Member(), Sheet("MINE-1", null, null));
+        (sheet.IsValid, sheet.Rejected).ShouldBe((false, 2));
+        sheet.Errors.Select(e => (e.Row, e.Column)).ShouldBe([(3, "projectCode"), (4, "projectCode")]);
+        SubmissionProjects.WithMissingProjects(ProjectAccess.Staff(Guid.NewGuid()), Sheet([null])).IsValid.ShouldBeTrue();
     }
 
     [Fact]
