@@ -3,6 +3,8 @@ using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Results;
 using TracSeq.Sequencing.SampleSheets;
 using TracSeq.Sequencing.Labels;
+using TracSeq.Sequencing.Projects;
+using TracSeq.ServiceDefaults.Projects;
 using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Outbox;
 using TracSeq.ServiceDefaults.Security;
@@ -27,6 +29,8 @@ public static class SequencingServiceExtensions
         ResultsMetrics.PublishInitialSeries();
 
         builder.AddSamplesServiceClient<SamplesClient>("sequencing", SamplesAttemptTimeout, SamplesTotalTimeout);
+        builder.AddProjectAccessFromSamples("sequencing"); // libraries are their samples' projects'; memberships come from Samples
+        builder.Services.AddSingleton<ProjectGate>();
         builder.AddOutboxRelayToSamples("sequencing"); // run.status_changed (and the results feature's events) for webhooks
         return builder;
     }
@@ -41,6 +45,7 @@ public static class SequencingServiceExtensions
         app.MapQcApi();
         app.MapResultsApi();
         app.MapLabelItemsInternalApi();
+        app.MapLibraryProjectsInternalApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using TracSeq.ServiceDefaults.Outbox;
 using System.Text;
+using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
 using TracSeq.Templates.Submissions;
 using TracSeq.Templates.Templates;
@@ -20,6 +21,7 @@ public static class TemplatesServiceExtensions
         SubmissionMetrics.PublishInitialSeries();
 
         builder.AddSamplesServiceClient<SamplesBatchClient>("templates", BatchAttemptTimeout, BatchTotalTimeout);
+        builder.AddProjectAccessFromSamples("templates"); // who may submit into which project, and see which submissions
         builder.AddOutboxRelayToSamples("templates"); // submission.completed for webhooks
         return builder;
     }

@@ -25,6 +25,43 @@ public sealed class SequencingLabelsClient(HttpClient http, ILogger<SequencingLa
     public const string Path = "/internal/labels/items";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// Files a sample's libraries into the project it is being moved to (<c>PUT /internal/samples/{id}/project</c>,
+    /// idempotent, so retried like a read). Throws <see cref="SequencingUnavailableException"/> when Sequencing cannot
+    /// confirm it: the caller then does not commit the move.
+    /// </summary>
+    public async Task MoveLibrariesAsync(Guid sampleId, Guid projectId, string? authorization, CancellationToken ct)
+    {
+        var path = $"/internal/samples/{sampleId}/project";
+        using var request = new HttpRequestMessage(HttpMethod.Put, path)
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { projectId }, Json))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+            },
+        };
+        if (AuthenticationHeaderValue.TryParse(authorization, out var bearer))
+        {
+            request.Headers.Authorization = bearer;
+        }
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Sequencing answered {Status} to a library move (trace {TraceId})", (int)response.StatusCode,
+                    System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+                throw new SequencingUnavailableException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Sequencing answered {(int)response.StatusCode}."));
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or ExecutionRejectedException ||
+                                  (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning(e, "Sequencing could not be reached for {Path} (trace {TraceId})", path, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+            throw new SequencingUnavailableException("Sequencing could not be reached.", e);
+        }
+    }
+
     public async Task<SequencingLabelItems> ReadAsync(IReadOnlyList<Guid> libraryIds, IReadOnlyList<Guid> poolIds, string? authorization, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Path)

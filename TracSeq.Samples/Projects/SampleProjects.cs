@@ -13,31 +13,17 @@ namespace TracSeq.Samples.Projects;
 public static class SampleProjects
 {
     /// <summary>Rule 1 for a read; a refusal is counted.</summary>
-    public static bool Sees(this ProjectAccess access, Guid projectId, AuthorizationDenials denials)
-    {
-        if (access.CanSee(projectId))
-        {
-            return true;
-        }
-        denials.NotMemberOf(access.UserId);
-        return false;
-    }
+    public static bool Sees(this ProjectAccess access, Guid projectId, AuthorizationDenials denials) =>
+        ProjectRules.Sees(access, projectId, denials);
 
     /// <summary>Rule 4 for a change of a sample: null when allowed, else the answer (404 as if absent, or 403 for a viewer).</summary>
-    public static ProblemHttpResult? WriteRefusal(this ProjectAccess access, Guid projectId, AuthorizationDenials denials)
-    {
-        switch (access.Verdict(projectId))
+    public static ProblemHttpResult? WriteRefusal(this ProjectAccess access, Guid projectId, AuthorizationDenials denials) =>
+        ProjectRules.WriteVerdict(access, projectId, denials) switch
         {
-            case ProjectVerdict.Act:
-                return null;
-            case ProjectVerdict.ReadOnly:
-                denials.ViewerWrite();
-                return ProjectProblems.ViewerOnly();
-            default:
-                denials.NotMemberOf(access.UserId);
-                return SampleProblems.SampleNotFound();
-        }
-    }
+            ProjectVerdict.Act => null,
+            ProjectVerdict.ReadOnly => ProjectProblems.ViewerOnly(),
+            _ => SampleProblems.SampleNotFound(),
+        };
 
     /// <summary>Non-staff must name a project when registering; staff may leave it out (the sample goes to UNASSIGNED).</summary>
     public static ValidationErrors CheckProjectNamed(this ValidationErrors errors, ProjectAccess access, string? code, string field = "projectCode") =>

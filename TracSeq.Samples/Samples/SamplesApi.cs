@@ -305,7 +305,8 @@ public static class SamplesApi
     /// <response code="409">The new barcode is already in use.</response>
     /// <response code="412">If-Match does not name the current version (<c>currentETag</c> does).</response>
     public static async Task<Results<Ok<SampleDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, [FromBody] JsonElement body, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
+        Guid id, [FromBody] JsonElement body, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s,
+        Labels.SequencingLabelsClient sequencing, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var patch = SamplePatch.Read(body, errors, s.Clock.GetUtcNow());
@@ -368,6 +369,20 @@ public static class SamplesApi
         var updated = await connection.QuerySingleAsync<Sample>(SampleQueries.SelectById, new { id }, tx);
         await SampleEventLog.WriteAsync(connection, tx, Actor.From(user),
             new NewSampleEvent(id, SampleEventTypes.Updated, null, null, changes, null, SamplePlacementApi.EventLocationOf(updated)));
+        if (updated.ProjectId != current.ProjectId)
+        {
+            try
+            {
+                // Its libraries go with it before the move commits: a library is always its sample's project's.
+                await sequencing.MoveLibrariesAsync(id, updated.ProjectId, http.Request.Headers.Authorization.ToString(), ct);
+            }
+            catch (Labels.SequencingUnavailableException e)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "The Sequencing service is unavailable; the sample was not moved.", detail: e.Message,
+                    extensions: new Dictionary<string, object?> { ["dependency"] = "sequencing" });
+            }
+        }
         await tx.CommitAsync(ct);
 
         await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [current.Barcode, updated.Barcode]));

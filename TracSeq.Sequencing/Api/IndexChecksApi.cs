@@ -36,7 +36,8 @@ public static class IndexChecksApi
                 "Different lengths are compared over the shorter. Mismatches are 0, 1 or 2 (default 1). Writes nothing. " +
                 $"Lists the first {IndexCollisionChecker.MaxReported} colliding pairs in input order, with totalCollisions and truncated.");
 
-    public static async Task<Results<Ok<IndexCheckResponse>, ValidationProblem>> CheckAsync(IndexCheckRequest request, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<IndexCheckResponse>, ValidationProblem>> CheckAsync(
+        IndexCheckRequest request, System.Security.Claims.ClaimsPrincipal user, NpgsqlDataSource db, Projects.ProjectGate projects, CancellationToken ct)
     {
         var errors = new ValidationErrors().CheckMismatches(request.BarcodeMismatchesIndex1, request.BarcodeMismatchesIndex2)
             .Check((request.Entries is null) != (request.LibraryIds is null), "entries", "Give either entries or libraryIds.")
@@ -64,7 +65,9 @@ public static class IndexChecksApi
         if (request.LibraryIds is not null)
         {
             await using var connection = await db.OpenConnectionAsync(ct);
-            var (libraries, missing) = await LibraryIndicesAsync(connection, request.LibraryIds, "libraryIds");
+            // Another project's library is named as unknown, like one that never existed (rule 1).
+            var visible = (await projects.ForAsync(user, ct)).VisibleProjectIds;
+            var (libraries, missing) = await LibraryIndicesAsync(connection, request.LibraryIds, "libraryIds", visible: visible);
             if (missing is not null)
             {
                 return missing;
@@ -84,13 +87,16 @@ public static class IndexChecksApi
 
     /// <summary>The listed libraries in the order given; unknown ones named as <c>{field}[i]</c>.</summary>
     public static async Task<(IReadOnlyList<LibraryIndex> Libraries, ValidationProblem? Missing)> LibraryIndicesAsync(
-        NpgsqlConnection connection, IReadOnlyList<Guid> ids, string field, NpgsqlTransaction? tx = null)
+        NpgsqlConnection connection, IReadOnlyList<Guid> ids, string field, NpgsqlTransaction? tx = null, Guid[]? visible = null)
     {
         // Inside a transaction (pool creation) the rows are locked in id order, the order run planning and index changes
         // take (PoolGuards), so an index cannot change between the check and the commit.
         var found = (await connection.QueryAsync<LibraryIndex>(
-            $"SELECT id, barcode, name, status, index1, index2 FROM libraries WHERE id = ANY(@ids) ORDER BY id{(tx is null ? "" : " FOR SHARE")}",
-            new { ids = ids.ToArray() }, tx))
+            $"""
+            SELECT id, barcode, name, status, index1, index2 FROM libraries
+            WHERE id = ANY(@ids) AND (@visible::uuid[] IS NULL OR project_id = ANY(@visible)) ORDER BY id{(tx is null ? "" : " FOR SHARE")}
+            """,
+            new { ids = ids.ToArray(), visible }, tx))
             .ToDictionary(l => l.Id);
         var errors = new ValidationErrors();
         for (var i = 0; i < ids.Count; i++)

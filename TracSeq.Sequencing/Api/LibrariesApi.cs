@@ -9,7 +9,9 @@ using Npgsql;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
+using TracSeq.Sequencing.Projects;
 using TracSeq.Sequencing.SamplesService;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
@@ -35,7 +37,7 @@ public sealed record LibraryDto(
     int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, decimal? MolarityNm, string Status, string? StatusReason,
     DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<QcMeasurementDto>? LatestQc = null,
     long? TargetReads = null, bool NegativeControl = false, long? SequencedReads = null, IReadOnlyList<Results.LibraryRunReads>? Runs = null,
-    string? Verdict = null, string? VerdictReason = null);
+    string? Verdict = null, string? VerdictReason = null, Guid? ProjectId = null);
 
 /// <summary>A row of <c>libraries</c>.</summary>
 public sealed class Library
@@ -63,17 +65,18 @@ public sealed class Library
     public DateTime UpdatedAt { get; init; }
     public long? TargetReads { get; init; }
     public bool NegativeControl { get; init; }
+    public Guid? ProjectId { get; init; }
 
     public const string Columns = """
         id, barcode, sample_id, sample_barcode, sample_project, name, prep_kit, kit_id, kit_name, well, i7_name, i5_name,
         index1, index2, fragment_size_bp, concentration_ng_ul, volume_ul, status, status_reason, created_at, updated_at,
-        target_reads, negative_control
+        target_reads, negative_control, project_id
         """;
 
     public LibraryDto ToDto(IReadOnlyList<QcMeasurementDto>? latestQc = null) => new(
         Id, Barcode, SampleId, SampleBarcode, Name, PrepKit, new LibraryIndexDto(KitId, KitName, Well, I7Name, I5Name, Index1, Index2),
         FragmentSizeBp, ConcentrationNgUl, VolumeUl, LibraryRules.Molarity(ConcentrationNgUl, FragmentSizeBp), Status, StatusReason,
-        CreatedAt, UpdatedAt, latestQc, TargetReads, NegativeControl);
+        CreatedAt, UpdatedAt, latestQc, TargetReads, NegativeControl, ProjectId: ProjectId);
 }
 
 /// <summary>The library rules, each written once.</summary>
@@ -129,18 +132,21 @@ public static class LibrariesApi
             "{kitId, well} (fixed-layout kit), {kitId, i7Name, i5Name?} or custom {index1, index2?} (ACGT, 4–24 bases). " +
             "Answers the library with its TS-LIB barcode and derived molarity; the sample's audit trail gets library_created." +
             " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithRequestExample("""{"sampleId": "01956a2b-5000-7000-8000-000000000001", "name": "LIB liver 1", "fragmentSizeBp": 350, "concentrationNgUl": 2.31, "index": {"index1": "ATTACTCG", "index2": "AGGCTATA"}}""");
         libraries.MapGet("/", ListAsync).Documented("List libraries", "Filter by sampleId, poolId, status or text (barcode, name, sample barcode); paged.");
         libraries.MapGet("/{id:guid}", GetAsync).Documented("One library", "The library with its index, molarity and the latest QC per type.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         libraries.MapPatch("/{id:guid}", UpdateAsync).Write(SequencingPolicies.LabWork, "Edit a library",
             "Changes name, prepKit, fragmentSizeBp, concentrationNgUl, volumeUl and, unless the library is in a pool on a run, its index. Fields left out stay.")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"name": "LIB liver 1 (re-quantified)", "concentrationNgUl": 2.5}""");
         libraries.MapPost("/{id:guid}/status", ChangeStatusAsync).Write(SequencingPolicies.LabWork, "Fail or archive a library",
             "Moves an active or sequenced library to failed or archived, with a reason. Nothing is ever deleted.")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"to": "failed", "reason": "Adapter dimers on the TapeStation trace"}""");
         libraries.MapGet("/{id:guid}/events", EventsAsync).Documented("A library's audit trail", "Every write to the library: who, when, what and the trace id, oldest first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return libraries;
@@ -150,7 +156,7 @@ public static class LibrariesApi
 
     public static async Task<Results<Created<LibraryDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateLibraryRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, ProjectGate projects, CancellationToken ct)
     {
         var errors = new ValidationErrors().CheckKey(idempotencyKey, required: false)
             .Check(request.SampleId is { } s && s != Guid.Empty, "sampleId", "sampleId is required.")
@@ -180,7 +186,12 @@ public static class LibrariesApi
         }
         if (sample is null)
         {
+            // Samples answers 404 for another project's sample too (rule 1): the same answer as an unknown id.
             return new ValidationErrors().Add("sampleId", "No sample has this id.").ToProblem();
+        }
+        if (projects.WriteRefusal(await projects.ForAsync(user, ct), sample.ProjectId) is { } refused)
+        {
+            return refused; // a viewer of the sample's project (403); Samples has already hidden the rest
         }
         if (!LibraryRules.SampleStatusesForLibraries.Contains(sample.Status))
         {
@@ -209,10 +220,10 @@ public static class LibrariesApi
             """
             INSERT INTO libraries (id, barcode, sample_id, sample_barcode, sample_project, name, prep_kit, kit_id, kit_name, well,
                                    i7_name, i5_name, index1, index2, fragment_size_bp, concentration_ng_ul, volume_ul, status, created_by,
-                                   target_reads, negative_control)
+                                   target_reads, negative_control, project_id)
             VALUES (@id, @barcode, @sampleId, @sampleBarcode, @sampleProject, @name, @prepKit, @KitId, @KitName, @Well,
                     @I7Name, @I5Name, @Index1, @Index2, @FragmentSizeBp, @ConcentrationNgUl, @VolumeUl, 'active', @createdBy,
-                    @targetReads, @negativeControl)
+                    @targetReads, @negativeControl, @projectId)
             """,
             new
             {
@@ -220,6 +231,7 @@ public static class LibrariesApi
                 name = Blank(request.Name) ?? sample.Name, prepKit = Blank(request.PrepKit), index!.KitId, index.KitName, index.Well,
                 index.I7Name, index.I5Name, index.Index1, index.Index2, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl,
                 createdBy = user.GetUserId(), targetReads = request.TargetReads, negativeControl = request.NegativeControl ?? false,
+                projectId = sample.ProjectId,
             }, tx);
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "created",
             new { barcode, sampleId = sample.Id, sampleBarcode = sample.Barcode, index });
@@ -244,7 +256,8 @@ public static class LibrariesApi
     }
 
     public static async Task<Results<Ok<PagedResult<LibraryDto>>, ValidationProblem>> ListAsync(
-        Guid? sampleId, Guid? poolId, string? status, string? q, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
+        Guid? sampleId, Guid? poolId, string? status, string? q, int? page, int? pageSize, ClaimsPrincipal user, NpgsqlDataSource db,
+        ProjectGate projects, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.From(page, pageSize, errors);
@@ -260,8 +273,10 @@ public static class LibrariesApi
             AND (@poolId::uuid IS NULL OR id IN (SELECT library_id FROM pool_libraries WHERE pool_id = @poolId))
             AND (@status::text IS NULL OR status = @status)
             AND (@q::text IS NULL OR barcode ILIKE '%' || @q || '%' OR name ILIKE '%' || @q || '%' OR sample_barcode ILIKE '%' || @q || '%')
+            AND (@visible::uuid[] IS NULL OR project_id = ANY(@visible))
             """;
-        var parameters = new { sampleId, poolId, status, q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), limit = paging.PageSize, offset = paging.Offset };
+        var visible = (await projects.ForAsync(user, ct)).VisibleProjectIds; // rule 1: rows and totals of the caller's projects only
+        var parameters = new { sampleId, poolId, status, q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), visible, limit = paging.PageSize, offset = paging.Offset };
         await using var connection = await db.OpenConnectionAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM libraries WHERE {where}", parameters);
         var rows = await connection.QueryAsync<Library>(
@@ -269,13 +284,18 @@ public static class LibrariesApi
         return TypedResults.Ok(new PagedResult<LibraryDto>([.. rows.Select(r => r.ToDto())], paging.Page, paging.PageSize, total));
     }
 
-    public static async Task<Results<Ok<LibraryDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<LibraryDto>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, NpgsqlDataSource db, ProjectGate projects, CancellationToken ct)
     {
+        var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         var library = await LoadAsync(connection, id);
         if (library is null)
         {
             return Endpoints.NotFound("library");
+        }
+        if (projects.ReadRefusal(access, library.ProjectId) is { } hidden)
+        {
+            return hidden;
         }
         var results = await Results.ResultsStore.LibrarySummaryAsync(connection, id);
         return TypedResults.Ok(library.ToDto(await QcApi.LatestPerTypeAsync(connection, QcApi.TargetLibrary, id)) with
@@ -285,7 +305,7 @@ public static class LibrariesApi
     }
 
     public static async Task<Results<Ok<LibraryDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, UpdateLibraryRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        Guid id, UpdateLibraryRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, ProjectGate projects, CancellationToken ct)
     {
         var errors = new ValidationErrors()
             .CheckMeasures(request.Name, request.PrepKit, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl)
@@ -323,6 +343,10 @@ public static class LibrariesApi
         {
             return Endpoints.NotFound("library");
         }
+        if (projects.WriteRefusal(await projects.ForAsync(user, ct), before.ProjectId) is { } refused)
+        {
+            return refused;
+        }
         if (index is not null && await connection.ExecuteScalarAsync<bool>(
                 "SELECT EXISTS (SELECT 1 FROM pool_libraries pl JOIN run_lanes rl ON rl.pool_id = pl.pool_id WHERE pl.library_id = @id)", new { id }, tx))
         {
@@ -359,7 +383,7 @@ public static class LibrariesApi
     }
 
     public static async Task<Results<Ok<LibraryDto>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(
-        Guid id, LibraryStatusRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        Guid id, LibraryStatusRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, ProjectGate projects, CancellationToken ct)
     {
         var errors = new ValidationErrors()
             .Check(request.To is not null && LibraryRules.ManualStatuses.Contains(request.To), "to", "to must be failed or archived.")
@@ -375,6 +399,10 @@ public static class LibrariesApi
         {
             return Endpoints.NotFound("library");
         }
+        if (projects.WriteRefusal(await projects.ForAsync(user, ct), library.ProjectId) is { } refused)
+        {
+            return refused;
+        }
         if (library.Status is LibraryRules.Failed or LibraryRules.Archived)
         {
             return Endpoints.Conflict($"A library that is {library.Status} does not change status any more.", null,
@@ -389,12 +417,19 @@ public static class LibrariesApi
         return TypedResults.Ok(changed.ToDto());
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<SequencingEventDto>>, ProblemHttpResult>> EventsAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<IReadOnlyList<SequencingEventDto>>, ProblemHttpResult>> EventsAsync(
+        Guid id, ClaimsPrincipal user, NpgsqlDataSource db, ProjectGate projects, CancellationToken ct)
     {
+        var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM libraries WHERE id = @id)", new { id }))
+        var library = await LoadAsync(connection, id);
+        if (library is null)
         {
             return Endpoints.NotFound("library");
+        }
+        if (projects.ReadRefusal(access, library.ProjectId) is { } hidden)
+        {
+            return hidden;
         }
         return TypedResults.Ok(await SequencingEvents.ListAsync(connection, EntityKinds.Library, id));
     }

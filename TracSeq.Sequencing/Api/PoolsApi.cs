@@ -8,6 +8,7 @@ using Npgsql;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
+using TracSeq.Sequencing.Projects;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
@@ -35,17 +36,17 @@ public static class PoolsApi
     public static RouteGroupBuilder MapPoolsApi(this IEndpointRouteBuilder app)
     {
         var pools = app.MapGroup("/api/pools").WithTags("Pools");
-        pools.MapPost("/", CreateAsync).Write(SequencingPolicies.LabWork, "Pool libraries",
+        pools.MapPost("/", CreateAsync).Write(SequencingPolicies.FacilityWork, "Pool libraries",
                 "Creates a TS-POOL pool of active or sequenced libraries after checking their indices (mismatches 0–2, default 1). " +
                 $"Any collision is 409 with the first {IndexCollisionChecker.MaxReported} colliding pairs, totalCollisions and truncated, " +
                 "and nothing is created. A library may be in several pools." +
                 " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        pools.MapGet("/", ListAsync).Documented("List pools", "Newest first; q searches barcode and name; paged.");
-        pools.MapGet("/{id:guid}", GetAsync).Documented("One pool", "The pool with its libraries, index warnings and the latest QC per type.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        pools.MapGet("/{id:guid}/events", EventsAsync).Documented("A pool's audit trail", "Who made the pool, when, and the trace id.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        pools.MapGet("/", ListAsync).Documented("List pools", "Newest first; q searches barcode and name; paged. Facility staff only: empty for anyone else.");
+        pools.MapGet("/{id:guid}", GetAsync).Documented("One pool", "The pool with its libraries, index warnings and the latest QC per type. Facility staff only.")
+            .ProducesProblem(StatusCodes.Status404NotFound).FacilityOnly("pool");
+        pools.MapGet("/{id:guid}/events", EventsAsync).Documented("A pool's audit trail", "Who made the pool, when, and the trace id. Facility staff only.")
+            .ProducesProblem(StatusCodes.Status404NotFound).FacilityOnly("pool");
         return pools;
     }
 
@@ -121,7 +122,7 @@ public static class PoolsApi
     }
 
     public static async Task<Results<Ok<PagedResult<PoolSummary>>, ValidationProblem>> ListAsync(
-        string? q, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
+        string? q, int? page, int? pageSize, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.From(page, pageSize, errors);
@@ -129,6 +130,10 @@ public static class PoolsApi
         if (!errors.IsValid)
         {
             return errors.ToProblem();
+        }
+        if (!LibraryProjects.SeesFacilityObjects(user))
+        {
+            return TypedResults.Ok(new PagedResult<PoolSummary>([], paging.Page, paging.PageSize, 0));
         }
         const string where = "(@q::text IS NULL OR p.barcode ILIKE '%' || @q || '%' OR p.name ILIKE '%' || @q || '%')";
         var parameters = new { q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), limit = paging.PageSize, offset = paging.Offset };

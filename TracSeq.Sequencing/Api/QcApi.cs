@@ -8,9 +8,11 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
+using TracSeq.Sequencing.Projects;
 using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Sequencing.Api;
@@ -56,7 +58,8 @@ public static class QcApi
     public const string CreateScope = "qc.create";
 
     public static async Task<Results<Created<QcMeasurementDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateQcRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples, TimeProvider clock, CancellationToken ct)
+        CreateQcRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples, TimeProvider clock,
+        ProjectGate projects, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var errors = Validate(request, now).CheckKey(idempotencyKey, required: false);
@@ -65,22 +68,24 @@ public static class QcApi
             return errors.ToProblem();
         }
         var (kind, targetId) = (request.Target!.Kind!, request.Target.Id!.Value);
+        var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        bool exists;
+        (bool Exists, Guid? ProjectId) target;
         try
         {
-            exists = kind switch
-            {
-                TargetSample => await samples.GetSampleAsync(targetId, http.Request.Headers[HeaderNames.Authorization].ToString(), ct) is not null,
-                TargetLibrary => await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM libraries WHERE id = @targetId)", new { targetId }),
-                _ => await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pools WHERE id = @targetId)", new { targetId }),
-            };
+            target = await TargetAsync(connection, samples, http, kind, targetId, access, ct);
         }
         catch (SamplesUnavailableException e)
         {
             return Endpoints.SamplesUnavailable(e.Message);
         }
-        if (!exists)
+        // Another project's target is refused as one that never existed (rule 1); a viewer's measurement is 403 (rule 4).
+        var verdict = target.Exists ? access.WriteVerdict(target.ProjectId, projects.Denials) : ProjectVerdict.Invisible;
+        if (verdict == ProjectVerdict.ReadOnly)
+        {
+            return LibraryProjects.ViewerOnly();
+        }
+        if (verdict == ProjectVerdict.Invisible)
         {
             return new ValidationErrors().Add("target.id", $"No {kind} has this id.").ToProblem();
         }
@@ -122,6 +127,26 @@ public static class QcApi
         return TypedResults.Created($"/api/qc?targetKind={kind}&targetId={targetId}", created);
     }
 
+    /// <summary>Whether the target exists and its project: a sample's from Samples (asked with the caller's token, so
+    /// another project's is absent), a library's its own, a pool none (the facility's).</summary>
+    private static async Task<(bool Exists, Guid? ProjectId)> TargetAsync(
+        NpgsqlConnection connection, SamplesClient samples, HttpContext http, string kind, Guid targetId, ProjectAccess access, CancellationToken ct)
+    {
+        switch (kind)
+        {
+            case TargetSample:
+                var sample = await samples.GetSampleAsync(targetId, http.Request.Headers[HeaderNames.Authorization].ToString(), ct);
+                return (sample is not null, sample?.ProjectId);
+            case TargetLibrary:
+                var library = await connection.QuerySingleOrDefaultAsync<(Guid Id, Guid? ProjectId)?>(
+                    "SELECT id, project_id FROM libraries WHERE id = @targetId", new { targetId });
+                return (library is not null, library?.ProjectId);
+            default:
+                var pool = access.IsStaff && await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pools WHERE id = @targetId)", new { targetId });
+                return (pool, null);
+        }
+    }
+
     private static ValidationErrors Validate(CreateQcRequest request, DateTimeOffset now)
     {
         var errors = new ValidationErrors()
@@ -150,8 +175,9 @@ public static class QcApi
         return errors;
     }
 
-    public static async Task<Results<Ok<PagedResult<QcMeasurementDto>>, ValidationProblem>> ListAsync(
-        string? targetKind, Guid? targetId, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<PagedResult<QcMeasurementDto>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string? targetKind, Guid? targetId, int? page, int? pageSize, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db,
+        SamplesClient samples, ProjectGate projects, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.From(page, pageSize, errors);
@@ -160,8 +186,32 @@ public static class QcApi
         {
             return errors.ToProblem();
         }
-        const string where = "(@targetKind::text IS NULL OR target_kind = @targetKind) AND (@targetId::uuid IS NULL OR target_id = @targetId)";
-        var parameters = new { targetKind, targetId, limit = paging.PageSize, offset = paging.Offset };
+        // Rule 1: staff see every measurement; anyone else those of their projects' libraries, and of one sample when
+        // they name it and Samples shows it to them (a sample's project lives in Samples); never a pool's.
+        var access = await projects.ForAsync(user, ct);
+        Guid? visibleSample = null;
+        try
+        {
+            if (!access.IsStaff && targetKind == TargetSample && targetId is { } sampleId &&
+                await samples.GetSampleAsync(sampleId, http.Request.Headers[HeaderNames.Authorization].ToString(), ct) is not null)
+            {
+                visibleSample = sampleId;
+            }
+        }
+        catch (SamplesUnavailableException e)
+        {
+            return Endpoints.SamplesUnavailable(e.Message);
+        }
+        const string where = """
+            (@targetKind::text IS NULL OR target_kind = @targetKind) AND (@targetId::uuid IS NULL OR target_id = @targetId)
+            AND (@staff OR (target_kind = 'library' AND target_id IN (SELECT id FROM libraries WHERE project_id = ANY(@visible)))
+                        OR (target_kind = 'sample' AND target_id = @visibleSample))
+            """;
+        var parameters = new
+        {
+            targetKind, targetId, staff = access.IsStaff, visible = access.VisibleProjectIds ?? [], visibleSample,
+            limit = paging.PageSize, offset = paging.Offset,
+        };
         await using var connection = await db.OpenConnectionAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM qc_measurements WHERE {where}", parameters);
         var rows = await connection.QueryAsync<QcRow>(

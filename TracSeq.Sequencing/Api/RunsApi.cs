@@ -15,6 +15,8 @@ using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
 using TracSeq.Sequencing.Kits;
+using TracSeq.Sequencing.Projects;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.Sequencing.Runs;
 using TracSeq.Sequencing.SampleSheets;
 using TracSeq.Sequencing.SamplesService;
@@ -90,29 +92,30 @@ public static class RunsApi
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var runs = app.MapGroup("/api/runs").WithTags("Runs");
-        runs.MapPost("/", CreateAsync).Write(SequencingPolicies.LabWork, "Plan a run",
+        runs.MapPost("/", CreateAsync).Write(SequencingPolicies.FacilityWork, "Plan a run",
                 $"Instrument one of {string.Join(", ", Instruments.All)} (chemistry v1.0|v1.5 for the NovaSeq6000 only), lanes within " +
                 "the instrument's flow cell, indices no longer than the index cycles (shorter ones are masked), run name of letters, " +
                 "digits, spaces, '-' and '_'. Every lane's libraries are checked for collisions: 409 naming the lane and pairs." +
                 " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        runs.MapGet("/", ListAsync).Documented("List runs", "Newest first; filter by status; paged.");
-        runs.MapGet("/{id:guid}", GetAsync).Documented("One run", "Lanes, pools, libraries, samples and the run's status history.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        runs.MapPost("/{id:guid}/status", ChangeStatusAsync).Write(SequencingPolicies.LabWork, "Move a run",
+        runs.MapGet("/", ListAsync).Documented("List runs", "Newest first; filter by status; paged. Facility staff only: empty for anyone else.");
+        runs.MapGet("/{id:guid}", GetAsync).Documented("One run", "Lanes, pools, libraries, samples and the run's status history. Facility staff only.")
+            .ProducesProblem(StatusCodes.Status404NotFound).FacilityOnly("run");
+        runs.MapPost("/{id:guid}/status", ChangeStatusAsync).Write(SequencingPolicies.FacilityWork, "Move a run",
                 "planned → sequencing → completed | failed, planned → cancelled (failed needs a reason). Samples move with the run " +
                 "(in_sequencing, completed, failed; libraries become sequenced on completion), all or nothing: a sample Samples " +
                 "refuses is 409, Samples down is 503, and the run keeps its status. Retrying is safe.")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"to": "sequencing"}""").FacilityOnly("run");
         runs.MapGet("/{id:guid}/samplesheet", SampleSheetAsync).Documented("Download the run's sample sheet",
                 "format=v2 (BCL Convert, default) or v1 (bcl2fastq); text/csv as an attachment named SampleSheet.csv, i5 in the " +
                 "orientation the instrument and format need, OverrideCycles when indices are shorter than the index cycles.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).FacilityOnly("run"); // it names every group's samples
         runs.MapGet("/{id:guid}/events", EventsAsync).Documented("A run's audit trail", "Every write to the run: who, when, what and the trace id.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).FacilityOnly("run");
         return runs;
     }
 
@@ -303,7 +306,7 @@ public static class RunsApi
     }
 
     public static async Task<Results<Ok<PagedResult<RunSummary>>, ValidationProblem>> ListAsync(
-        string? status, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
+        string? status, int? page, int? pageSize, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.From(page, pageSize, errors);
@@ -311,6 +314,10 @@ public static class RunsApi
         if (!errors.IsValid)
         {
             return errors.ToProblem();
+        }
+        if (!LibraryProjects.SeesFacilityObjects(user))
+        {
+            return TypedResults.Ok(new PagedResult<RunSummary>([], paging.Page, paging.PageSize, 0));
         }
         var parameters = new { status, limit = paging.PageSize, offset = paging.Offset };
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TracSeq.Sequencing.Projects;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,8 +27,10 @@ public static class ResultsApi
 
     public static IEndpointRouteBuilder MapResultsApi(this IEndpointRouteBuilder app)
     {
-        var runs = app.MapGroup("/api/runs/{id:guid}/results").WithTags("Run results");
-        runs.MapPost("/", ImportAsync).Write(SequencingPolicies.LabWork, "Import a run's results",
+        // A run's results hold every group's rows of its lanes: facility staff only. Members read their own libraries'
+        // reads and verdicts on the library (GET /api/libraries/{id}).
+        var runs = app.MapGroup("/api/runs/{id:guid}/results").WithTags("Run results").FacilityOnly("run");
+        runs.MapPost("/", ImportAsync).Write(SequencingPolicies.FacilityWork, "Import a run's results",
                 "multipart/form-data: one part per file (RunInfo.xml required; RunParameters.xml, RunCompletionStatus.xml; BCL Convert " +
                 "Demultiplex_Stats.csv, Quality_Metrics.csv, Top_Unknown_Barcodes.csv, Index_Hopping_Counts.csv, or bcl2fastq Stats.json) " +
                 "or one .zip of them, and an optional `job` field (several demultiplexing jobs merge). 201 a new version, 200 the same " +

@@ -7,7 +7,7 @@ using TracSeq.ServiceDefaults.Security;
 namespace TracSeq.Sequencing.SamplesService;
 
 /// <summary>What Sequencing needs to know of a sample.</summary>
-public sealed record SampleInfo(Guid Id, string Barcode, string Name, string Status, string? ProjectCode);
+public sealed record SampleInfo(Guid Id, string Barcode, string Name, string Status, string? ProjectCode, Guid? ProjectId = null);
 
 /// <summary>A sample Samples would not move, and where it is.</summary>
 public sealed record RefusedSample(Guid Id, string Barcode, string From);

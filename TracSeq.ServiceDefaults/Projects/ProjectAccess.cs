@@ -4,10 +4,13 @@ using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.ServiceDefaults.Projects;
 
-/// <summary>One user's memberships: project id → <see cref="ProjectRoles"/> role.</summary>
+/// <summary>One user's memberships: project id → <see cref="ProjectRoles"/> role, and (where the source knows them,
+/// as Samples' answer to other services does) project id → code, for requests that name a project by its code.</summary>
 public sealed record ProjectMemberships(IReadOnlyDictionary<Guid, string> Roles)
 {
     public static readonly ProjectMemberships None = new(new Dictionary<Guid, string>());
+
+    public IReadOnlyDictionary<Guid, string> Codes { get; init; } = new Dictionary<Guid, string>();
 }
 
 /// <summary>Whether a project's data is there for the caller, and if so whether they may change it.</summary>
@@ -55,6 +58,14 @@ public sealed class ProjectAccess
         : ProjectVerdict.ReadOnly;
 
     public string? RoleIn(Guid projectId) => Memberships.Roles.GetValueOrDefault(projectId);
+
+    /// <summary>The caller's project of this code (codes compare exactly, as Samples stores them); null when none.</summary>
+    public Guid? ProjectOfCode(string code) =>
+        Memberships.Codes.FirstOrDefault(c => string.Equals(c.Value, code, StringComparison.Ordinal) && Memberships.Roles.ContainsKey(c.Key))
+            is { Value: not null } found ? found.Key : null;
+
+    /// <summary>The codes of the projects a list may show; null for staff (no restriction).</summary>
+    public string[]? VisibleProjectCodes => IsStaff ? null : [.. Memberships.Roles.Keys.Select(id => Memberships.Codes.GetValueOrDefault(id)).OfType<string>()];
 
     /// <summary>The project ids a list may show; null for staff (no restriction).</summary>
     public Guid[]? VisibleProjectIds => IsStaff ? null : [.. Memberships.Roles.Keys];

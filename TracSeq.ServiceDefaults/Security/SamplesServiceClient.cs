@@ -17,13 +17,26 @@ public static class SamplesServiceClient
     public static IHttpClientBuilder AddSamplesServiceClient<TClient>(this IHostApplicationBuilder builder, string caller,
         TimeSpan attemptTimeout, TimeSpan totalTimeout) where TClient : class
     {
+        var samples = builder.Services.AddHttpClient<TClient>(client => Configure(builder, client, totalTimeout));
+        return samples.WithSamplesResilience(caller, attemptTimeout, totalTimeout);
+    }
+
+    /// <summary>The same client by name, for a singleton that creates it per call (IHttpClientFactory).</summary>
+    public static IHttpClientBuilder AddSamplesServiceClient(this IHostApplicationBuilder builder, string name, string caller,
+        TimeSpan attemptTimeout, TimeSpan totalTimeout) =>
+        builder.Services.AddHttpClient(name, client => Configure(builder, client, totalTimeout))
+            .WithSamplesResilience(caller, attemptTimeout, totalTimeout);
+
+    private static void Configure(IHostApplicationBuilder builder, HttpClient client, TimeSpan totalTimeout)
+    {
+        client.BaseAddress = new Uri(builder.Configuration["Samples:BaseAddress"] ?? "http://samples");
+        client.Timeout = totalTimeout + TimeSpan.FromSeconds(5);
+    }
+
+    private static IHttpClientBuilder WithSamplesResilience(this IHttpClientBuilder samples, string caller, TimeSpan attemptTimeout, TimeSpan totalTimeout)
+    {
 #pragma warning disable EXTEXP0001 // experimental API; the alternative is hand-building a service-discovery client
-        var samples = builder.Services.AddHttpClient<TClient>(client =>
-            {
-                client.BaseAddress = new Uri(builder.Configuration["Samples:BaseAddress"] ?? "http://samples");
-                client.Timeout = totalTimeout + TimeSpan.FromSeconds(5);
-            })
-            .RemoveAllResilienceHandlers();
+        samples.RemoveAllResilienceHandlers();
         samples.AddResilienceHandler("samples", pipeline =>
             {
                 pipeline.AddTimeout(totalTimeout);

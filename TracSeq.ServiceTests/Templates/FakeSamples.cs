@@ -16,13 +16,23 @@ public sealed record SentBatch(Guid SubmissionId, Guid TemplateId, int TemplateV
 /// <summary>
 /// Samples as Templates' HTTP clients see it, for the per-service tier: <c>/alive</c>, the signed internal batch
 /// (<c>POST /internal/samples/batch</c>, one commit per idempotency key, replayed after) and the outbox's
-/// <c>POST /internal/webhooks/events</c>. It records what it was sent, so a test can say what Templates asked Samples
-/// to create; what Samples then stores is the whole-system suite's to check.
+/// <c>POST /internal/webhooks/events</c>, and a user's project memberships (<c>GET /internal/projects/access/{userId}</c>):
+/// as in the whole-system suite's lab, every user is a member of the projects the sheets name
+/// (<see cref="SheetProjects"/>) unless a test gives them others. It records what it was sent, so a test can say what
+/// Templates asked Samples to create; what Samples then stores is the whole-system suite's to check.
 /// </summary>
 public sealed class FakeSamples
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, (SentBatch Batch, string Answer)> _batches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, IReadOnlyList<(string Code, string Role)>> _memberships = new();
+    private readonly ConcurrentDictionary<string, Guid> _projects = new(StringComparer.Ordinal);
+
+    /// <summary>The project codes the tests' sheets name.</summary>
+    public static readonly string[] SheetProjects = ["ABC-123", "ONC-123", "XL-001"];
+
+    /// <summary>Gives <paramref name="userId"/> exactly these memberships (none: a user of no project).</summary>
+    public void SetMemberships(Guid userId, params (string Code, string Role)[] memberships) => _memberships[userId] = memberships;
 
     public HttpMessageHandler CreateHandler() => new Handler(this);
 
@@ -39,7 +49,7 @@ public sealed class FakeSamples
         {
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("Healthy") };
         }
-        if (request.Method != HttpMethod.Post || !path.StartsWith("/internal/", StringComparison.Ordinal))
+        if (!path.StartsWith("/internal/", StringComparison.Ordinal) || (request.Method != HttpMethod.Post && !path.StartsWith(AccessPath, StringComparison.Ordinal)))
         {
             return new HttpResponseMessage(HttpStatusCode.NotFound);
         }
@@ -48,6 +58,10 @@ public sealed class FakeSamples
         {
             return new HttpResponseMessage(HttpStatusCode.Unauthorized);
         }
+        if (request.Method == HttpMethod.Get)
+        {
+            return Access(Guid.Parse(path[AccessPath.Length..]));
+        }
         var body = await request.Content!.ReadAsStringAsync(ct);
         return path switch
         {
@@ -55,6 +69,15 @@ public sealed class FakeSamples
             "/internal/webhooks/events" => new HttpResponseMessage(HttpStatusCode.Accepted),
             _ => new HttpResponseMessage(HttpStatusCode.NotFound),
         };
+    }
+
+    private const string AccessPath = "/internal/projects/access/";
+
+    private HttpResponseMessage Access(Guid userId)
+    {
+        var memberships = _memberships.GetValueOrDefault(userId) ?? [.. SheetProjects.Select(code => (code, "member"))];
+        var answer = memberships.Select(m => new { projectId = _projects.GetOrAdd(m.Code, _ => Guid.NewGuid()), code = m.Code, role = m.Role });
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(answer, Json), Encoding.UTF8, "application/json") };
     }
 
     private HttpResponseMessage Batch(string body, string? idempotencyKey)

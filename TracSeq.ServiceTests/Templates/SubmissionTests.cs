@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using TracSeq.ServiceTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace TracSeq.ServiceTests.Templates;
@@ -137,14 +138,17 @@ public sealed class SubmissionTests(TemplatesService fixture, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task Submissions_are_listed_for_their_submitter_and_hidden_from_other_users()
+    public async Task Submissions_are_listed_for_their_projects_members_and_hidden_from_other_users()
     {
         var template = await _lab.CreateTemplateAsync();
         using var response = await _lab.SubmitAsync(TemplateLab.Csv([TemplateLab.GoodRow(1, TemplateLab.Unique("LST"))]), "mine.csv", template.Id, dryRun: true);
         var report = await TemplateLab.ReportAsync(response, HttpStatusCode.OK);
         using var mine = await _lab.AsAsync("research_scientist");
-        using var other = await _lab.AsAsync("lab_technician");
-        using var admin = await _lab.AsAsync("lab_administrator");
+        // A researcher of another group (no membership of the sheet's project); facility staff see everyone's.
+        var stranger = new TestIdentity(Guid.NewGuid(), $"stranger.{Guid.NewGuid():N}@lab.example.org", "research_scientist");
+        fixture.Samples.SetMemberships(stranger.Id, ("OTHER-1", "member"));
+        using var other = fixture.CreateClient(fixture.Tokens.TokenFor(stranger));
+        using var admin = await _lab.AsAsync("lab_technician");
 
         var list = (await mine.GetFromJsonAsync<PageOf<SubmissionReport>>("/api/submissions?pageSize=500", TemplateLab.Json))!;
         using var othersView = await other.GetAsync($"/api/submissions/{report.SubmissionId}");

@@ -10,7 +10,7 @@ namespace TracSeq.ServiceTests.Templates;
 /// <summary>
 /// The Templates service alone, in this process, on its own database and the shared Redis: tokens from the
 /// <see cref="TestTokenIssuer"/> instead of Auth, and <see cref="FakeSamples"/> behind its Samples clients (the
-/// batch commit and the outbox relay). Started once per run.
+/// batch commit, the outbox relay and the project memberships). Started once per run.
 /// </summary>
 public sealed class TemplatesService : IAsyncLifetime
 {
@@ -32,7 +32,7 @@ public sealed class TemplatesService : IAsyncLifetime
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.ConfigurationManager = Tokens.Keys);
             // The typed clients AddSamplesServiceClient registers (named after their types), with their own retries,
             // timeouts and signing kept: only the network behind them is replaced.
-            foreach (var client in new[] { "SamplesBatchClient", "SamplesOutboxSink" })
+            foreach (var client in new[] { "SamplesBatchClient", "SamplesOutboxSink", TracSeq.ServiceDefaults.Projects.SamplesMembershipSource.ClientName })
             {
                 services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(Samples.CreateHandler);
             }

@@ -46,6 +46,7 @@ public sealed class Submission
     public int ErrorsOmitted { get; init; }
     public Guid[] SampleIds { get; init; } = [];
     public byte[] RequestHash { get; init; } = [];
+    public string[] ProjectCodes { get; init; } = [];
 
     public SubmissionReport ToReport() => new(Id, TemplateId, TemplateVersion, Rows, Accepted, Rejected,
         JsonSerializer.Deserialize<List<SubmissionError>>(Errors, Json) ?? [], ErrorsOmitted, SampleIds,
@@ -74,19 +75,20 @@ public static class SubmissionStore
 
     public const string Columns = """
         id, template_id, template_version, submitted_by, submitted_at, completed_at, file_name, dry_run, outcome,
-        rows, accepted, rejected, errors::text AS errors, errors_omitted, sample_ids, request_hash
+        rows, accepted, rejected, errors::text AS errors, errors_omitted, sample_ids, request_hash, project_codes
         """;
 
     public static async Task<SubmissionClaim> ClaimAsync(
-        NpgsqlConnection connection, Guid userId, string? key, byte[] hash, Guid templateId, int templateVersion, string fileName, bool dryRun)
+        NpgsqlConnection connection, Guid userId, string? key, byte[] hash, Guid templateId, int templateVersion, string fileName, bool dryRun,
+        string[] projectCodes)
     {
         var id = Guid.CreateVersion7();
         var inserted = await connection.ExecuteAsync(
             """
-            INSERT INTO submissions (id, template_id, template_version, submitted_by, file_name, dry_run, outcome, idempotency_key, request_hash)
-            VALUES (@id, @templateId, @templateVersion, @userId, @fileName, @dryRun, 'processing', @key, @hash)
+            INSERT INTO submissions (id, template_id, template_version, submitted_by, file_name, dry_run, outcome, idempotency_key, request_hash, project_codes)
+            VALUES (@id, @templateId, @templateVersion, @userId, @fileName, @dryRun, 'processing', @key, @hash, @projectCodes)
             ON CONFLICT (submitted_by, idempotency_key) DO NOTHING
-            """, new { id, templateId, templateVersion, userId, fileName, dryRun, key, hash });
+            """, new { id, templateId, templateVersion, userId, fileName, dryRun, key, hash, projectCodes });
         if (inserted == 1)
         {
             return new SubmissionClaim(ClaimState.New, id);

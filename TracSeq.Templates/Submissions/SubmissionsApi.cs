@@ -11,18 +11,21 @@ using TracSeq.Contracts;
 using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
 using TracSeq.Templates.Templates;
 
 namespace TracSeq.Templates.Submissions;
 
-public sealed record SubmissionServices(NpgsqlDataSource Db, SamplesBatchClient Samples, TimeProvider Clock, ILogger<SubmissionReport> Logger);
+public sealed record SubmissionServices(NpgsqlDataSource Db, SamplesBatchClient Samples, TimeProvider Clock, ILogger<SubmissionReport> Logger,
+    ProjectAccessResolver Projects, AuthorizationDenials Denials);
 
 /// <summary>The multipart form of <c>POST /api/submissions</c>, as documented (the handler reads the form itself).</summary>
 /// <param name="File">The filled sheet: CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX.</param>
 /// <param name="TemplateId">The published template the sheet follows.</param>
 /// <param name="DryRun">true to check the sheet without committing anything.</param>
-public sealed record SubmissionForm(IFormFile File, Guid TemplateId, bool? DryRun);
+/// <param name="ProjectCode">The project of every row that does not name one in the template's project column.</param>
+public sealed record SubmissionForm(IFormFile File, Guid TemplateId, bool? DryRun, string? ProjectCode);
 
 /// <summary>
 /// <c>POST /api/submissions</c>: a filled sheet (multipart <c>file</c>, <c>templateId</c>, optional <c>dryRun</c>) is read,
@@ -73,7 +76,9 @@ public static class SubmissionsApi
     /// <summary>Submit a filled sheet</summary>
     /// <remarks>
     /// Research scientists and above. Multipart form: <c>file</c> (CSV or XLSX, at most 10 MB, 10,000 rows, 100
-    /// columns), <c>templateId</c> (a published template) and optionally <c>dryRun=true</c>. Every row is checked
+    /// columns), <c>templateId</c> (a published template), optionally <c>dryRun=true</c> and <c>projectCode</c> (the
+    /// project of rows whose project column is empty, or of every row when the template has none; anyone but facility
+    /// staff must name a project of theirs where they are member or owner). Every row is checked
     /// against the template and the sample rules; errors name the row and column as the user sees them (header = row 1).
     /// A sheet without errors is committed all or nothing (201, <c>sampleIds</c> in sheet order); any error answers 422
     /// with the full report and commits nothing; a dry run answers 200 and commits nothing. Send an
@@ -83,11 +88,12 @@ public static class SubmissionsApi
     /// <response code="200">Dry run: the report, nothing committed.</response>
     /// <response code="201">Every row committed: the report with the new sample ids.</response>
     /// <response code="400">A form field is missing or malformed, or the file is empty, unreadable, or has too many rows or columns.</response>
+    /// <response code="403">Below research scientist, or (not facility staff) a row's project is not one where you are a member or owner: the project is named.</response>
     /// <response code="404">No template has this id.</response>
     /// <response code="409">The template version is a draft or archived, or the same upload is still being processed.</response>
     /// <response code="413">The file is larger than 10 MB.</response>
     /// <response code="415">Not multipart/form-data, or the file is neither CSV nor XLSX.</response>
-    /// <response code="422">Rows have errors (the full report, as a problem), or the Idempotency-Key was used for a different upload; nothing committed.</response>
+    /// <response code="422">Rows have errors (the full report, as a problem; for anyone but facility staff a row without a project is one), or the Idempotency-Key was used for a different upload; nothing committed.</response>
     /// <response code="503">Samples is unavailable; nothing committed. Send the same upload with the same key again.</response>
     public static async Task<IResult> SubmitAsync(
         HttpContext http, ClaimsPrincipal user, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
@@ -124,6 +130,7 @@ public static class SubmissionsApi
             .Check(file is not null, "file", "Attach the filled sheet as the form field 'file' (CSV or XLSX).")
             .Check(Guid.TryParse(form["templateId"], out var templateId), "templateId", "templateId must be the id of a published template.")
             .Check(string.IsNullOrEmpty(form["dryRun"]) || bool.TryParse(form["dryRun"], out _), "dryRun", "dryRun must be true or false.")
+            .CheckFormProject(FormProject(form))
             .Check(idempotencyKey is null || IdempotencyKeys.IsValid(idempotencyKey), IdempotencyHeader, IdempotencyKeys.Problem);
         if (!errors.IsValid)
         {
@@ -178,9 +185,16 @@ public static class SubmissionsApi
                 detail: "Split it into smaller submissions.");
         }
 
+        var access = await s.Projects.ForAsync(user, ct);
+        validated = SubmissionProjects.WithMissingProjects(access, SubmissionProjects.WithDefault(validated, FormProject(form)));
+        if (SubmissionProjects.Refusal(access, validated, s.Denials) is { } notYours)
+        {
+            return notYours;
+        }
+
         var userId = user.GetUserId();
-        var claim = await SubmissionStore.ClaimAsync(connection, userId, idempotencyKey, RequestHash(templateId, dryRun, bytes),
-            template.Id, template.Version, fileName, dryRun);
+        var claim = await SubmissionStore.ClaimAsync(connection, userId, idempotencyKey, RequestHash(templateId, dryRun, FormProject(form), bytes),
+            template.Id, template.Version, fileName, dryRun, SubmissionProjects.Named(validated));
         switch (claim.State)
         {
             case ClaimState.KeyReused:
@@ -239,11 +253,12 @@ public static class SubmissionsApi
     }
 
     /// <summary>List submissions</summary>
-    /// <remarks>Your own submissions, newest first; a lab administrator sees everyone's, or one user's with <c>userId</c>.</remarks>
+    /// <remarks>Newest first. The submissions of your projects (every project a submission names must be yours) and
+    /// your own that name no project; facility staff see everyone's. <c>userId</c> narrows to one submitter.</remarks>
     /// <response code="200">A page of submission summaries.</response>
-    /// <response code="400">A bad page, or userId from someone who does not administer the lab.</response>
+    /// <response code="400">A bad page.</response>
     public static async Task<Results<Ok<PagedResult<SubmissionSummary>>, ValidationProblem>> ListAsync(
-        Guid? userId, int? page, int? pageSize, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+        Guid? userId, int? page, int? pageSize, ClaimsPrincipal user, NpgsqlDataSource db, ProjectAccessResolver projects, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.From(page, pageSize, errors);
@@ -251,10 +266,19 @@ public static class SubmissionsApi
         {
             return errors.ToProblem();
         }
-        var owner = IsAdministrator(user) ? userId : user.GetUserId();
-        var parameters = new { owner, limit = paging.PageSize, offset = paging.Offset };
+        var access = await projects.ForAsync(user, ct);
+        var parameters = new
+        {
+            owner = userId, staff = access.IsStaff, me = access.UserId, visible = access.VisibleProjectCodes ?? [],
+            limit = paging.PageSize, offset = paging.Offset,
+        };
         await using var connection = await db.OpenConnectionAsync(ct);
-        const string where = "(@owner::uuid IS NULL OR submitted_by = @owner)";
+        // Rule 1 (SubmissionProjects.Sees) in SQL, so the page and its total count only visible submissions.
+        const string where = """
+            (@owner::uuid IS NULL OR submitted_by = @owner)
+            AND (@staff OR (cardinality(project_codes) = 0 AND submitted_by = @me)
+                        OR (cardinality(project_codes) > 0 AND project_codes <@ @visible::text[]))
+            """;
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM submissions WHERE {where}", parameters);
         var items = await connection.QueryAsync<Submission>(
             $"SELECT {SubmissionStore.Columns} FROM submissions WHERE {where} ORDER BY submitted_at DESC, id DESC LIMIT @limit OFFSET @offset", parameters);
@@ -262,15 +286,23 @@ public static class SubmissionsApi
     }
 
     /// <summary>Get a submission's report</summary>
-    /// <remarks>The full report: counts, every error with row and column, the created sample ids. Someone else's submission is "not found" unless you administer the lab.</remarks>
+    /// <remarks>The full report: counts, every error with row and column, the created sample ids. A submission into a
+    /// project that is not yours is "not found", exactly like an id that never existed; facility staff see all.</remarks>
     /// <response code="200">The report.</response>
-    /// <response code="404">No submission of yours has this id.</response>
-    public static async Task<Results<Ok<SubmissionReport>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+    /// <response code="404">No submission you can see has this id.</response>
+    public static async Task<Results<Ok<SubmissionReport>, ProblemHttpResult>> GetAsync(
+        Guid id, ClaimsPrincipal user, NpgsqlDataSource db, ProjectAccessResolver projects, AuthorizationDenials denials, CancellationToken ct)
     {
+        var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         var submission = await connection.QuerySingleOrDefaultAsync<Submission>(
             $"SELECT {SubmissionStore.Columns} FROM submissions WHERE id = @id", new { id });
-        return submission is not null && (submission.SubmittedBy == user.GetUserId() || IsAdministrator(user))
+        if (submission is not null && !SubmissionProjects.Sees(access, submission))
+        {
+            denials.NotMemberOf(access.UserId);
+            submission = null;
+        }
+        return submission is not null
             ? TypedResults.Ok(submission.ToReport())
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such submission.");
     }
@@ -302,17 +334,20 @@ public static class SubmissionsApi
 
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web);
 
-    private static bool IsAdministrator(ClaimsPrincipal user) => user.GetRole() == Roles.LabAdministrator;
+    /// <summary>The form's project, null when left out or blank.</summary>
+    private static string? FormProject(IFormCollection form) =>
+        string.IsNullOrWhiteSpace(form[SubmissionProjects.FormField]) ? null : form[SubmissionProjects.FormField].ToString().Trim();
 
     private static ProblemHttpResult TooLarge() => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
         title: string.Create(CultureInfo.InvariantCulture, $"The file is larger than {SubmissionLimits.MaxFileBytes / (1024 * 1024)} MB."),
         detail: string.Create(CultureInfo.InvariantCulture, $"A sheet may have at most {SubmissionLimits.MaxRows} rows; split larger ones into several submissions."));
 
-    /// <summary>What an Idempotency-Key is bound to: the template, the mode and the exact file.</summary>
-    private static byte[] RequestHash(Guid templateId, bool dryRun, byte[] file)
+    /// <summary>What an Idempotency-Key is bound to: the template, the mode, the form's project and the exact file.</summary>
+    private static byte[] RequestHash(Guid templateId, bool dryRun, string? project, byte[] file)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{templateId:N}|{dryRun}|"));
+        // Without a form project the hash is what it was before the field existed, so earlier keys still replay.
+        hash.AppendData(Encoding.UTF8.GetBytes(project is null ? $"{templateId:N}|{dryRun}|" : $"{templateId:N}|{dryRun}|{project}|"));
         hash.AppendData(file);
         return hash.GetHashAndReset();
     }

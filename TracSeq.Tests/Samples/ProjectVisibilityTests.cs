@@ -16,77 +16,16 @@ namespace TracSeq.Tests.Samples;
 [Collection(AppHostCollection.Name)]
 public sealed class ProjectVisibilityTests(AppHostFixture fixture)
 {
-    private static readonly string[] Methods = ["get", "put", "post", "patch", "delete"];
+    private static readonly string[] Methods = ProjectGroups.Methods;
     private readonly SampleLab _lab = new(fixture);
+    private readonly ProjectGroups _groups = new(fixture);
     private readonly AuthApiClient _auth = new(fixture);
-
-    /// <summary>One group: its owner (a principal investigator), a viewer (also a principal investigator, so only the
-    /// membership stops their writes), its project and one sample of it, stored in a box and made by a submission.</summary>
-    private sealed record Group(
-        string Token, TestUser Owner, HttpClient OwnerClient, TestUser Viewer, HttpClient ViewerClient,
-        ProjectInfo Project, SampleInfo Sample, Guid SubmissionId, LocationInfo Box) : IDisposable
-    {
-        public void Dispose()
-        {
-            OwnerClient.Dispose();
-            ViewerClient.Dispose();
-        }
-    }
-
-    private async Task<(TestUser User, HttpClient Client)> SignedInAsync(string role)
-    {
-        var user = await _auth.CreateUserAsync(role);
-        return (user, _auth.Client("gateway", (await _auth.LoginAsync(user.Email, user.Password)).AccessToken));
-    }
-
-    private async Task<Group> GroupAsync(string prefix)
-    {
-        var token = SampleLab.Unique(prefix);
-        var (owner, ownerClient) = await SignedInAsync("principal_investigator");
-        var (viewer, viewerClient) = await SignedInAsync("principal_investigator");
-        using var created = await ownerClient.PostAsJsonAsync("/api/projects", new { code = token, name = $"Group {token}" });
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        var project = (await created.Content.ReadFromJsonAsync<ProjectInfo>(SampleLab.Json))!;
-        project.MyRole.ShouldBe("owner");
-        using (var added = await ownerClient.PutAsJsonAsync($"/api/projects/{project.Id}/members/{viewer.Id}", new { role = "viewer" }))
-        {
-            added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
-        }
-
-        // A submission's sample, made by the owner through the internal batch as Templates would.
-        var submissionId = Guid.NewGuid();
-        using var batchClient = _auth.Client("samples", (await _auth.LoginAsync(owner.Email, owner.Password)).AccessToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch")
-        {
-            Content = JsonContent.Create(new
-            {
-                submissionId, templateId = Guid.NewGuid(), templateVersion = 1,
-                samples = new[] { new { name = $"Only {token} uses this name", sampleType = "dna", projectCode = token, metadata = new { donor = $"donor-{token}" } } },
-            }),
-        };
-        request.Headers.Add("Idempotency-Key", submissionId.ToString());
-        await ServiceIdentityHeader.SignAsync(fixture, request);
-        using var batch = await batchClient.SendAsync(request);
-        batch.StatusCode.ShouldBe(HttpStatusCode.Created, await batch.Content.ReadAsStringAsync());
-        using var body = JsonDocument.Parse(await batch.Content.ReadAsStringAsync());
-        var sampleId = body.RootElement.GetProperty("samples")[0].GetProperty("id").GetGuid();
-
-        // Staff receive and store it in a box of their own.
-        await _lab.MoveAsync(sampleId, "received", "validated");
-        var box = await _lab.CreateBoxAsync(rows: 2, columns: 2);
-        using (var placed = await _lab.PlaceAsync(sampleId, box.Id, "A1"))
-        {
-            placed.StatusCode.ShouldBe(HttpStatusCode.OK, await placed.Content.ReadAsStringAsync());
-        }
-        var sample = (await ownerClient.GetFromJsonAsync<SampleInfo>($"/api/samples/{sampleId}", SampleLab.Json))!;
-        return new Group(token, owner, ownerClient, viewer, viewerClient, project, sample, submissionId, box);
-    }
 
     [Fact]
     public async Task Every_route_of_the_samples_document_called_with_the_other_groups_ids_answers_as_an_id_that_never_existed()
     {
-        using var a = await GroupAsync("GA");
-        using var b = await GroupAsync("GB");
+        using var a = await _groups.GroupAsync("GA");
+        using var b = await _groups.GroupAsync("GB");
         using var staff = await _lab.TechnicianAsync();
         using var gateway = _auth.Client("gateway");
         using var document = JsonDocument.Parse(await gateway.GetStringAsync("/openapi/samples.json"));
@@ -102,26 +41,26 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
                     continue; // no project's resource in the path: shared places, staff-only settings, lists (below)
                 }
                 var method = new HttpMethod(operation.Name.ToUpperInvariant());
-                var body = RequestExample(operation.Value);
+                var body = ProjectGroups.RequestExample(operation.Value);
                 checkedRoutes.Add($"{method} {path.Name}");
 
                 // B's owner: A's resource is absent, exactly as one that never existed.
-                var theirs = await SendAsync(b.OwnerClient, method, Fill(path.Name, a, b.Owner.Id), body);
-                var never = await SendAsync(b.OwnerClient, method, Fill(path.Name, null, b.Owner.Id), body);
-                Expect(failures, $"{method} {path.Name} by the other group", theirs, HttpStatusCode.NotFound);
+                var theirs = await ProjectGroups.SendAsync(b.OwnerClient, method, Fill(path.Name, a, b.Owner.Id), body);
+                var never = await ProjectGroups.SendAsync(b.OwnerClient, method, Fill(path.Name, null, b.Owner.Id), body);
+                ProjectGroups.Expect(failures, $"{method} {path.Name} by the other group", theirs, HttpStatusCode.NotFound);
                 if (theirs.Status != never.Status || theirs.Title != never.Title)
                 {
                     failures.Add($"{method} {path.Name}: another group's id answers {(int)theirs.Status} '{theirs.Title}', an unknown id {(int)never.Status} '{never.Title}'");
                 }
 
                 // A's viewer reads, but may not change anything (a principal investigator could, as a member).
-                var viewer = await SendAsync(a.ViewerClient, method, Fill(path.Name, a, a.Owner.Id), body);
-                Expect(failures, $"{method} {path.Name} by a viewer", viewer, method == HttpMethod.Get ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
+                var viewer = await ProjectGroups.SendAsync(a.ViewerClient, method, Fill(path.Name, a, a.Owner.Id), body);
+                ProjectGroups.Expect(failures, $"{method} {path.Name} by a viewer", viewer, method == HttpMethod.Get ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
 
                 // Staff read everything (their writes are the lab's daily work, tested elsewhere).
                 if (method == HttpMethod.Get)
                 {
-                    Expect(failures, $"{method} {path.Name} by staff", await SendAsync(staff, method, Fill(path.Name, a, a.Owner.Id), null), HttpStatusCode.OK);
+                    ProjectGroups.Expect(failures, $"{method} {path.Name} by staff", await ProjectGroups.SendAsync(staff, method, Fill(path.Name, a, a.Owner.Id), null), HttpStatusCode.OK);
                 }
             }
         }
@@ -139,8 +78,8 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
     [Fact]
     public async Task Lists_search_stats_export_and_the_box_grid_show_nothing_of_the_other_group()
     {
-        using var a = await GroupAsync("GC");
-        using var b = await GroupAsync("GD");
+        using var a = await _groups.GroupAsync("GC");
+        using var b = await _groups.GroupAsync("GD");
         using var staff = await _lab.TechnicianAsync();
 
         // A's name, barcode, metadata and project code are searched for by B: nothing, not even in the totals.
@@ -201,7 +140,7 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
     [Fact]
     public async Task Registering_needs_a_project_of_ones_own_and_staff_without_one_file_into_unassigned()
     {
-        using var a = await GroupAsync("GE");
+        using var a = await _groups.GroupAsync("GE");
         using (var none = await a.OwnerClient.PostAsJsonAsync("/api/samples", new { name = "No project", sampleType = "dna" }))
         {
             none.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
@@ -237,7 +176,7 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
     [Fact]
     public async Task A_removed_member_loses_the_project_at_once_with_the_token_they_hold_and_the_removal_is_audited()
     {
-        using var a = await GroupAsync("GF");
+        using var a = await _groups.GroupAsync("GF");
         // Read once, so the sample and the viewer's memberships are cached.
         (await a.ViewerClient.GetAsync($"/api/samples/by-barcode/{a.Sample.Barcode}")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -271,7 +210,7 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
         : null; // storage locations are shared by the facility (their contents are masked, see the grid test); webhooks are staff-only
 
     /// <summary>The path with <paramref name="group"/>'s ids, or ids that never existed when it is null.</summary>
-    private static string Fill(string path, Group? group, Guid userId)
+    private static string Fill(string path, ProjectGroups.Group? group, Guid userId)
     {
         var id = path.StartsWith("/api/projects/", StringComparison.Ordinal) ? group?.Project.Id
             : path.StartsWith("/api/submissions/", StringComparison.Ordinal) ? group?.SubmissionId
@@ -279,50 +218,5 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
         return path.Replace("{id}", (id ?? Guid.NewGuid()).ToString(), StringComparison.Ordinal)
             .Replace("{barcode}", group?.Sample.Barcode ?? SampleLab.Unique("NEVER"), StringComparison.Ordinal)
             .Replace("{userId}", userId.ToString(), StringComparison.Ordinal);
-    }
-
-    /// <summary>The operation's documented request example, or an empty object when it takes a body without one.</summary>
-    private static string? RequestExample(JsonElement operation)
-    {
-        if (!operation.TryGetProperty("requestBody", out var body))
-        {
-            return null;
-        }
-        foreach (var content in body.GetProperty("content").EnumerateObject())
-        {
-            if (content.Value.TryGetProperty("example", out var example))
-            {
-                return example.GetRawText();
-            }
-        }
-        return "{}";
-    }
-
-    private sealed record Answer(HttpStatusCode Status, string? Title, string Body);
-
-    private static async Task<Answer> SendAsync(HttpClient client, HttpMethod method, string path, string? body)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        string? title = null;
-        if (response.Content.Headers.ContentType?.MediaType == "application/problem+json")
-        {
-            using var problem = JsonDocument.Parse(text);
-            title = problem.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
-        }
-        return new Answer(response.StatusCode, title, text);
-    }
-
-    private static void Expect(List<string> failures, string what, Answer answer, HttpStatusCode expected)
-    {
-        if (answer.Status != expected)
-        {
-            failures.Add($"{what}: {(int)answer.Status} (expected {(int)expected}) {answer.Body[..Math.Min(300, answer.Body.Length)]}");
-        }
     }
 }

@@ -112,7 +112,7 @@ public sealed class KitImportTests(AppHostFixture fixture)
         var library = await _lab.CreateLibraryAsync((await _lab.SampleAsync()).Id, new { kitId = kit.Id, well = "C01" });
         var pool = await _lab.CreatePoolAsync([library.Id]);
         var run = await _lab.CreateRunAsync(SequencingLab.RunBody("NovaSeqX", [(1, pool.Id)], index1Cycles: 10, index2Cycles: 10));
-        using var client = await _lab.AsAsync("guest");
+        using var client = await _lab.AsAsync("lab_technician"); // sample sheets are the facility's
         var v2 = await client.GetStringAsync($"/api/runs/{run.Id}/samplesheet?format=v2");
         var v1 = await client.GetStringAsync($"/api/runs/{run.Id}/samplesheet?format=v1");
 

@@ -179,7 +179,7 @@ public sealed partial class LibraryAndPoolTests(AppHostFixture fixture)
         pool.Collisions.GetArrayLength().ShouldBe(0);
         second.Libraries.ShouldHaveSingleItem().Id.ShouldBe(libraries[0].Id);
 
-        using var client = await _lab.AsAsync("guest");
+        using var client = await _lab.AsAsync("lab_technician"); // pools are the facility's
         var inPool = await client.GetFromJsonAsync<PageOf<LibraryInfo>>($"/api/libraries?poolId={pool.Id}", SequencingLab.Json);
         inPool!.Items.Select(l => l.Id).ShouldBe(libraries.Select(l => l.Id), ignoreOrder: true);
         var read = await client.GetFromJsonAsync<PoolInfo>($"/api/pools/{pool.Id}", SequencingLab.Json);

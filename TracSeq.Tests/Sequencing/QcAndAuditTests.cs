@@ -44,7 +44,8 @@ public sealed class QcAndAuditTests(AppHostFixture fixture)
         read!.LatestQc!.Select(q => (q.Type, q.Outcome)).ShouldBe([("qubit", "pass"), ("tapestation", "pass")], ignoreOrder: true);
         read.LatestQc!.Single(q => q.Type == "qubit").Results.GetProperty("concentrationNgUl").GetDecimal().ShouldBe(2.6m);
         read.Status.ShouldBe("active");
-        var poolRead = await client.GetFromJsonAsync<PoolInfo>($"/api/pools/{pool.Id}", SequencingLab.Json);
+        using var staff = await _lab.AsAsync("lab_technician"); // pools are the facility's
+        var poolRead = await staff.GetFromJsonAsync<PoolInfo>($"/api/pools/{pool.Id}", SequencingLab.Json);
         poolRead!.LatestQc!.ShouldHaveSingleItem().Outcome.ShouldBe("fail");
         (await _lab.Samples.GetSampleAsync(library.SampleId)).Status.ShouldBe("validated"); // a QC result changes no status
         var bySample = await client.GetFromJsonAsync<PageOf<QcInfo>>($"/api/qc?targetKind=sample&targetId={library.SampleId}", SequencingLab.Json);

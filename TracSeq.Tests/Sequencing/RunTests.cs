@@ -362,7 +362,7 @@ public sealed class RunTests(AppHostFixture fixture)
         v1.ShouldContain($"\r\n1,{libraries[0].Barcode},");
         v1.ShouldContain($",{SequencingLab.I7[4]},{ReverseComplement(SequencingLab.I5[4])},SEQ-1\r\n");
 
-        using var client = await _lab.AsAsync("guest");
+        using var client = await _lab.AsAsync("lab_technician"); // sample sheets are the facility's
         using var bad = await client.GetAsync($"/api/runs/{run.Id}/samplesheet?format=v3");
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await SampleLab.ErrorFieldsAsync(bad)).ShouldBe(["format"]);
@@ -372,7 +372,7 @@ public sealed class RunTests(AppHostFixture fixture)
 
     private async Task<string> DownloadAsync(Guid runId, string format)
     {
-        using var client = await _lab.AsAsync("guest");
+        using var client = await _lab.AsAsync("lab_technician");
         using var response = await client.GetAsync($"/api/runs/{runId}/samplesheet?format={format}");
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");

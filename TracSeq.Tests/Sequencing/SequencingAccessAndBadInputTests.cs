@@ -7,7 +7,7 @@ namespace TracSeq.Tests.Sequencing;
 
 /// <summary>
 /// Who may call which sequencing route (reading: anyone signed in; index kits: principal investigator and above;
-/// libraries, index checks, pools, runs and QC: lab technician and above), and requests a client gets wrong, each
+/// libraries, index checks and QC: lab technician and above; pools and runs, which mix projects: facility staff), and requests a client gets wrong, each
 /// answered with the right 4xx naming the field, never a 5xx, and writing nothing.
 /// </summary>
 [Collection(AppHostCollection.Name)]
@@ -16,6 +16,9 @@ public sealed class SequencingAccessAndBadInputTests(AppHostFixture fixture)
     private readonly SequencingLab _lab = new(fixture);
     private static readonly Guid Nobody = Guid.Parse("0b0b0b0b-0000-4000-8000-00000000dead");
 
+    /// <summary>Facility staff only (lab technicians and administrators; not principal investigators).</summary>
+    private const string Facility = "facility";
+
     public static TheoryData<string, string, string> Writes => new()
     {
         { "POST", "/api/index-kits", "principal_investigator" },
@@ -23,9 +26,9 @@ public sealed class SequencingAccessAndBadInputTests(AppHostFixture fixture)
         { "PATCH", $"/api/libraries/{Nobody}", "lab_technician" },
         { "POST", $"/api/libraries/{Nobody}/status", "lab_technician" },
         { "POST", "/api/index-checks", "lab_technician" },
-        { "POST", "/api/pools", "lab_technician" },
-        { "POST", "/api/runs", "lab_technician" },
-        { "POST", $"/api/runs/{Nobody}/status", "lab_technician" },
+        { "POST", "/api/pools", Facility },
+        { "POST", "/api/runs", Facility },
+        { "POST", $"/api/runs/{Nobody}/status", Facility },
         { "POST", "/api/qc", "lab_technician" },
     };
 
@@ -34,7 +37,7 @@ public sealed class SequencingAccessAndBadInputTests(AppHostFixture fixture)
     public async Task Writes_are_refused_below_their_role_and_reach_validation_from_it(string method, string path, string minimum)
     {
         var before = await _lab.CountsAsync();
-        var allowed = SampleLab.Roles.SkipWhile(r => r != minimum).ToHashSet();
+        var allowed = minimum == Facility ? ["lab_technician", "lab_administrator"] : SampleLab.Roles.SkipWhile(r => r != minimum).ToHashSet();
         var answers = new Dictionary<string, HttpStatusCode>();
         foreach (var role in SampleLab.Roles)
         {

@@ -101,8 +101,8 @@ public sealed class SequencingHardeningTests(AppHostFixture fixture)
         problem.GetProperty("title").GetString()!.ShouldContain(pool.Barcode);
         problem.GetProperty("collisions").EnumerateArray().ShouldHaveSingleItem().GetProperty("b").GetString().ShouldBe(libraries[0].Barcode);
         (await _lab.CountsAsync()).ShouldBe(before);
-        using var guest = await _lab.AsAsync("guest");
-        var unchanged = await guest.GetFromJsonAsync<JsonElement>($"/api/pools/{pool.Id}", SequencingLab.Json);
+        using var staff = await _lab.AsAsync("lab_technician"); // pools are the facility's
+        var unchanged = await staff.GetFromJsonAsync<JsonElement>($"/api/pools/{pool.Id}", SequencingLab.Json);
         unchanged.GetProperty("totalCollisions").GetInt64().ShouldBe(0);
         using var apart = await client.PatchAsJsonAsync($"/api/libraries/{libraries[1].Id}",
             new { index = new { index1 = SequencingLab.I7[4], index2 = SequencingLab.I5[4] } });

@@ -149,7 +149,7 @@ public sealed class SequencingLab(AppHostFixture fixture)
 
     public async Task<RunInfo> GetRunAsync(Guid id)
     {
-        using var client = await AsAsync("guest");
+        using var client = await AsAsync("lab_technician"); // runs are the facility's
         return (await client.GetFromJsonAsync<RunInfo>($"/api/runs/{id}", Json))!;
     }
 

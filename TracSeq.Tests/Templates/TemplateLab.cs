@@ -140,7 +140,7 @@ public sealed class TemplateLab(AppHostFixture fixture)
     }
 
     public async Task<HttpResponseMessage> SubmitAsync(byte[] file, string fileName, Guid templateId, bool dryRun = false,
-        string role = "research_scientist", string? idempotencyKey = null, HttpClient? client = null)
+        string role = "research_scientist", string? idempotencyKey = null, HttpClient? client = null, string? projectCode = null)
     {
         var owned = client is null;
         client ??= await AsAsync(role);
@@ -155,6 +155,10 @@ public sealed class TemplateLab(AppHostFixture fixture)
             if (dryRun)
             {
                 form.Add(new StringContent("true"), "dryRun");
+            }
+            if (projectCode is not null)
+            {
+                form.Add(new StringContent(projectCode), "projectCode");
             }
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/submissions") { Content = form };
             if (idempotencyKey is not null)
