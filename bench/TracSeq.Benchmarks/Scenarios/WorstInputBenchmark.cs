@@ -12,7 +12,7 @@ namespace TracSeq.Benchmarks.Scenarios;
 /// (issue 24, H1 and M1), in process: the same code the endpoints run, on inputs at the endpoints' limits. The H1 line
 /// does what <c>POST /api/index-checks</c> does with a body of 10,000 entries: binds the JSON (into a record of the
 /// request's shape: the harness compiles in Sequencing's pure code, not its web project), checks every index with
-/// <see cref="IndexSequence.IsValid"/>, runs the check and writes the answer as JSON. M1 reads the kit file's bytes as
+/// <see cref="IndexSequence.IsValid(string)"/>, runs the check and writes the answer as JSON. M1 reads the kit file's bytes as
 /// the import endpoint does (strict UTF-8) and parses it. For each:
 /// the time of one call and the memory it allocated (<c>GC.GetAllocatedBytesForCurrentThread</c> before and after,
 /// which counts every byte the call allocated, live or not; an upper bound on the heap it could need), plus, for the
