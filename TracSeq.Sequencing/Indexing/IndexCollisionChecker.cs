@@ -27,9 +27,9 @@ public sealed record IndexCheckResult(IReadOnlyList<IndexCollision> Collisions, 
 /// <remarks>
 /// Bounded whatever the input: n entries that all collide are n(n−1)/2 pairs (50 million for 10,000), so pairs are
 /// counted, never all built. Entries with the same indices are grouped and their pairs counted arithmetically; the D
-/// distinct index pairs are compared only where they could collide (<see cref="CollisionCount"/>: pigeonhole buckets,
-/// so distinct kit indices cost about D·log D, and at worst, for indices that differ in too few places to bucket,
-/// D(D−1)/2 comparisons of two 64-bit words each), and then at most <see cref="MaxReported"/> pairs are listed, which
+/// distinct index pairs are compared only where they could collide (<see cref="CollisionCount"/>: pigeonhole buckets, so
+/// varied indices compare a small fraction of their pairs, and at worst, for indices that differ in too few places to
+/// bucket, D(D−1)/2 comparisons of two 64-bit words each), and then at most <see cref="MaxReported"/> pairs are listed, which
 /// takes at most 2·MaxReported scans of the entries (see <see cref="FirstPairs"/>). Memory is linear in n.
 /// </remarks>
 public static class IndexCollisionChecker
