@@ -23,20 +23,18 @@ internal static class CollisionCount
 {
     public static (long Total, bool[] Involved) Of(PackedIndices p, IndexGroups groups, (int Index1, int Index2) limits)
     {
-        var count = new Counter(p, groups, limits);
+        var count = new Counter(groups, limits);
         count.WithinGroups();
-        var all = Enumerable.Range(0, groups.Count).ToArray();
-        var duals = Array.FindAll(all, g => p.Length2[groups.First[g]] > 0);
-        if (duals.Length < all.Length)
+        var all = Members.Of(p, groups, Enumerable.Range(0, groups.Count).ToArray());
+        var duals = Members.Of(p, groups, Array.FindAll(all.Groups, g => p.Length2[groups.First[g]] > 0));
+        if (duals.Count < all.Count)
         {
-            count.Pairs(Buckets.Of(p, groups, all, Parts(p, groups, all, 1, limits.Index1), Whole), withSingleOnly: true);
+            // Pairs with a single-indexed group: Index 1 decides.
+            count.Pairs(Cheapest(Buckets.Of(all, Parts(p, all, 1, limits.Index1), Whole)), withSingleOnly: true);
         }
-        var index1 = Parts(p, groups, duals, 1, limits.Index1);
-        var index2 = Parts(p, groups, duals, 2, limits.Index2);
-        var options = index1 == Whole || index2 == Whole
-            ? [Buckets.Of(p, groups, duals, index1, index2)]
-            : new[] { Buckets.Of(p, groups, duals, index1, index2), Buckets.Of(p, groups, duals, index1, Whole), Buckets.Of(p, groups, duals, Whole, index2) };
-        count.Pairs(options.MinBy(b => b.Cost)!, withSingleOnly: false);
+        var index1 = Parts(p, duals, 1, limits.Index1);
+        var index2 = Parts(p, duals, 2, limits.Index2);
+        count.Pairs(Cheapest(Buckets.Of(duals, index1, index2), Buckets.Of(duals, index1, Whole), Buckets.Of(duals, Whole, index2)), withSingleOnly: false);
         return (count.Total, count.Involved);
     }
 
@@ -44,28 +42,39 @@ internal static class CollisionCount
     private static readonly ulong[] Whole = [0UL];
 
     /// <summary>
+    /// The buckets holding the fewest pairs, counting every part's; comparing every pair once (one bucket) is an option
+    /// too, as parts of too few positions can hold more pairs, over all parts, than there are.
+    /// </summary>
+    private static Buckets Cheapest(params Buckets[] options)
+    {
+        var best = options.MinBy(b => b.Cost)!;
+        var members = best.Members;
+        return best.Cost <= (long)members.Count * (members.Count - 1) / 2 ? best : Buckets.Of(members, Whole, Whole);
+    }
+
+    /// <summary>
     /// The bit masks of the <paramref name="limit"/> + 1 parts of <paramref name="read"/> over the positions every member
     /// has, leaving out positions where all members agree; <see cref="Whole"/> when too few positions vary to split.
     /// </summary>
-    private static ulong[] Parts(PackedIndices p, IndexGroups groups, int[] members, int read, int limit)
+    private static ulong[] Parts(PackedIndices p, Members members, int read, int limit)
     {
-        if (members.Length < 2)
+        if (members.Count < 2)
         {
             return Whole;
         }
         var lengths = read == 1 ? p.Length1 : p.Length2;
-        var shared = members.Min(g => lengths[groups.First[g]]);
+        var shared = members.Entries.Min(i => lengths[i]);
         var counts = new int[shared, 4];
-        foreach (var g in members)
+        foreach (var i in members.Entries)
         {
             for (var k = 0; k < shared; k++)
             {
-                counts[k, p.Base(read, groups.First[g], k)]++;
+                counts[k, p.Base(read, i, k)]++;
             }
         }
         // The sum of squared base counts is smallest where the bases are spread most evenly: the position that splits best.
         var varying = Enumerable.Range(0, shared)
-            .Where(k => Enumerable.Range(0, 4).All(b => counts[k, b] < members.Length))
+            .Where(k => Enumerable.Range(0, 4).All(b => counts[k, b] < members.Count))
             .OrderBy(k => Enumerable.Range(0, 4).Sum(b => (long)counts[k, b] * counts[k, b])).ThenBy(k => k).ToList();
         if (varying.Count < limit + 1)
         {
@@ -80,21 +89,73 @@ internal static class CollisionCount
     }
 
     /// <summary>
+    /// The groups a pass compares, by member number: each one's first entry, size and packed indices, with the mask of
+    /// the low bit of each base it has (so the shared length of two is the AND of their masks); Mask2 is 0 when single.
+    /// </summary>
+    private sealed class Members
+    {
+        private const ulong LowBits = 0x5555_5555_5555_5555UL;
+
+        private Members(int[] groups, int count) => (Groups, Entries, Size, Code1, Mask1, Code2, Mask2) =
+            (groups, new int[count], new long[count], new ulong[count], new ulong[count], new ulong[count], new ulong[count]);
+
+        public int[] Groups { get; }
+        public int[] Entries { get; }
+        public long[] Size { get; }
+        public ulong[] Code1 { get; }
+        public ulong[] Mask1 { get; }
+        public ulong[] Code2 { get; }
+        public ulong[] Mask2 { get; }
+        public int Count => Groups.Length;
+
+        public static Members Of(PackedIndices p, IndexGroups groups, int[] ofGroups)
+        {
+            var members = new Members(ofGroups, ofGroups.Length);
+            for (var x = 0; x < ofGroups.Length; x++)
+            {
+                var first = groups.First[ofGroups[x]];
+                members.Entries[x] = first;
+                members.Size[x] = groups.Size[ofGroups[x]];
+                (members.Code1[x], members.Mask1[x]) = (p.Code1[first], LowBits & PackedIndices.Bases(p.Length1[first]));
+                (members.Code2[x], members.Mask2[x]) = (p.Code2[first], LowBits & PackedIndices.Bases(p.Length2[first]));
+            }
+            return members;
+        }
+
+        /// <summary>Whether members x and y collide (the rule of <see cref="PackedIndices.Collide"/>, on the masks).</summary>
+        public bool Collide(int x, int y, (int Index1, int Index2) limits)
+        {
+            var differ = Code1[x] ^ Code1[y];
+            if (BitOperations.PopCount((differ | (differ >> 1)) & Mask1[x] & Mask1[y]) > limits.Index1)
+            {
+                return false;
+            }
+            var shared2 = Mask2[x] & Mask2[y];
+            if (shared2 == 0)
+            {
+                return true; // either has no Index 2: Index 1 decides
+            }
+            differ = Code2[x] ^ Code2[y];
+            return BitOperations.PopCount((differ | (differ >> 1)) & shared2) <= limits.Index2;
+        }
+    }
+
+    /// <summary>
     /// The members bucketed once per part (a part being a mask of Index 1 and a mask of Index 2): each member's key per part,
     /// and per part the members sorted by key, so a bucket is a run of equal keys. <see cref="Cost"/> is the number of pairs
     /// the buckets hold, counted again for each part.
     /// </summary>
     private sealed class Buckets
     {
-        private Buckets(int[] members, ulong[][] keys, int[][] sorted, long cost) => (Members, Keys, Sorted, Cost) = (members, keys, sorted, cost);
+        private Buckets(Members members, ulong[][] keys, int[][] sorted, long cost) => (Members, Keys, Sorted, Cost) = (members, keys, sorted, cost);
 
-        public int[] Members { get; }
+        public Members Members { get; }
         public ulong[][] Keys { get; }
         public int[][] Sorted { get; }
         public long Cost { get; }
         public int Parts => Keys.Length;
 
-        public static Buckets Of(PackedIndices p, IndexGroups groups, int[] members, ulong[] masks1, ulong[] masks2)
+        public static Buckets Of(Members members, ulong[] masks1, ulong[] masks2)
         {
             var parts = masks1.Length * masks2.Length;
             var keys = new ulong[parts][];
@@ -103,18 +164,17 @@ internal static class CollisionCount
             for (var part = 0; part < parts; part++)
             {
                 var (mask1, mask2) = (masks1[part / masks2.Length], masks2[part % masks2.Length]);
-                keys[part] = new ulong[members.Length];
-                for (var x = 0; x < members.Length; x++)
+                keys[part] = new ulong[members.Count];
+                for (var x = 0; x < members.Count; x++)
                 {
-                    var first = groups.First[members[x]];
-                    keys[part][x] = Key(p.Code1[first] & mask1, p.Code2[first] & mask2);
+                    keys[part][x] = Key(members.Code1[x] & mask1, members.Code2[x] & mask2);
                 }
                 var byKey = (ulong[])keys[part].Clone();
-                sorted[part] = Enumerable.Range(0, members.Length).ToArray();
+                sorted[part] = Enumerable.Range(0, members.Count).ToArray();
                 Array.Sort(byKey, sorted[part]);
-                for (var (start, end) = (0, 0); start < members.Length; start = end)
+                for (var (start, end) = (0, 0); start < members.Count; start = end)
                 {
-                    for (end = start + 1; end < members.Length && byKey[end] == byKey[start]; end++)
+                    for (end = start + 1; end < members.Count && byKey[end] == byKey[start]; end++)
                     {
                     }
                     cost += (long)(end - start) * (end - start - 1) / 2;
@@ -144,7 +204,7 @@ internal static class CollisionCount
             (index1 * 0x9E37_79B9_7F4A_7C15UL) ^ BitOperations.RotateLeft(index2 * 0xC2B2_AE3D_27D4_EB4FUL, 29);
     }
 
-    private sealed class Counter(PackedIndices p, IndexGroups groups, (int Index1, int Index2) limits)
+    private sealed class Counter(IndexGroups groups, (int Index1, int Index2) limits)
     {
         private readonly List<int> _single = [];
         private readonly List<int> _dual = [];
@@ -185,13 +245,35 @@ internal static class CollisionCount
                     }
                     else
                     {
-                        for (var x = start; x < end; x++)
-                        {
-                            for (var y = x + 1; y < end; y++)
-                            {
-                                Compare(buckets, part, sorted[x], sorted[y]);
-                            }
-                        }
+                        BucketPairs(buckets, part, sorted.AsSpan(start, end - start));
+                    }
+                }
+            }
+        }
+
+        /// <summary>Every pair of one bucket: the loop all-pairs inputs spend their time in, so Collide is written out here.</summary>
+        private void BucketPairs(Buckets buckets, int part, ReadOnlySpan<int> bucket)
+        {
+            var members = buckets.Members;
+            var (code1, mask1, code2, mask2) = (members.Code1, members.Mask1, members.Code2, members.Mask2);
+            for (var s = 0; s < bucket.Length; s++)
+            {
+                var x = bucket[s];
+                var (code1X, mask1X, code2X, mask2X) = (code1[x], mask1[x], code2[x], mask2[x]);
+                for (var t = s + 1; t < bucket.Length; t++)
+                {
+                    var y = bucket[t];
+                    var differ = code1X ^ code1[y];
+                    if (BitOperations.PopCount((differ | (differ >> 1)) & mask1X & mask1[y]) > limits.Index1)
+                    {
+                        continue;
+                    }
+                    differ = code2X ^ code2[y];
+                    var shared2 = mask2X & mask2[y];
+                    if ((shared2 == 0 || BitOperations.PopCount((differ | (differ >> 1)) & shared2) <= limits.Index2)
+                        && (part == 0 || !buckets.SharedBefore(part, x, y)))
+                    {
+                        Count(members, x, y);
                     }
                 }
             }
@@ -203,7 +285,7 @@ internal static class CollisionCount
             _dual.Clear();
             foreach (var x in bucket)
             {
-                (p.Length2[groups.First[buckets.Members[x]]] == 0 ? _single : _dual).Add(x);
+                (buckets.Members.Mask2[x] == 0 ? _single : _dual).Add(x);
             }
             for (var s = 0; s < _single.Count; s++)
             {
@@ -220,16 +302,16 @@ internal static class CollisionCount
 
         private void Compare(Buckets buckets, int part, int x, int y)
         {
-            if (buckets.SharedBefore(part, x, y))
+            if (buckets.Members.Collide(x, y, limits) && !buckets.SharedBefore(part, x, y))
             {
-                return;
+                Count(buckets.Members, x, y);
             }
-            var (a, b) = (buckets.Members[x], buckets.Members[y]);
-            if (p.Collide(groups.First[a], groups.First[b], limits) is not null)
-            {
-                Total += (long)groups.Size[a] * groups.Size[b];
-                Involved[a] = Involved[b] = true;
-            }
+        }
+
+        private void Count(Members members, int x, int y)
+        {
+            Total += members.Size[x] * members.Size[y];
+            Involved[members.Groups[x]] = Involved[members.Groups[y]] = true;
         }
     }
 }
