@@ -16,8 +16,10 @@ namespace TracSeq.Sequencing.Indexing;
 /// their limits, so it agrees on a part of Index 1 and on a part of Index 2: its keys combine one part of each read, or
 /// take one read alone when that buckets this input more finely (the cheaper of the three is used). A pair with a
 /// single-indexed group is decided by Index 1 alone, so its keys are parts of Index 1. A pair sharing several keys is
-/// compared once, under the first. Sorting the keys costs D·log D per part for D groups; when the indices vary in fewer
-/// positions than there are parts, all groups share one key and every pair is compared (two 64-bit words each).
+/// compared once, under the first. Sorting the keys costs D·log D per part for D groups. When the indices vary in fewer
+/// positions than there are parts, or the parts would hold more pairs between them than there are (parts of one or two
+/// positions split little), all groups share one bucket instead: the worst case is every pair once, at two 64-bit words
+/// a pair, never more.
 /// </remarks>
 internal static class CollisionCount
 {
