@@ -80,7 +80,7 @@ public static class IlluminaKitFile
         // [IndexKit]: every key with its line and value (a key given twice is an error on the second line).
         private readonly Dictionary<string, (int Line, string Value)> _kitValues = new(StringComparer.OrdinalIgnoreCase);
 
-        // [Resources] and [Indices]: their header's columns once read (null when it was not their header).
+        // [Resources] and [Indices]: null until their first row (the header) is read, then its columns or a refusal.
         private Columns? _resourceColumns;
         private Columns? _indexColumns;
         private (int Line, bool Value)? _fixedLayout;
