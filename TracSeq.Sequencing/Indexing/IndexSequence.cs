@@ -10,9 +10,12 @@ public static class IndexSequence
     public const int MinLength = 4;
     public const int MaxLength = 24;
 
-    public static bool IsValid(string? sequence)
+    public static bool IsValid(string? sequence) => sequence is not null && IsValid(sequence.AsSpan());
+
+    /// <summary>The same rule on a slice (a kit file's cell), without making a string of it.</summary>
+    public static bool IsValid(ReadOnlySpan<char> sequence)
     {
-        if (sequence is null || sequence.Length is < MinLength or > MaxLength)
+        if (sequence.Length is < MinLength or > MaxLength)
         {
             return false;
         }

@@ -52,7 +52,7 @@ internal static class IndexWarnings
     /// </summary>
     private static void DarkCycles(PackedIndices p, int read, List<string> warnings)
     {
-        var (starts, lengths) = read == 1 ? (p.Start1, p.Length1) : (p.Start2, p.Length2);
+        var lengths = read == 1 ? p.Length1 : p.Length2;
         var members = Enumerable.Range(0, p.Count).Where(i => lengths[i] > 0).ToList();
         if (members.Count < 2)
         {
@@ -64,9 +64,9 @@ internal static class IndexWarnings
             bool firstChannel = false, secondChannel = false;
             foreach (var i in members)
             {
-                var b = p.Bases[starts[i] + cycle];
-                firstChannel |= b is (byte)'A' or (byte)'C';
-                secondChannel |= b is (byte)'A' or (byte)'T';
+                var b = p.Base(read, i, cycle); // A = 0, C = 1, G = 2, T = 3
+                firstChannel |= b is 0 or 1;
+                secondChannel |= b is 0 or 3;
             }
             var dark = (firstChannel, secondChannel) switch
             {

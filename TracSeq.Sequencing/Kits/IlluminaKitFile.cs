@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TracSeq.Sequencing.Indexing;
 
 namespace TracSeq.Sequencing.Kits;
 
@@ -20,9 +21,15 @@ namespace TracSeq.Sequencing.Kits;
 /// trailing tabs, header rows wider than the data rows, lines starting with <c>#</c> (comments), unknown keys and
 /// sections (ignored). Real errors are reported with their 1-based line number, the first
 /// <see cref="MaxErrors"/> of them in file order with a count of all.
-/// Parsing is linear in the file: every line is split once, every lookup is a hash lookup of a name of bounded length,
-/// and a well's <c>i7-i5</c> value longer than two names can be is refused without trying its dashes.
 /// </summary>
+/// <remarks>
+/// Bounded by the file (at most <see cref="MaxBytes"/>): one pass over the text, each line split once into cells that
+/// stay slices of the text; the [Indices] rows are checked as they are read, so a row costs a string only for what the
+/// kit keeps (a valid index, a name seen for the first time) and an error costs a message only while it is among the
+/// first <see cref="MaxErrors"/> (the others are counted). Every lookup is a hash lookup of a slice; a well's
+/// <c>i7-i5</c> value longer than two names can be is refused without trying its dashes, and its dashes are tried on
+/// slices. Unknown sections are skipped, not kept.
+/// </remarks>
 public static class IlluminaKitFile
 {
     /// <summary>The largest kit file accepted (a 384-well UDI kit is about 30 KiB); the API refuses more with 413/400.</summary>
@@ -43,78 +50,261 @@ public static class IlluminaKitFile
         {
             return new(null, [new KitError(null, "file", string.Create(CultureInfo.InvariantCulture, $"A kit file has at most {MaxBytes:N0} bytes."))]);
         }
-        var reader = new Reader(ct);
-        reader.Read(text);
+        var reader = new Reader(text, ct);
+        reader.Read();
         return reader.Finish();
     }
 
-    /// <summary>One non-blank, non-comment line split at tabs, cells trimmed, trailing empty cells dropped.</summary>
-    private sealed record Row(int Line, string[] Cells)
+    /// <summary>The sections the parser reads; any other section is skipped.</summary>
+    private enum Section
     {
-        public string Cell(int column) => column >= 0 && column < Cells.Length ? Cells[column] : "";
+        None,
+        IndexKit,
+        Resources,
+        Indices,
+        PrepKits,
+        Other,
     }
 
-    private sealed class Reader(CancellationToken ct)
+    /// <summary>
+    /// One pass over the text: each line is split into cells (slices of the text) and handed to its section's reader at
+    /// once; only what the kit is built from is kept as strings. <see cref="Finish"/> then checks the kit as a whole.
+    /// </summary>
+    private sealed class Reader(string text, CancellationToken ct)
     {
         private readonly KitErrors _errors = new();
-        private readonly Dictionary<string, (int Line, List<Row> Rows)> _sections = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, int> _sectionLines = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Cells _cells = new(text);
+        private Section _current;
 
-        // Every (read, name) the [Indices] rows give, valid or not, so a refused index is reported once, on its own line,
-        // and not again by each well that names it.
-        private readonly Dictionary<(int Read, string Name), int> _namedInFile = [];
+        // [IndexKit]: every key with its line and value (a key given twice is an error on the second line).
+        private readonly Dictionary<string, (int Line, string Value)> _kitValues = new(StringComparer.OrdinalIgnoreCase);
 
-        public void Read(string text)
+        // [Resources] and [Indices]: null until their first row (the header) is read, then its columns or a refusal.
+        private Columns? _resourceColumns;
+        private Columns? _indexColumns;
+        private (int Line, bool Value)? _fixedLayout;
+        private readonly List<RawWell> _wells = [];
+        private readonly Dictionary<string, (int Line, string Value)> _resourceAdapters = new(StringComparer.Ordinal);
+        private readonly List<KitIndex> _indices = [];
+        private readonly List<string> _prepKits = [];
+
+        // Every name the [Indices] rows give per read (index 0: read 1, i7; 1: read 2, i5) with its first line, valid or
+        // not, so a refused index is reported once, on its own line, and not again by each well that names it.
+        private readonly Dictionary<string, int>[] _names = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+
+        public void Read()
         {
-            List<Row>? current = null;
-            foreach (var (number, line) in Lines(text))
+            var start = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+            var number = 1;
+            while (start < text.Length)
             {
-                if ((number & 0xFFF) == 0)
+                // \r\n, \n and a bare \r each end a line.
+                var length = text.AsSpan(start).IndexOfAny('\r', '\n');
+                var end = length < 0 ? text.Length : start + length;
+                Line(number, start, end);
+                if ((number++ & 0xFFF) == 0)
                 {
                     ct.ThrowIfCancellationRequested();
                 }
-                if (line.Any(c => c != '\t' && char.IsControl(c)))
-                {
-                    // NUL and the like are never meant in a kit file, and PostgreSQL cannot store NUL.
-                    _errors.Add(new KitError(number, "file", "The line has a control character; a kit file is tab-separated text."));
-                    continue;
-                }
-                var cells = Cells(line);
-                if (cells.Length == 0 || cells[0].StartsWith('#'))
-                {
-                    continue;
-                }
-                if (cells[0].StartsWith('[') && cells[0].EndsWith(']'))
-                {
-                    current = StartSection(cells[0][1..^1].Trim(), number);
-                    continue;
-                }
-                if (current is null)
-                {
-                    _errors.Add(new KitError(number, "file", "Text before the first section: a kit file starts with [IndexKit]."));
-                    continue;
-                }
-                current.Add(new Row(number, cells));
+                start = end < text.Length && text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? end + 2 : end + 1;
             }
         }
 
-        private List<Row> StartSection(string name, int line)
+        private void Line(int number, int start, int end)
         {
-            if (_sections.TryGetValue(name, out var existing))
+            if (HasControlCharacter(text.AsSpan(start, end - start)))
             {
-                _errors.Add(new KitError(line, $"[{name}]", string.Create(CultureInfo.InvariantCulture, $"The section [{name}] appears twice (first at line {existing.Line}).")));
-                return existing.Rows;
+                // NUL and the like are never meant in a kit file, and PostgreSQL cannot store NUL.
+                _errors.Add(number, "file", "The line has a control character; a kit file is tab-separated text.");
+                return;
             }
-            var rows = new List<Row>();
-            _sections[name] = (line, rows);
-            return rows;
+            _cells.Split(start, end);
+            if (_cells.Count == 0 || _cells[0].StartsWith('#'))
+            {
+                return;
+            }
+            var first = _cells[0];
+            if (first.StartsWith('[') && first.EndsWith(']'))
+            {
+                StartSection(first[1..^1].Trim(), number);
+                return;
+            }
+            switch (_current)
+            {
+                case Section.None:
+                    _errors.Add(number, "file", "Text before the first section: a kit file starts with [IndexKit].");
+                    break;
+                case Section.IndexKit:
+                    IndexKitRow(number);
+                    break;
+                case Section.Resources:
+                    ResourcesRow(number);
+                    break;
+                case Section.Indices:
+                    IndicesRow(number);
+                    break;
+                case Section.PrepKits when _cells[0].Length > 0:
+                    _prepKits.Add(_cells[0].ToString());
+                    break;
+            }
+        }
+
+        private static bool HasControlCharacter(ReadOnlySpan<char> line)
+        {
+            foreach (var c in line)
+            {
+                if (c != '\t' && char.IsControl(c))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>A section named twice is an error, and its rows continue the first one's.</summary>
+        private void StartSection(ReadOnlySpan<char> name, int line)
+        {
+            var lines = _sectionLines.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lines.TryGetValue(name, out var first))
+            {
+                _errors.Add(line, _errors.Lists(line) ? $"[{name}]" : "", _errors.Lists(line)
+                    ? string.Create(CultureInfo.InvariantCulture, $"The section [{name}] appears twice (first at line {first}).") : null);
+            }
+            else
+            {
+                lines[name] = line;
+            }
+            _current = name.Equals(IndexKitSection, StringComparison.OrdinalIgnoreCase) ? Section.IndexKit
+                : name.Equals(ResourcesSection, StringComparison.OrdinalIgnoreCase) ? Section.Resources
+                : name.Equals(IndicesSection, StringComparison.OrdinalIgnoreCase) ? Section.Indices
+                : name.Equals(PrepKitsSection, StringComparison.OrdinalIgnoreCase) ? Section.PrepKits
+                : Section.Other;
+        }
+
+        private void IndexKitRow(int line)
+        {
+            var key = _cells[0];
+            var values = _kitValues.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (values.TryGetValue(key, out var first))
+            {
+                _errors.Add(line, _errors.Lists(line) ? key.ToString() : "", _errors.Lists(line)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{key} is given twice (first at line {first.Line}).") : null);
+                return;
+            }
+            values[key] = (line, _cells.Cell(1).ToString());
+        }
+
+        private void ResourcesRow(int line)
+        {
+            if (_resourceColumns is null)
+            {
+                _resourceColumns = HeaderColumns(line, ["Name", "Type", "Value"], "[Resources]");
+                return;
+            }
+            if (_resourceColumns.Refused)
+            {
+                return;
+            }
+            var name = _cells.Cell(_resourceColumns[0]);
+            var type = _cells.Cell(_resourceColumns[1]);
+            var value = _cells.Cell(_resourceColumns[2]);
+            if (type.Equals("FixedIndexPosition", StringComparison.OrdinalIgnoreCase))
+            {
+                _wells.Add(new RawWell(line, name.ToString(), value.ToString()));
+            }
+            else if (name.Equals("FixedLayout", StringComparison.OrdinalIgnoreCase))
+            {
+                if (bool.TryParse(value, out var isFixed))
+                {
+                    _fixedLayout = (line, isFixed);
+                }
+                else
+                {
+                    _errors.Add(line, "FixedLayout", _errors.Lists(line) ? $"FixedLayout is true or false, not '{value}'." : null);
+                }
+            }
+            else if (name.Equals("Adapter", StringComparison.OrdinalIgnoreCase) || name.Equals("AdapterRead1", StringComparison.OrdinalIgnoreCase))
+            {
+                _resourceAdapters[KitAdapters.Read1] = (line, value.ToString());
+            }
+            else if (name.Equals("AdapterRead2", StringComparison.OrdinalIgnoreCase))
+            {
+                _resourceAdapters[KitAdapters.Read2] = (line, value.ToString());
+            }
+        }
+
+        /// <summary>
+        /// One [Indices] row, checked as it is read: strings are made only for an index the kit keeps, a name seen for
+        /// the first time, and an error's message while it is among those listed.
+        /// </summary>
+        private void IndicesRow(int line)
+        {
+            if (_indexColumns is null)
+            {
+                _indexColumns = HeaderColumns(line, ["Name", "Sequence", "IndexReadNumber"], "[Indices]");
+                return;
+            }
+            if (_indexColumns.Refused)
+            {
+                return;
+            }
+            var name = _cells.Cell(_indexColumns[0]);
+            var sequence = _cells.Cell(_indexColumns[1]);
+            var readText = _cells.Cell(_indexColumns[2]);
+            var ok = Check(line, "Name", IndexKitRules.IndexName(name));
+            if (!IndexSequence.IsValid(sequence))
+            {
+                ok = false;
+                _errors.Add(line, "Sequence", _errors.Lists(line) ? IndexKitRules.Sequence(sequence.ToString()) : null);
+            }
+            if (!int.TryParse(readText, NumberStyles.None, CultureInfo.InvariantCulture, out var read) || read is not (1 or 2))
+            {
+                _errors.Add(line, "IndexReadNumber", _errors.Lists(line) ? $"IndexReadNumber is 1 (i7) or 2 (i5), not '{readText}'." : null);
+                return;
+            }
+            var names = _names[read - 1].GetAlternateLookup<ReadOnlySpan<char>>();
+            if (name.Length > 0 && names.TryGetValue(name, out var first))
+            {
+                ok = false;
+                _errors.Add(line, "Name", _errors.Lists(line)
+                    ? IndexKitRules.DuplicateIndexName(name.ToString(), read, string.Create(CultureInfo.InvariantCulture, $"line {first}")) : null);
+            }
+            else if (name.Length > 0)
+            {
+                names[name] = line;
+            }
+            if (ok)
+            {
+                _indices.Add(new KitIndex(name.ToString(), sequence.ToString().ToUpperInvariant(), read));
+            }
+        }
+
+        /// <summary>The columns of <paramref name="names"/> in a section's header row (the current line), or an error.</summary>
+        private Columns HeaderColumns(int line, string[] names, string section)
+        {
+            var columns = new int[names.Length];
+            for (var n = 0; n < names.Length; n++)
+            {
+                columns[n] = -1;
+                for (var c = 0; c < _cells.Count && columns[n] < 0; c++)
+                {
+                    columns[n] = _cells[c].Equals(names[n], StringComparison.OrdinalIgnoreCase) ? c : -1;
+                }
+            }
+            if (columns.Any(c => c < 0))
+            {
+                _errors.Add(line, section, $"The first row of {section} is its header: {string.Join(", ", names)} (tab-separated).");
+                return Columns.Refusal;
+            }
+            return new Columns(columns);
         }
 
         public KitParseResult Finish()
         {
             var header = ReadIndexKit();
-            var resources = ReadResources();
+            var resources = new Resources(_fixedLayout, _wells, _resourceAdapters);
             var indices = ReadIndices();
-            var prepKits = _sections.TryGetValue(PrepKitsSection, out var p) ? p.Rows.Select(r => r.Cells[0]).Where(n => n.Length > 0).ToList() : [];
             if (indices is null || header is null)
             {
                 return Failed();
@@ -129,12 +319,13 @@ public static class IlluminaKitFile
             var fixedLayout = resources.FixedLayout?.Value ?? wells.Count > 0;
             var strategy = Strategy(header.Value.IndexStrategy, fixedLayout, wells);
             var kit = new IndexKitDefinition(header.Value.Name, header.Value.DisplayName, header.Value.Version, strategy ?? "",
-                fixedLayout, indices, wells, adapters, prepKits);
+                fixedLayout, indices, wells, adapters, _prepKits);
             if (strategy is not null)
             {
                 foreach (var error in IndexKitRules.Consistency(kit))
                 {
-                    _errors.Add(ToFileError(error, header.Value, resources));
+                    var located = ToFileError(error, header.Value, resources);
+                    _errors.Add(located.Line, located.Field, located.Message);
                 }
             }
             return _errors.Count == 0 ? new KitParseResult(kit, []) : Failed();
@@ -149,24 +340,17 @@ public static class IlluminaKitFile
 
         private Header? ReadIndexKit()
         {
-            if (!_sections.TryGetValue(IndexKitSection, out var section))
+            if (!_sectionLines.TryGetValue(IndexKitSection, out var sectionLine))
             {
-                _errors.Add(new KitError(null, "[IndexKit]", "The file has no [IndexKit] section (the kit's Name and IndexStrategy)."));
+                _errors.Add(null, "[IndexKit]", "The file has no [IndexKit] section (the kit's Name and IndexStrategy).");
                 return null;
             }
-            var values = new Dictionary<string, (int Line, string Value)>(StringComparer.OrdinalIgnoreCase);
-            foreach (var row in section.Rows)
-            {
-                if (!values.TryAdd(row.Cells[0], (row.Line, row.Cell(1))))
-                {
-                    _errors.Add(new KitError(row.Line, row.Cells[0], string.Create(CultureInfo.InvariantCulture, $"{row.Cells[0]} is given twice (first at line {values[row.Cells[0]].Line}).")));
-                }
-            }
+            var values = _kitValues;
             string? Value(string key) => values.TryGetValue(key, out var v) && v.Value.Length > 0 ? v.Value : null;
             var name = Value("Name");
             if (IndexKitRules.KitName(name) is { } nameError)
             {
-                _errors.Add(new KitError(values.TryGetValue("Name", out var n) ? n.Line : section.Line, "Name", nameError));
+                _errors.Add(values.TryGetValue("Name", out var n) ? n.Line : sectionLine, "Name", nameError);
             }
             var adapters = new Dictionary<string, (int Line, string Value)>(StringComparer.Ordinal);
             foreach (var (key, target) in new[] { ("AdapterRead1", KitAdapters.Read1), ("Adapter", KitAdapters.Read1), ("AdapterRead2", KitAdapters.Read2) })
@@ -177,7 +361,7 @@ public static class IlluminaKitFile
                 }
             }
             (int, string)? strategy = values.TryGetValue("IndexStrategy", out var s) ? s : null;
-            return new Header(section.Line, name ?? "", Value("DisplayName"), Value("Version"), strategy, adapters);
+            return new Header(sectionLine, name ?? "", Value("DisplayName"), Value("Version"), strategy, adapters);
         }
 
         private readonly record struct RawWell(int Line, string Well, string Value);
@@ -185,94 +369,20 @@ public static class IlluminaKitFile
         private sealed record Resources(
             (int Line, bool Value)? FixedLayout, List<RawWell> Wells, Dictionary<string, (int Line, string Value)> Adapters);
 
-        private Resources ReadResources()
-        {
-            var resources = new Resources(null, [], new Dictionary<string, (int, string)>(StringComparer.Ordinal));
-            if (!_sections.TryGetValue(ResourcesSection, out var section) || section.Rows.Count == 0)
-            {
-                return resources;
-            }
-            var columns = HeaderColumns(section.Rows[0], ["Name", "Type", "Value"], "[Resources]");
-            if (columns is null)
-            {
-                return resources;
-            }
-            var (name, type, value) = (columns[0], columns[1], columns[2]);
-            foreach (var row in section.Rows.Skip(1))
-            {
-                var rowName = row.Cell(name);
-                if (string.Equals(row.Cell(type), "FixedIndexPosition", StringComparison.OrdinalIgnoreCase))
-                {
-                    resources.Wells.Add(new RawWell(row.Line, rowName, row.Cell(value)));
-                }
-                else if (string.Equals(rowName, "FixedLayout", StringComparison.OrdinalIgnoreCase))
-                {
-                    if (bool.TryParse(row.Cell(value), out var isFixed))
-                    {
-                        resources = resources with { FixedLayout = (row.Line, isFixed) };
-                    }
-                    else
-                    {
-                        _errors.Add(new KitError(row.Line, "FixedLayout", $"FixedLayout is true or false, not '{row.Cell(value)}'."));
-                    }
-                }
-                else if (rowName.Equals("Adapter", StringComparison.OrdinalIgnoreCase) || rowName.Equals("AdapterRead1", StringComparison.OrdinalIgnoreCase))
-                {
-                    resources.Adapters[KitAdapters.Read1] = (row.Line, row.Cell(value));
-                }
-                else if (rowName.Equals("AdapterRead2", StringComparison.OrdinalIgnoreCase))
-                {
-                    resources.Adapters[KitAdapters.Read2] = (row.Line, row.Cell(value));
-                }
-            }
-            return resources;
-        }
-
+        /// <summary>The indices read, or null when the section is missing or its header is not one.</summary>
         private List<KitIndex>? ReadIndices()
         {
-            if (!_sections.TryGetValue(IndicesSection, out var section))
+            if (!_sectionLines.ContainsKey(IndicesSection))
             {
-                _errors.Add(new KitError(null, "[Indices]", "The file has no [Indices] section."));
+                _errors.Add(null, "[Indices]", "The file has no [Indices] section.");
                 return null;
             }
-            if (section.Rows.Count == 0)
-            {
-                return [];
-            }
-            var columns = HeaderColumns(section.Rows[0], ["Name", "Sequence", "IndexReadNumber"], "[Indices]");
-            if (columns is null)
-            {
-                return null;
-            }
-            var indices = new List<KitIndex>();
-            var firstLine = _namedInFile;
-            foreach (var row in section.Rows.Skip(1))
-            {
-                var (name, sequence, readText) = (row.Cell(columns[0]), row.Cell(columns[1]), row.Cell(columns[2]));
-                var ok = Check(row.Line, "Name", IndexKitRules.IndexName(name));
-                ok &= Check(row.Line, "Sequence", IndexKitRules.Sequence(sequence));
-                if (!int.TryParse(readText, NumberStyles.None, CultureInfo.InvariantCulture, out var read) || read is not (1 or 2))
-                {
-                    Check(row.Line, "IndexReadNumber", $"IndexReadNumber is 1 (i7) or 2 (i5), not '{readText}'.");
-                    continue;
-                }
-                if (name.Length > 0 && !firstLine.TryAdd((read, name), row.Line))
-                {
-                    ok = Check(row.Line, "Name", IndexKitRules.DuplicateIndexName(name, read, string.Create(CultureInfo.InvariantCulture, $"line {firstLine[(read, name)]}")));
-                }
-                if (ok)
-                {
-                    indices.Add(new KitIndex(name, sequence.ToUpperInvariant(), read));
-                }
-            }
-            return indices;
+            return _indexColumns is { Refused: true } ? null : _indices;
         }
 
         /// <summary>Resolves <c>i7-i5</c> (or a lone i7) against the kit's indices; names may themselves contain '-'.</summary>
         private List<KitWell> ResolveWells(List<RawWell> raw)
         {
-            var i7 = _namedInFile.Keys.Where(k => k.Read == 1).Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
-            var i5 = _namedInFile.Keys.Where(k => k.Read == 2).Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
             var wells = new List<KitWell>();
             var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var well in raw)
@@ -286,13 +396,14 @@ public static class IlluminaKitFile
                     Check(well.Line, "FixedIndexPosition", IndexKitRules.DuplicateWell(normalized!, string.Create(CultureInfo.InvariantCulture, $"line {firstLine[normalized!]}")));
                     continue;
                 }
-                if (Pair(well.Value, i7, i5) is { } pair)
+                if (Pair(well.Value) is { } pair)
                 {
                     wells.Add(new KitWell(normalized!, pair.I7, pair.I5));
                 }
                 else
                 {
-                    Check(well.Line, "FixedIndexPosition", $"The well {normalized} names '{Shown(well.Value)}', which is not an i7 index or an i7-i5 pair of this kit.");
+                    _errors.Add(well.Line, "FixedIndexPosition", _errors.Lists(well.Line)
+                        ? $"The well {normalized} names '{Shown(well.Value)}', which is not an i7 index or an i7-i5 pair of this kit." : null);
                 }
             }
             return wells;
@@ -301,7 +412,7 @@ public static class IlluminaKitFile
         /// <summary>A value as an error message quotes it: at most 60 characters.</summary>
         private static string Shown(string value) => value.Length <= 60 ? value : string.Concat(value.AsSpan(0, 57), "…");
 
-        private static (string I7, string? I5)? Pair(string value, HashSet<string> i7, HashSet<string> i5)
+        private (string I7, string? I5)? Pair(string value)
         {
             // Index names are at most MaxIndexNameLength characters: anything longer than "i7-i5" can be names no index,
             // and trying each of its dashes would cost its length squared.
@@ -309,20 +420,21 @@ public static class IlluminaKitFile
             {
                 return null;
             }
+            var (i7, i5) = (_names[0].GetAlternateLookup<ReadOnlySpan<char>>(), _names[1].GetAlternateLookup<ReadOnlySpan<char>>());
             for (var dash = value.IndexOf('-', StringComparison.Ordinal); dash > 0; dash = value.IndexOf('-', dash + 1))
             {
-                if (i7.Contains(value[..dash]) && i5.Contains(value[(dash + 1)..]))
+                if (i7.ContainsKey(value.AsSpan(0, dash)) && i5.ContainsKey(value.AsSpan(dash + 1)))
                 {
                     return (value[..dash], value[(dash + 1)..]);
                 }
             }
-            return i7.Contains(value) ? (value, null) : null;
+            return i7.ContainsKey(value) ? (value, null) : null;
         }
 
         /// <summary>Illumina's IndexStrategy mapped to ours; DualOnly on a fixed plate pairing each index once is unique_dual.</summary>
         private string? Strategy((int Line, string Value)? indexStrategy, bool fixedLayout, List<KitWell> wells)
         {
-            var (line, value) = indexStrategy ?? (_sections[IndexKitSection].Line, "");
+            var (line, value) = indexStrategy ?? (_sectionLines[IndexKitSection], "");
             var strategy = value.ToUpperInvariant() switch
             {
                 "SINGLEONLY" => KitStrategies.Single,
@@ -340,17 +452,6 @@ public static class IlluminaKitFile
             return strategy;
         }
 
-        private int[]? HeaderColumns(Row header, string[] names, string section)
-        {
-            var columns = names.Select(n => Array.FindIndex(header.Cells, c => c.Equals(n, StringComparison.OrdinalIgnoreCase))).ToArray();
-            if (columns.Any(c => c < 0))
-            {
-                _errors.Add(new KitError(header.Line, section, $"The first row of {section} is its header: {string.Join(", ", names)} (tab-separated)."));
-                return null;
-            }
-            return columns;
-        }
-
         private KitError ToFileError(KitError error, Header header, Resources resources) => error.Field switch
         {
             "strategy" => new KitError(header.IndexStrategy?.Line ?? header.Line, "IndexStrategy", error.Message),
@@ -359,7 +460,7 @@ public static class IlluminaKitFile
             _ => new KitError(SectionLine(IndicesSection), "[Indices]", error.Message),
         };
 
-        private int? SectionLine(string name) => _sections.TryGetValue(name, out var s) ? s.Line : null;
+        private int? SectionLine(string name) => _sectionLines.TryGetValue(name, out var line) ? line : null;
 
         private bool Check(int line, string field, string? message)
         {
@@ -367,65 +468,96 @@ public static class IlluminaKitFile
             {
                 return true;
             }
-            _errors.Add(new KitError(line, field, message));
+            _errors.Add(line, field, message);
             return false;
         }
     }
 
-    /// <summary>
-    /// Errors as they are found, keeping only the first <see cref="MaxErrors"/> by line: a file of a million bad rows
-    /// costs a count, not a million messages. Trimmed whenever twice the cap is held, so adding stays amortised O(log cap).
-    /// </summary>
-    private sealed class KitErrors
+    /// <summary>A section header's columns, or its refusal (the row was not the header).</summary>
+    private sealed class Columns(int[] columns)
     {
-        private List<KitError> _kept = [];
+        public static readonly Columns Refusal = new([]);
+
+        public bool Refused => columns.Length == 0;
+
+        public int this[int name] => columns[name];
+    }
+
+    /// <summary>
+    /// The current line's cells: split at tabs, each trimmed, trailing empty cells dropped; slices of the text kept as
+    /// offsets in one buffer that every line reuses.
+    /// </summary>
+    private sealed class Cells(string text)
+    {
+        private (int Start, int Length)[] _cells = new (int, int)[8];
 
         public int Count { get; private set; }
 
-        public void Add(KitError error)
+        public ReadOnlySpan<char> this[int column] => text.AsSpan(_cells[column].Start, _cells[column].Length);
+
+        /// <summary>A cell, or empty for a column past the row's last cell.</summary>
+        public ReadOnlySpan<char> Cell(int column) => column >= 0 && column < Count ? this[column] : [];
+
+        public void Split(int start, int end)
+        {
+            Count = 0;
+            for (var at = start; ; )
+            {
+                var tab = text.AsSpan(at, end - at).IndexOf('\t');
+                var cellEnd = tab < 0 ? end : at + tab;
+                var cell = text.AsSpan(at, cellEnd - at);
+                var trimmed = cell.Trim();
+                if (Count == _cells.Length)
+                {
+                    Array.Resize(ref _cells, 2 * Count);
+                }
+                _cells[Count++] = (trimmed.IsEmpty ? at : at + cell.Length - cell.TrimStart().Length, trimmed.Length);
+                if (tab < 0)
+                {
+                    break;
+                }
+                at = cellEnd + 1;
+            }
+            while (Count > 0 && _cells[Count - 1].Length == 0)
+            {
+                Count--;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Errors as they are found, keeping only the first <see cref="MaxErrors"/> by line (errors of the whole file, without
+    /// a line, first; equal lines in the order found): a file of a million bad rows costs a count, not a million
+    /// messages. Callers build a message only when <see cref="Lists"/> says it would be kept, and pass null otherwise.
+    /// </summary>
+    private sealed class KitErrors
+    {
+        private readonly List<KitError> _kept = new(MaxErrors + 1);
+
+        public int Count { get; private set; }
+
+        /// <summary>Whether an error at <paramref name="line"/> found now is among the first <see cref="MaxErrors"/>.</summary>
+        public bool Lists(int? line) => _kept.Count < MaxErrors || (line ?? 0) < (_kept[^1].Line ?? 0);
+
+        public void Add(int? line, string field, string? message)
         {
             Count++;
-            _kept.Add(error);
-            if (_kept.Count >= 2 * MaxErrors)
+            if (!Lists(line))
             {
-                _kept = First();
+                return;
+            }
+            var at = _kept.Count;
+            while (at > 0 && (_kept[at - 1].Line ?? 0) > (line ?? 0))
+            {
+                at--;
+            }
+            _kept.Insert(at, new KitError(line, field, message ?? throw new InvalidOperationException("A listed error has a message.")));
+            if (_kept.Count > MaxErrors)
+            {
+                _kept.RemoveAt(MaxErrors);
             }
         }
 
-        /// <summary>The first errors in file order (those of the whole file, without a line, first); stable for equal lines.</summary>
-        public List<KitError> First() => [.. _kept.Select((e, i) => (e, i)).OrderBy(x => x.e.Line ?? 0).ThenBy(x => x.i).Take(MaxErrors).Select(x => x.e)];
-    }
-
-    /// <summary>Lines with their 1-based numbers; \r\n, \n and a bare \r each end a line; a leading BOM is dropped.</summary>
-    private static IEnumerable<(int Number, string Text)> Lines(string text)
-    {
-        var start = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
-        var number = 1;
-        for (var i = start; i < text.Length; i++)
-        {
-            if (text[i] is '\r' or '\n')
-            {
-                yield return (number++, text[start..i]);
-                if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-                start = i + 1;
-            }
-        }
-        if (start < text.Length)
-        {
-            yield return (number, text[start..]);
-        }
-    }
-
-    private static string[] Cells(string line)
-    {
-        var cells = line.Split('\t').Select(c => c.Trim()).ToList();
-        while (cells.Count > 0 && cells[^1].Length == 0)
-        {
-            cells.RemoveAt(cells.Count - 1);
-        }
-        return [.. cells];
+        public List<KitError> First() => [.. _kept];
     }
 }

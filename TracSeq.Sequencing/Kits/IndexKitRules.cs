@@ -5,7 +5,7 @@ namespace TracSeq.Sequencing.Kits;
 
 /// <summary>
 /// The rules an index kit must meet, whether it came as an Illumina kit file or as JSON. Each rule is written once here:
-/// the per-item rules (<see cref="IndexName"/>, <see cref="Sequence"/>, <see cref="Well"/>, …) return a message or null,
+/// the per-item rules (<see cref="IndexName(string)"/>, <see cref="Sequence"/>, <see cref="Well"/>, …) return a message or null,
 /// so the kit-file parser can attach a line number and <see cref="Validate"/> a JSON path.
 /// </summary>
 public static class IndexKitRules
@@ -78,13 +78,28 @@ public static class IndexKitRules
     /// is refused (PostgreSQL cannot store NUL, and a sample sheet cell cannot hold the others). Free text elsewhere
     /// follows the service-wide rule, which allows tabs and line breaks (ValidationErrors.Text).
     /// </summary>
-    public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
+    public static bool HasControlCharacters(string value) => HasControlCharacters(value.AsSpan());
+
+    public static bool HasControlCharacters(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public static string? Strategy(string? strategy) =>
         KitStrategies.IsKnown(strategy) ? null : $"The strategy must be one of {string.Join(", ", KitStrategies.Known)}.";
 
-    public static string? IndexName(string? name) =>
-        string.IsNullOrWhiteSpace(name) ? "An index needs a name."
+    public static string? IndexName(string? name) => IndexName(name.AsSpan());
+
+    /// <summary>The same rule on a slice (a kit file's cell), without making a string of it.</summary>
+    public static string? IndexName(ReadOnlySpan<char> name) =>
+        name.IsWhiteSpace() ? "An index needs a name."
         : name.Length > MaxIndexNameLength ? $"An index name has at most {MaxIndexNameLength} characters."
         : HasControlCharacters(name) ? "An index name has no control characters."
         : null;

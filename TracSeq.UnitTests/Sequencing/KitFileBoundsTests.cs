@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using TracSeq.Sequencing.Kits;
 
@@ -44,6 +45,69 @@ public class KitFileBoundsTests
         result.Errors.Select(e => e.Line ?? 0).ShouldBeInOrder();
         result.Errors.ShouldContain(e => e.Line == firstRow && e.Field == "Sequence");
         result.Errors[^1].Line!.Value.ShouldBeLessThan(firstRow + 100); // the earliest rows, not whichever were found last
+    }
+
+    [Fact]
+    public void A_mebibyte_of_bad_index_rows_keeps_no_row_and_builds_no_message_past_the_first_100()
+    {
+        // Every line used to be kept as split, trimmed cells and every error got its message: 167 MB for this file.
+        var builder = new StringBuilder(Head).Append("[Indices]\nName\tSequence\tIndexReadNumber\n");
+        var rows = 0;
+        for (; builder.Length < IlluminaKitFile.MaxBytes - 16; rows++)
+        {
+            builder.Append("X\tN\t1\n"); // 'N' is not a base, and every X after the first is a name used twice
+        }
+        var text = builder.ToString();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = IlluminaKitFile.Parse(text);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // A Sequence error per row, a Name error per row but the first, and the kit's two (no wells, no valid index).
+        result.TotalErrors.ShouldBe(2 * rows - 1 + 2);
+        result.Errors.Count.ShouldBe(IlluminaKitFile.MaxErrors);
+        allocated.ShouldBeLessThan(1024L * 1024); // ~175,000 rows: a few bytes a row at most
+    }
+
+    [Fact]
+    public void An_error_found_after_the_rows_but_earlier_in_the_file_is_listed_before_them()
+    {
+        // The strategy is checked once the whole file is read; it is on line 3, so it comes first and the 100th row error
+        // makes way for it.
+        var text = new StringBuilder("[IndexKit]\nName\tKit\nIndexStrategy\tDualish\n[Indices]\nName\tSequence\tIndexReadNumber\n");
+        for (var i = 0; i < 150; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"X{i}\tN\t1\n");
+        }
+
+        var result = IlluminaKitFile.Parse(text.ToString());
+
+        result.TotalErrors.ShouldBe(151);
+        result.Errors.Count.ShouldBe(IlluminaKitFile.MaxErrors);
+        result.Errors[0].ShouldBe(new KitError(3, "IndexStrategy", "IndexStrategy is SingleOnly, DualOnly, NoIndex or All, not 'Dualish'."));
+        result.Errors[1].ShouldBe(new KitError(6, "Sequence", "'N' in N is not a base: an index has only A, C, G and T."));
+        result.Errors[^1].Line.ShouldBe(6 + 98);
+    }
+
+    [Fact]
+    public void Rows_of_an_unknown_section_are_skipped_without_being_kept()
+    {
+        var builder = new StringBuilder(Head).Append("A01\tFixedIndexPosition\tstring\tD7-01-D5-01\n")
+            .Append("[Indices]\nName\tSequence\tIndexReadNumber\nD7-01\tATTACTCG\t1\nD5-01\tAGGCTATA\t2\n[LabNotes]\n");
+        while (builder.Length < IlluminaKitFile.MaxBytes - 16)
+        {
+            builder.Append("note\tsomething\n");
+        }
+        var text = builder.ToString();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = IlluminaKitFile.Parse(text);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        result.Errors.ShouldBeEmpty();
+        // Names may contain '-': the well's value is split at the dash that leaves an i7 and an i5 of the kit.
+        result.Kit.ShouldNotBeNull().Wells.ShouldBe([new KitWell("A01", "D7-01", "D5-01")]);
+        allocated.ShouldBeLessThan(1024L * 1024);
     }
 
     [Fact]

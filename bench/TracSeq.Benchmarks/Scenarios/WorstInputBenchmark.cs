@@ -12,7 +12,7 @@ namespace TracSeq.Benchmarks.Scenarios;
 /// (issue 24, H1 and M1), in process: the same code the endpoints run, on inputs at the endpoints' limits. The H1 line
 /// does what <c>POST /api/index-checks</c> does with a body of 10,000 entries: binds the JSON (into a record of the
 /// request's shape: the harness compiles in Sequencing's pure code, not its web project), checks every index with
-/// <see cref="IndexSequence.IsValid"/>, runs the check and writes the answer as JSON. M1 reads the kit file's bytes as
+/// <see cref="IndexSequence.IsValid(string)"/>, runs the check and writes the answer as JSON. M1 reads the kit file's bytes as
 /// the import endpoint does (strict UTF-8) and parses it. For each:
 /// the time of one call and the memory it allocated (<c>GC.GetAllocatedBytesForCurrentThread</c> before and after,
 /// which counts every byte the call allocated, live or not; an upper bound on the heap it could need), plus, for the
@@ -41,13 +41,29 @@ public sealed class WorstInputBenchmark
     {
         // Every entry the same: 49,995,000 colliding pairs (before: every pair built and written, 452 MB for 4,000).
         var identical = Enumerable.Range(0, Entries).Select(i => new IndexEntry($"E{i:D5}", "ACGTACGTACGTACGTACGTACGT", "TGCATGCATGCATGCATGCATGCA")).ToList();
-        // Every entry different, all sharing a 24-base i7 and with i5s that differ only in their last bases: no pair is
-        // settled early, so every one of the 49,995,000 group pairs is compared over both indices.
+        // Every entry different, all sharing a 24-base i7 and with i5s that differ only in their last 7 bases: before the
+        // buckets, every one of the 49,995,000 group pairs was compared over both indices; now only i5s that agree on one
+        // of three parts of those 7 positions are (the indices are dense there: 875,592 pairs collide).
         var distinct = Enumerable.Range(0, Entries).Select(i => new IndexEntry($"E{i:D5}", "ACGTACGTACGTACGTACGTACGT", "TGCATGCATGCATGCAT" + Tail(i))).ToList();
+        // A kit-like set: random 10-base i7 and i5 (distinct), compared with 2 mismatches allowed (5 parts a read).
+        var random = new Random(24);
+        var kitLike = new HashSet<(string, string)>();
+        while (kitLike.Count < Entries)
+        {
+            kitLike.Add((RandomBases(random, 10), RandomBases(random, 10)));
+        }
+        var kitEntries = kitLike.Select((e, i) => new IndexEntry($"K{i:D5}", e.Item1, e.Item2)).ToList();
+        // The buckets' worst: distinct entries whose reads vary in only 4 positions each, with 2 mismatches allowed
+        // (limit 4, five parts): too few varying positions to split, so every pair is compared, and every pair collides.
+        var unbucketable = Enumerable.Range(0, Entries).Select(i => new IndexEntry($"U{i:D5}",
+            "ACGTACGTACGTACGTACGT" + Tail(i % 256)[3..], "TGCATGCATGCATGCATGCA" + Tail(i / 256)[3..])).ToList();
         var body = JsonSerializer.SerializeToUtf8Bytes(new { entries = identical.Select(e => new { id = e.Id, index1 = e.Index1, index2 = e.Index2 }) }, Json);
         Time("POST /api/index-checks body: 10,000 identical entries (all pairs collide; bound, validated, checked, answer written)", () => Handle(body));
         Time("index check: 10,000 identical entries (all pairs collide)", () => Check(identical));
-        Time("index check: 10,000 distinct entries, every pair compared in full", () => Check(distinct));
+        Time("index check: 10,000 distinct entries, one i7, i5s differing only in their last 7 bases", () => Check(distinct));
+        Time("index check: 10,000 distinct random 10-base dual indices (kit-like), 2 mismatches", () => Check(kitEntries, 2));
+        Time("index check: 10,000 distinct entries varying in 4 positions a read, 2 mismatches (no bucket splits: every pair compared)",
+            () => Check(unbucketable, 2));
 
         var dashes = KitHead + "A01\tFixedIndexPosition\tstring\tD701" + new string('-', IlluminaKitFile.MaxBytes - 400) + "\n" + KitIndices;
         Time("kit file: 1 MiB well value 'D701----…' (M1: ~L² before)", () => Parse(dashes));
@@ -59,6 +75,18 @@ public sealed class WorstInputBenchmark
             badRows.Append("X\tN\t1\n");
         }
         Time("kit file: 1 MiB of bad [Indices] rows (~175,000 errors)", () => Parse(badRows.ToString()));
+        var distinctBadRows = new StringBuilder(KitHead).Append(KitIndices);
+        for (var i = 0; distinctBadRows.Length < IlluminaKitFile.MaxBytes - 32; i++)
+        {
+            distinctBadRows.Append(CultureInfo.InvariantCulture, $"X{i}\tN\t1\n"); // every name new, so every one is kept
+        }
+        Time("kit file: 1 MiB of bad [Indices] rows, each with a new name", () => Parse(distinctBadRows.ToString()));
+        var prepKits = new StringBuilder(KitHead).Append(KitIndices).Append("[SupportedLibraryPrepKits]\n");
+        while (prepKits.Length < IlluminaKitFile.MaxBytes - 16)
+        {
+            prepKits.Append("K\n");
+        }
+        Time("kit file: 1 MiB of [SupportedLibraryPrepKits] names (~520,000 kept)", () => Parse(prepKits.ToString()));
         return this;
     }
 
@@ -74,9 +102,17 @@ public sealed class WorstInputBenchmark
         }
     });
 
-    private static (long AnswerBytes, string Outcome) Check(List<IndexEntry> entries)
+    private static string RandomBases(Random random, int length) => string.Create(length, random, static (span, r) =>
     {
-        var result = IndexCollisionChecker.Check(entries);
+        for (var k = 0; k < span.Length; k++)
+        {
+            span[k] = "ACGT"[r.Next(4)];
+        }
+    });
+
+    private static (long AnswerBytes, string Outcome) Check(List<IndexEntry> entries, int mismatches = 1)
+    {
+        var result = IndexCollisionChecker.Check(entries, mismatches, mismatches);
         var answer = JsonSerializer.SerializeToUtf8Bytes(new { result.Ok, result.Collisions, result.TotalCollisions, result.Truncated, result.Warnings }, Json);
         return (answer.Length, string.Create(CultureInfo.InvariantCulture, $"{result.TotalCollisions:N0} pairs, {result.Collisions.Count} listed"));
     }
