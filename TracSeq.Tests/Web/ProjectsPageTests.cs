@@ -67,9 +67,10 @@ public sealed class ProjectsPageTests(AppHostFixture app, BrowserFixture browser
         var memberPage = await _ui.SignInAsync(member.Email, member.Password);
         var mine = memberPage.GetByTestId("my-projects").Locator("tbody tr", new() { HasText = code });
         await mine.WaitForAsync();
-        // Cells: role, then one per status (pending, received, validated, …), then the total.
+        // Cells: role, then one per status (pending, received, validated, in_storage, …), then the total; placing the
+        // sample in the box stored it.
         (await mine.Locator("td").Nth(0).InnerTextAsync()).ShouldBe("member");
-        (await mine.Locator("td").Nth(3).InnerTextAsync()).ShouldBe("1");
+        (await mine.Locator("td").Nth(4).InnerTextAsync()).ShouldBe("1");
         (await mine.Locator("td").Last.InnerTextAsync()).ShouldBe("1");
         await WebUi.GoToAsync(memberPage, "/samples");
         await memberPage.GetByLabel("Project").FillAsync(code);
