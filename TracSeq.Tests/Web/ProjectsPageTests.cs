@@ -72,8 +72,9 @@ public sealed class ProjectsPageTests(AppHostFixture app, BrowserFixture browser
         (await mine.Locator("td").Nth(0).InnerTextAsync()).ShouldBe("member");
         (await mine.Locator("td").Nth(4).InnerTextAsync()).ShouldBe("1");
         (await mine.Locator("td").Last.InnerTextAsync()).ShouldBe("1");
+        await WebUi.ShouldPassAxeAsync(memberPage, "/ (a member's projects)");
         await WebUi.GoToAsync(memberPage, "/samples");
-        await memberPage.GetByLabel("Project").FillAsync(code);
+        await memberPage.GetByRole(AriaRole.Combobox, new() { Name = "Project" }).FillAsync(code);
         await memberPage.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
         await memberPage.WaitForURLAsync($"**/samples?project={code}", new() { WaitUntil = WaitUntilState.Commit });
         await memberPage.GetByRole(AriaRole.Link, new() { Name = sample.Barcode }).WaitForAsync();
@@ -88,6 +89,7 @@ public sealed class ProjectsPageTests(AppHostFixture app, BrowserFixture browser
         await outsiderPage.GetByText("No such project, or you are not a member of it.").WaitForAsync();
         await WebUi.GoToAsync(outsiderPage, "/projects");
         await outsiderPage.GetByText("0 projects").WaitForAsync();
+        await WebUi.ShouldPassAxeAsync(outsiderPage, "/projects");
         await WebUi.GoToAsync(outsiderPage, $"/storage/{box.Id}");
         var position = outsiderPage.Locator("td[data-position='B2']");
         await position.WaitForAsync();
