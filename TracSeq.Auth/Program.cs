@@ -22,5 +22,6 @@ app.MapOpenApi().AllowAnonymous();
 app.MapDiscoveryApi();
 app.MapAuthApi();
 app.MapUsersApi();
+app.MapUserDirectoryApi();
 
 app.Run();

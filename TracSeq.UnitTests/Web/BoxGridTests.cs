@@ -29,6 +29,20 @@ public sealed class BoxGridTests : BunitContext
     }
 
     [Fact]
+    public void A_sample_of_another_project_is_an_occupied_position_with_nothing_to_follow()
+    {
+        var grid = Render<BoxGrid>(p => p
+            .Add(g => g.Rows, 1).Add(g => g.Columns, 2)
+            .Add(g => g.Contents, [new StoredSample(null, null, null, null, null, "A2")]));
+
+        var hidden = grid.Find("td[data-position='A2']");
+        hidden.ClassList.ShouldContain("occupied");
+        hidden.TextContent.Trim().ShouldBe("Occupied");
+        hidden.QuerySelectorAll("a, button").Length.ShouldBe(0); // no link, and not offered as free
+        grid.FindAll("td button").Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void Clicking_a_free_position_selects_it_and_clicking_it_again_clears_the_choice()
     {
         string? selected = null;

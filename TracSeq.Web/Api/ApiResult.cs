@@ -33,6 +33,9 @@ public sealed record Problem(string? Title, string? Detail, int Status, IReadOnl
     private static string? Text(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    /// <summary>The project a refusal names (the services add <c>projectCode</c> to project problems).</summary>
+    public string? ProjectCode => Text(Raw, "projectCode");
+
     /// <summary>The first error for a field (matched ignoring case), for showing next to that field.</summary>
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var m) && m.Length > 0 ? string.Join(" ", m) : null;
 }
@@ -52,6 +55,8 @@ public sealed class ApiResult<T>
     public string Message => Status switch
     {
         _ when Ok => "",
+        // A project's refusal (viewer only, not a member where one must be) says so and names the project: the role is not the reason.
+        HttpStatusCode.Forbidden when Problem?.ProjectCode is { } code => $"{Problem.Title ?? "Not allowed in this project."} ({code})",
         HttpStatusCode.Forbidden => "This is not allowed for your role.",
         HttpStatusCode.NotFound => Problem?.Detail ?? "Not found.",
         HttpStatusCode.PreconditionFailed => "Someone else changed this in the meantime. The current values are shown; check them and try again.",

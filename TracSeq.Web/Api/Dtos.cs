@@ -29,12 +29,26 @@ public sealed record StorageLocation(
     Guid Id, string Name, string Barcode, string Kind, decimal? Temperature, Guid? ParentId, int? Rows, int? Columns,
     string Path, Occupancy Occupancy, DateTime CreatedAt, DateTime UpdatedAt);
 
-public sealed record StoredSample(Guid Id, string Barcode, string Name, string SampleType, string Status, string? Position);
+/// <summary>A sample in a location; a sample of a project the user cannot see comes as its position only (every other field null).</summary>
+public sealed record StoredSample(Guid? Id, string? Barcode, string? Name, string? SampleType, string? Status, string? Position);
 
 public sealed record StorageLocationDetail(
     Guid Id, string Name, string Barcode, string Kind, decimal? Temperature, Guid? ParentId, int? Rows, int? Columns,
     string Path, Occupancy Occupancy, DateTime CreatedAt, DateTime UpdatedAt,
     IReadOnlyList<StorageLocation> Children, IReadOnlyList<StoredSample> Contents, bool ContentsTruncated);
+
+public sealed record Project(
+    Guid Id, string Code, string Name, string? Description, string? CostCode, bool Archived, string? MyRole,
+    long SampleCount, Guid? CreatedBy, DateTime CreatedAt, DateTime UpdatedAt);
+
+public sealed record ProjectMember(Guid UserId, string Role, Guid AddedBy, DateTime AddedAt);
+
+public sealed record ProjectEvent(
+    long Id, string Type, DateTime At, Guid ActorId, string? ActorEmail, string? ActorName, Guid? UserId,
+    JsonElement Changes, string? TraceId);
+
+/// <summary>An account as the user directory shows it to project owners.</summary>
+public sealed record DirectoryEntry(Guid Id, string Email, string DisplayName);
 
 public sealed class TemplateField
 {
@@ -84,6 +98,9 @@ public static class Vocabulary
     public static readonly string[] FieldTypes = ["text", "integer", "decimal", "date", "boolean", "select", "multiselect"];
 
     public static readonly string[] MapsTo = ["name", "sampleType", "barcode", "volume", "concentration", "collectedAt", "projectCode", "notes"];
+
+    /// <summary>Memberships of a project, the most powerful first.</summary>
+    public static readonly string[] ProjectRoles = ["owner", "member", "viewer"];
 
     public static readonly string[] LocationKinds = ["room", "freezer", "fridge", "shelf", "rack", "box"];
 
