@@ -87,13 +87,12 @@ public sealed record AuthEvent(
 /// <summary>The product's vocabularies, in the order people read them.</summary>
 public static class Vocabulary
 {
-    public static readonly string[] Statuses =
-        ["pending", "received", "validated", "in_storage", "in_sequencing", "completed", "archived", "rejected", "failed", "discarded"];
+    // The services' own vocabularies (Contracts, ServiceDefaults), never copies of them.
+    public static readonly IReadOnlyList<string> Statuses = TracSeq.Contracts.SampleStatus.All;
 
-    public static readonly string[] SampleTypes = ["dna", "rna", "blood", "saliva", "tissue", "cells", "plasma", "other"];
+    public static readonly IReadOnlyList<string> SampleTypes = TracSeq.Contracts.SampleTypes.All;
 
-    public static readonly string[] Roles =
-        ["guest", "data_analyst", "research_scientist", "lab_technician", "principal_investigator", "lab_administrator"];
+    public static readonly IReadOnlyList<string> Roles = TracSeq.ServiceDefaults.Security.Roles.Ordered;
 
     public static readonly string[] FieldTypes = ["text", "integer", "decimal", "date", "boolean", "select", "multiselect"];
 
