@@ -83,6 +83,9 @@ public sealed class BenchmarkHost : IAsyncDisposable
         if (signIn)
         {
             await host.SignInAsync(ct);
+            // Every scenario's samples name this project, and a sample may only name one that exists.
+            using var admin = host.Client("gateway");
+            await Scenarios.CreateSampleScenario.EnsureProjectAsync(admin, ct);
         }
         return host;
     }

@@ -15,8 +15,8 @@ public sealed class RawInsertTarget(string connectionString) : ILoadTarget
 {
     private const string InsertSample =
         """
-        INSERT INTO samples (id, barcode, name, sample_type, status, project_code, volume, concentration, collected_at, metadata, created_by)
-        VALUES (@id, 'RAW-' || nextval('sample_barcode_seq'), @name, 'dna', 'pending', 'BENCH-2025', 50, 12.5, @collected, '{"donor":"D-0001"}'::jsonb, @actor)
+        INSERT INTO samples (id, barcode, name, sample_type, status, project_id, project_code, volume, concentration, collected_at, metadata, created_by)
+        VALUES (@id, 'RAW-' || nextval('sample_barcode_seq'), @name, 'dna', 'pending', @project, 'BENCH-2025', 50, 12.5, @collected, '{"donor":"D-0001"}'::jsonb, @actor)
         """;
 
     private const string InsertEvent =
@@ -30,8 +30,15 @@ public sealed class RawInsertTarget(string connectionString) : ILoadTarget
 
     public string Name => "raw Npgsql: sample + audit row, 1 tx";
 
+    private Guid? _project;
+
     public async Task<LoadResult> RunAsync(int connections, TimeSpan duration, CancellationToken ct)
     {
+        // The project the API's samples name, looked up once (the scenario creates it before any run).
+        await using (var lookup = _db.CreateCommand("SELECT id FROM projects WHERE code = 'BENCH-2025'"))
+        {
+            _project ??= (Guid)(await lookup.ExecuteScalarAsync(ct))!;
+        }
         var latencies = new List<double>[connections];
         long errors = 0;
         var clock = Stopwatch.StartNew();
@@ -73,6 +80,7 @@ public sealed class RawInsertTarget(string connectionString) : ILoadTarget
             sample.Parameters.AddWithValue("name", "Benchmark sample");
             sample.Parameters.AddWithValue("collected", DateTime.UtcNow.AddHours(-1));
             sample.Parameters.AddWithValue("actor", _actor);
+            sample.Parameters.AddWithValue("project", _project!.Value);
             await sample.ExecuteNonQueryAsync(ct);
         }
         await using (var audit = new NpgsqlCommand(InsertEvent, connection, tx))

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using TracSeq.Benchmarks.Baselines;
 using TracSeq.Benchmarks.Load;
@@ -19,9 +20,21 @@ public static class CreateSampleScenario
         sampleType = "dna",
         volume = 50,
         concentration = 12.5,
-        projectCode = "BENCH-2025",
+        projectCode = ProjectCode,
         metadata = new { donor = "D-0001" },
     };
+
+    public const string ProjectCode = "BENCH-2025";
+
+    /// <summary>Staff create the benchmark's project once: no sample may name a project that does not exist.</summary>
+    public static async Task EnsureProjectAsync(HttpClient admin, CancellationToken ct)
+    {
+        using var created = await admin.PostAsJsonAsync("/api/projects", new { code = ProjectCode, name = "Benchmarks" }, ct);
+        if (created.StatusCode is not (System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.Conflict))
+        {
+            throw new InvalidOperationException($"Creating project {ProjectCode} answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}");
+        }
+    }
 
     public static async Task<LoadComparison> CreateAsync(BenchmarkHost host, CancellationToken ct)
     {

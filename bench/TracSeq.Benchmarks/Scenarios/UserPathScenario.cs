@@ -79,6 +79,7 @@ public sealed class UserPathScenario : IAsyncDisposable
         login.EnsureSuccessStatusCode();
         var token = JsonDocument.Parse(await login.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("accessToken").GetString()!;
         http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        await CreateSampleScenario.EnsureProjectAsync(http, ct);
         using var created = await http.PostAsJsonAsync("/api/samples", CreateSampleScenario.Body, ct);
         created.EnsureSuccessStatusCode();
         var barcode = JsonDocument.Parse(await created.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("barcode").GetString()!;
