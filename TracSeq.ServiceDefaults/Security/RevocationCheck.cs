@@ -126,8 +126,10 @@ public sealed class RevocationCheck(IConnectionMultiplexer redis, TokenDenyList 
                     }
                 }
             }
-            // A connection failure during the read makes it incomplete: try again rather than trust it.
-            if (Volatile.Read(ref _generation) == generation && redis.IsConnected)
+            // A connection failure during the read makes it incomplete: try again rather than trust it. The commands'
+            // connection and the subscription's come back separately after an outage; until the subscription's is back,
+            // announcements are lost, so the copy is trusted only once both are up (its restore resyncs again).
+            if (Volatile.Read(ref _generation) == generation && redis.IsConnected && redis.GetSubscriber().IsConnected(RevocationFeed.Channel))
             {
                 _current = true;
                 logger.LogInformation("Token deny list held in memory ({Entries} entries), kept current by pub/sub", loaded);
