@@ -63,7 +63,7 @@ internal sealed class LeasedFixedWindowRateLimiter : RateLimiter
     public override RateLimiterStatistics? GetStatistics() => null;
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
-        Take(permitCount) ?? Lease.NotYet; // not acquired: the middleware then calls AcquireAsync, which may ask Redis
+        Take(permitCount) ?? LimitLease.NotYet; // not acquired: the middleware then calls AcquireAsync, which may ask Redis
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
@@ -90,7 +90,7 @@ internal sealed class LeasedFixedWindowRateLimiter : RateLimiter
     }
 
     /// <summary>A lease from the held permits; a refusal when the window is spent; null when Redis must be asked.</summary>
-    private Lease? Take(int count)
+    private LimitLease? Take(int count)
     {
         var now = _time.GetTimestamp();
         Interlocked.Exchange(ref _lastUse, now);
@@ -104,13 +104,13 @@ internal sealed class LeasedFixedWindowRateLimiter : RateLimiter
             if (_held >= count)
             {
                 _held -= count;
-                return Lease.Acquired;
+                return LimitLease.Acquired;
             }
-            return _remaining <= 0 ? Lease.Refused(WaitLeft(now)) : null;
+            return _remaining <= 0 ? LimitLease.Refused(WaitLeft(now)) : null;
         }
     }
 
-    private async Task<Lease> ReserveAsync(int count)
+    private async Task<LimitLease> ReserveAsync(int count)
     {
         var block = Math.Max(count, Math.Min(MaxBlock, _remaining / 16));
         var reply = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(Reserve, [_key], [block, (long)_window.TotalMilliseconds]))!;
@@ -125,10 +125,10 @@ internal sealed class LeasedFixedWindowRateLimiter : RateLimiter
             if (_held >= count)
             {
                 _held -= count;
-                return Lease.Acquired;
+                return LimitLease.Acquired;
             }
             _held = 0; // fewer than asked for: the window is spent, and a part of a request is no use
-            return Lease.Refused(WaitLeft(now));
+            return LimitLease.Refused(WaitLeft(now));
         }
     }
 
@@ -144,22 +144,23 @@ internal sealed class LeasedFixedWindowRateLimiter : RateLimiter
         }
         base.Dispose(disposing);
     }
+}
 
-    private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+/// <summary>A lease of the shared limiters: acquired or not, with the Retry-After a refusal knows.</summary>
+internal sealed class LimitLease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+{
+    public static readonly LimitLease NotYet = new(false, null);
+    public static readonly LimitLease Acquired = new(true, null);
+
+    public static LimitLease Refused(TimeSpan retryAfter) => new(false, retryAfter);
+
+    public override bool IsAcquired => acquired;
+
+    public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+    public override bool TryGetMetadata(string metadataName, out object? metadata)
     {
-        public static readonly Lease NotYet = new(false, null);
-        public static readonly Lease Acquired = new(true, null);
-
-        public static Lease Refused(TimeSpan retryAfter) => new(false, retryAfter);
-
-        public override bool IsAcquired => acquired;
-
-        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
-            return metadata is not null;
-        }
+        metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+        return metadata is not null;
     }
 }

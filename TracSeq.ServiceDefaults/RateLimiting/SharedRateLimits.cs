@@ -73,7 +73,7 @@ internal sealed class SharedFixedWindowRateLimiter : RateLimiter
 
     // Redis cannot be asked synchronously without blocking a thread: "not acquired" here makes ASP.NET Core's
     // middleware call AcquireAsync, which asks Redis.
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) => SharedLease.NotYet;
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) => LimitLease.NotYet;
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
@@ -84,7 +84,7 @@ internal sealed class SharedFixedWindowRateLimiter : RateLimiter
             TimeSpan? retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var seconds) && seconds is int s
                 ? TimeSpan.FromSeconds(Math.Max(s, 1))
                 : null;
-            return new SharedLease(lease.IsAcquired, retryAfter);
+            return new LimitLease(lease.IsAcquired, retryAfter);
         }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {
@@ -102,20 +102,5 @@ internal sealed class SharedFixedWindowRateLimiter : RateLimiter
             _local.Dispose();
         }
         base.Dispose(disposing);
-    }
-
-    private sealed class SharedLease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
-    {
-        public static readonly SharedLease NotYet = new(false, null);
-
-        public override bool IsAcquired => acquired;
-
-        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
-            return metadata is not null;
-        }
     }
 }
