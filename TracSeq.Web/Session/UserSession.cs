@@ -29,7 +29,4 @@ public sealed class UserSession(IHttpContextAccessor http, IServiceProvider serv
     /// <summary>Whether the user's role is <paramref name="minimum"/> or above (roles are ordered least to most).</summary>
     public static bool IsAtLeast(ClaimsPrincipal user, string minimum) =>
         user.FindFirst(SessionClaims.Role)?.Value is { } role && Roles.AtLeast(minimum).Contains(role);
-
-    /// <summary>Facility staff: the only roles Sequencing lets work on pools and runs (they mix projects).</summary>
-    public static bool IsFacilityStaff(ClaimsPrincipal user) => TracSeq.Contracts.FacilityStaff.IsStaffRole(user.FindFirst(SessionClaims.Role)?.Value);
 }
