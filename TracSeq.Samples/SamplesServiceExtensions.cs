@@ -47,6 +47,7 @@ public static class SamplesServiceExtensions
         app.MapStorageApi();
         app.MapSampleBatchApi();
         app.MapSequencingInternalApi();
+        app.MapSampleProjectsInternalApi();
         app.MapLabelsApi();
         app.MapWebhooksApi();
         app.MapWebhookEventsInternalApi();
