@@ -115,6 +115,7 @@ public sealed class WebhookDispatcher(
         var due = await connection.QuerySingleOrDefaultAsync<DueDelivery>(
             """
             SELECT d.id, d.attempts, d.subscription_id AS subscriptionid, d.event_id AS eventid, e.body, s.url, s.secret,
+                   s.failing_since IS NOT NULL AS failing,
                    CASE WHEN s.previous_secret_expires_at > now() THEN s.previous_secret END AS previoussecret
             FROM webhook_deliveries d
             JOIN webhook_subscriptions s ON s.id = d.subscription_id
@@ -157,8 +158,11 @@ public sealed class WebhookDispatcher(
         var attempts = due.Attempts + 1;
         var retryIn = outcome.Delivered ? null : _schedule.After(attempts);
         var status = outcome.Delivered ? "delivered" : retryIn is null ? "failed" : "pending";
+        // The attempt log is bookkeeping: its commit need not wait for the disk. A database crash can lose the last
+        // fraction of a second of it, and those deliveries go again with the same webhook-id (at least once).
         await connection.ExecuteAsync(
             """
+            SET LOCAL synchronous_commit TO OFF;
             INSERT INTO webhook_delivery_attempts (delivery_id, attempted_at, status_code, duration_ms, error)
             VALUES (@Id, now(), @StatusCode, @DurationMs, @Error);
             UPDATE webhook_deliveries SET attempts = @attempts, status = @status,
@@ -168,7 +172,8 @@ public sealed class WebhookDispatcher(
             """,
             new { due.Id, outcome.StatusCode, DurationMs = (int)outcome.Duration.TotalMilliseconds, outcome.Error, attempts, status, retryIn }, tx);
 
-        var disabled = await connection.ExecuteScalarAsync<bool>(
+        // A healthy subscription's row is left alone: only a failure, or the first success after failures, changes it.
+        var disabled = (!outcome.Delivered || due.Failing) && await connection.ExecuteScalarAsync<bool>(
             """
             UPDATE webhook_subscriptions SET
                    failing_since = CASE WHEN @delivered THEN NULL ELSE coalesce(failing_since, now()) END,
@@ -203,5 +208,6 @@ public sealed class WebhookDispatcher(
         public string Url { get; init; } = "";
         public byte[] Secret { get; init; } = [];
         public byte[]? PreviousSecret { get; init; }
+        public bool Failing { get; init; }
     }
 }
