@@ -22,30 +22,9 @@ public static partial class AlertmanagerHostingExtensions
         var template = Path.Combine(infra.MonitoringDirectory, "alertmanager", "alertmanager.yml");
         var configDirectory = Path.Combine(infra.DataDirectory, "alertmanager");
         Directory.CreateDirectory(configDirectory);
-
-        IResourceBuilder<IResourceWithEndpoints> alertmanager;
-        if (infra.IsLocal)
-        {
-            alertmanager = builder.AddExecutable(name, infra.Programs.Resolve(LocalPrograms.Alertmanager), configDirectory)
-                .WithHttpEndpoint(port: port, name: "http")
-                .WithLoopbackListenAddress()
-                .WithArgs(
-                    $"--config.file={Path.Combine(configDirectory, "alertmanager.yml")}",
-                    $"--storage.path={Path.Combine(configDirectory, "data")}",
-                    // One instance, no gossip: the default cluster port 9094 would clash with a second stack (tests).
-                    "--cluster.listen-address=");
-        }
-        else
-        {
-            alertmanager = builder.AddContainer(name, Image, ImageTag)
-                .WithHttpEndpoint(port: port, targetPort: 9093, name: "http")
-                .WithBindMount(configDirectory, ContainerConfigDirectory, isReadOnly: true)
-                .WithVolume(DataVolumeName, "/alertmanager")
-                .WithArgs(
-                    $"--config.file={ContainerConfigDirectory}/alertmanager.yml",
-                    "--storage.path=/alertmanager",
-                    "--cluster.listen-address=");
-        }
+        var alertmanager = infra.IsLocal
+            ? AddLocalAlertmanager(builder, name, infra, configDirectory, port)
+            : AddContainerAlertmanager(builder, name, configDirectory, port);
 
         var timings = AlertmanagerTimings.From(builder.Configuration);
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(alertmanager.Resource, async (_, ct) =>
@@ -58,6 +37,28 @@ public static partial class AlertmanagerHostingExtensions
 
         return alertmanager.WithHttpHealthCheck("/-/ready");
     }
+
+    private static IResourceBuilder<IResourceWithEndpoints> AddLocalAlertmanager(
+        IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra, string configDirectory, int? port) =>
+        builder.AddExecutable(name, infra.Programs.Resolve(LocalPrograms.Alertmanager), configDirectory)
+            .WithHttpEndpoint(port: port, name: "http")
+            .WithLoopbackListenAddress()
+            .WithArgs(
+                $"--config.file={Path.Combine(configDirectory, "alertmanager.yml")}",
+                $"--storage.path={Path.Combine(configDirectory, "data")}",
+                // One instance, no gossip: the default cluster port 9094 would clash with a second stack (tests).
+                "--cluster.listen-address=");
+
+    private static IResourceBuilder<IResourceWithEndpoints> AddContainerAlertmanager(
+        IDistributedApplicationBuilder builder, string name, string configDirectory, int? port) =>
+        builder.AddContainer(name, Image, ImageTag)
+            .WithHttpEndpoint(port: port, targetPort: 9093, name: "http")
+            .WithBindMount(configDirectory, ContainerConfigDirectory, isReadOnly: true)
+            .WithVolume(DataVolumeName, "/alertmanager")
+            .WithArgs(
+                $"--config.file={ContainerConfigDirectory}/alertmanager.yml",
+                "--storage.path=/alertmanager",
+                "--cluster.listen-address=");
 
     /// <summary>The shipped configuration with the webhook URL filled in and, where configured, shorter timings.</summary>
     public static string Render(string template, string webhookUrl, AlertmanagerTimings timings)

@@ -63,47 +63,13 @@ public static class ElkHostingExtensions
         }
         if (infra.IsLocal)
         {
-            builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
-            {
-                e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TracSeq.AppHost").LogWarning(
-                    "{Setting} is on but the infrastructure runs locally: the ELK profile runs in container mode only " +
-                    "(TracSeq__Infrastructure=containers).", SettingKey);
-                return Task.CompletedTask;
-            });
+            WarnContainerModeOnly(builder);
             return null;
         }
 
         var elasticPassword = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, "elasticsearch-password", special: false);
         var kibanaPassword = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, "kibana-system-password", special: false);
-
-        var elasticsearch = builder.AddContainer("elasticsearch", ElasticsearchImage, ElasticTag)
-            .WithHttpEndpoint(port: elasticsearchPort, targetPort: 9200, name: "http")
-            .WithVolume(ElasticsearchDataVolume, "/usr/share/elasticsearch/data")
-            .WithEnvironment("discovery.type", "single-node")
-            .WithEnvironment("xpack.security.enabled", "true")
-            .WithEnvironment("xpack.security.http.ssl.enabled", "false")
-            .WithEnvironment("ES_JAVA_OPTS", "-Xms1g -Xmx1g")
-            .WithEnvironment("ELASTIC_PASSWORD", elasticPassword);
-        var health = "elasticsearch_check";
-        builder.Services.AddHealthChecks().AddAsyncCheck(health, async ct =>
-        {
-            using var client = await ElasticClientAsync(elasticsearch.Resource, elasticPassword, ct);
-            using var response = await client.GetAsync("/_cluster/health", ct);
-            return response.IsSuccessStatusCode
-                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
-                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"HTTP {(int)response.StatusCode}");
-        });
-        elasticsearch.WithHealthCheck(health);
-
-        // Kibana may not sign in as the `elastic` superuser: it uses the built-in kibana_system user, whose password
-        // the AppHost sets once Elasticsearch answers.
-        builder.Eventing.Subscribe<ResourceReadyEvent>(elasticsearch.Resource, async (_, ct) =>
-        {
-            using var client = await ElasticClientAsync(elasticsearch.Resource, elasticPassword, ct);
-            using var response = await client.PostAsJsonAsync("/_security/user/kibana_system/_password",
-                new { password = await kibanaPassword.GetValueAsync(ct) }, ct);
-            response.EnsureSuccessStatusCode();
-        });
+        var elasticsearch = AddElasticsearch(builder, elasticPassword, kibanaPassword, elasticsearchPort);
 
         var kibana = builder.AddContainer("kibana", KibanaImage, ElasticTag)
             .WithHttpEndpoint(port: kibanaPort, targetPort: 5601, name: "http")
@@ -122,6 +88,47 @@ public static class ElkHostingExtensions
             .WaitFor(elasticsearch);
 
         return new ElkStack(elasticsearch, kibana, shipper);
+    }
+
+    private static void WarnContainerModeOnly(IDistributedApplicationBuilder builder) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TracSeq.AppHost").LogWarning(
+                "{Setting} is on but the infrastructure runs locally: the ELK profile runs in container mode only " +
+                "(TracSeq__Infrastructure=containers).", SettingKey);
+            return Task.CompletedTask;
+        });
+
+    private static IResourceBuilder<ContainerResource> AddElasticsearch(IDistributedApplicationBuilder builder,
+        ParameterResource elasticPassword, ParameterResource kibanaPassword, int? port)
+    {
+        var elasticsearch = builder.AddContainer("elasticsearch", ElasticsearchImage, ElasticTag)
+            .WithHttpEndpoint(port: port, targetPort: 9200, name: "http")
+            .WithVolume(ElasticsearchDataVolume, "/usr/share/elasticsearch/data")
+            .WithEnvironment("discovery.type", "single-node")
+            .WithEnvironment("xpack.security.enabled", "true")
+            .WithEnvironment("xpack.security.http.ssl.enabled", "false")
+            .WithEnvironment("ES_JAVA_OPTS", "-Xms1g -Xmx1g")
+            .WithEnvironment("ELASTIC_PASSWORD", elasticPassword);
+        var health = "elasticsearch_check";
+        builder.Services.AddHealthChecks().AddAsyncCheck(health, async ct =>
+        {
+            using var client = await ElasticClientAsync(elasticsearch.Resource, elasticPassword, ct);
+            using var response = await client.GetAsync("/_cluster/health", ct);
+            return response.IsSuccessStatusCode
+                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
+                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"HTTP {(int)response.StatusCode}");
+        });
+        // Kibana may not sign in as the `elastic` superuser: it uses the built-in kibana_system user, whose password
+        // the AppHost sets once Elasticsearch answers.
+        builder.Eventing.Subscribe<ResourceReadyEvent>(elasticsearch.Resource, async (_, ct) =>
+        {
+            using var client = await ElasticClientAsync(elasticsearch.Resource, elasticPassword, ct);
+            using var response = await client.PostAsJsonAsync("/_security/user/kibana_system/_password",
+                new { password = await kibanaPassword.GetValueAsync(ct) }, ct);
+            response.EnsureSuccessStatusCode();
+        });
+        return elasticsearch.WithHealthCheck(health);
     }
 
     private static async Task<HttpClient> ElasticClientAsync(ContainerResource elasticsearch, ParameterResource password, CancellationToken ct)

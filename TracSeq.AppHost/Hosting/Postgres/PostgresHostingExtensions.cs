@@ -22,69 +22,81 @@ public static class PostgresHostingExtensions
     {
         var monitorPassword = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-monitor-password");
         var roles = new List<DatabaseRole>();
-        DatabaseRole NewRole(string database) => new(database, PostgresRoles.RoleFor(database), PostgresRoles.RoleFor(database) + "_audit",
-            ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-{PostgresRoles.RoleFor(database)["tracseq_".Length..]}-password"));
+        // Each database gets a role of its own, provisioned with the others once the server is ready.
+        DatabaseRole NewRole(string database)
+        {
+            var role = PostgresRoles.RoleFor(database);
+            var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-{role["tracseq_".Length..]}-password");
+            var created = new DatabaseRole(database, role, role + "_audit", password);
+            roles.Add(created);
+            return created;
+        }
 
         if (!infra.IsLocal)
         {
-            var container = builder.AddPostgres(name)
-                .WithImageTag(ContainerImageTag)
-                .WithDataVolume(DataVolumeName)
-                .WithAnnotation(new PostgresMonitorAnnotation(monitorPassword));
-            builder.Eventing.Subscribe<ResourceReadyEvent>(container.Resource, async (_, ct) =>
-                await PostgresRoles.ProvisionAsync((await container.Resource.ConnectionStringExpression.GetValueAsync(ct))!, roles,
-                    (await monitorPassword.GetValueAsync(ct))!, ct));
-            return new PostgresServer(container, database =>
-            {
-                var role = NewRole(database);
-                roles.Add(role);
-                return AddContainerDatabase(container, database, role);
-            });
+            var container = AddContainerServer(builder, name, monitorPassword, roles);
+            return new PostgresServer(container, database => AddContainerDatabase(container, database, NewRole(database)));
         }
+        var server = AddLocalServer(builder, name, infra, monitorPassword, roles);
+        return new PostgresServer(server, database => AddLocalDatabase(server, database, NewRole(database)));
+    }
 
+    private static IResourceBuilder<PostgresServerResource> AddContainerServer(
+        IDistributedApplicationBuilder builder, string name, ParameterResource monitorPassword, List<DatabaseRole> roles)
+    {
+        var container = builder.AddPostgres(name)
+            .WithImageTag(ContainerImageTag)
+            .WithDataVolume(DataVolumeName)
+            .WithAnnotation(new PostgresMonitorAnnotation(monitorPassword));
+        builder.Eventing.Subscribe<ResourceReadyEvent>(container.Resource, async (_, ct) =>
+            await PostgresRoles.ProvisionAsync((await container.Resource.ConnectionStringExpression.GetValueAsync(ct))!, roles,
+                (await monitorPassword.GetValueAsync(ct))!, ct));
+        return container;
+    }
+
+    private static IResourceBuilder<LocalPostgresServerResource> AddLocalServer(IDistributedApplicationBuilder builder, string name,
+        InfrastructureSettings infra, ParameterResource monitorPassword, List<DatabaseRole> roles)
+    {
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
         var server = new LocalPostgresServerResource(name, builder.AppHostDirectory, password, monitorPassword);
-        var binDirectory = Path.GetDirectoryName(infra.Programs.Resolve(LocalPrograms.Postgres))!;
-
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
             connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
-        // Aspire mirrors a parent's state onto child resources only for containers: here the databases become
-        // "Running" once they exist with their roles, and their own health checks then decide when dependents may start.
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (e, ct) =>
         {
             await PostgresRoles.ProvisionAsync(connectionString!, roles, (await monitorPassword.GetValueAsync(ct))!, ct);
-            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
-            foreach (var database in builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == server))
-            {
-                await notifications.PublishUpdateAsync(database, state => state with
-                {
-                    State = KnownResourceStates.Running,
-                    StartTimeStamp = DateTime.UtcNow,
-                });
-            }
+            await MarkDatabasesRunningAsync(builder, server, e.Services.GetRequiredService<ResourceNotificationService>());
         });
 
         var healthCheck = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
             _ => (connectionString ?? throw new InvalidOperationException("Connection string is unavailable")) + ";Database=postgres",
             name: healthCheck);
-
-        var serverBuilder = builder.AddResource(server)
+        return builder.AddResource(server)
             .WithArgs(Path.Combine(builder.AppHostDirectory, "Hosting", "Postgres", "postgres-local.sh"))
             .WithEndpoint(name: LocalPostgresServerResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT")
-            .WithEnvironment("PGBIN", binDirectory)
+            .WithEnvironment("PGBIN", Path.GetDirectoryName(infra.Programs.Resolve(LocalPrograms.Postgres))!)
             .WithEnvironment("PGDATA", Path.Combine(infra.DataDirectory, "postgres"))
             .WithEnvironment("PG_DURABLE", infra.DurableStorage ? "true" : "false")
             .WithEnvironment(context => context.EnvironmentVariables["POSTGRES_PASSWORD"] = server.PasswordParameter)
             .WithHealthCheck(healthCheck);
+    }
 
-        return new PostgresServer(serverBuilder, database =>
+    /// <summary>
+    /// Aspire mirrors a parent's state onto child resources only for containers: here the databases become "Running"
+    /// once they exist with their roles, and their own health checks then decide when dependents may start.
+    /// </summary>
+    private static async Task MarkDatabasesRunningAsync(IDistributedApplicationBuilder builder, LocalPostgresServerResource server,
+        ResourceNotificationService notifications)
+    {
+        foreach (var database in builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == server))
         {
-            var role = NewRole(database);
-            roles.Add(role);
-            return AddLocalDatabase(serverBuilder, database, role);
-        });
+            await notifications.PublishUpdateAsync(database, state => state with
+            {
+                State = KnownResourceStates.Running,
+                StartTimeStamp = DateTime.UtcNow,
+            });
+        }
     }
 
     /// <summary>

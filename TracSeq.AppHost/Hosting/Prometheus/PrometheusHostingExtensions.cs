@@ -30,33 +30,40 @@ public static class PrometheusHostingExtensions
         var configDirectory = Path.Combine(infra.DataDirectory, "prometheus");
         Directory.CreateDirectory(configDirectory);
         var rulesDirectory = OutageAlertRules.Prepare(builder.Configuration, Path.Combine(infra.MonitoringDirectory, "prometheus", "rules"), configDirectory);
+        var prometheus = infra.IsLocal
+            ? AddLocalPrometheus(builder, name, infra, configDirectory, port)
+            : AddContainerPrometheus(builder, name, configDirectory, rulesDirectory, port);
+        WriteConfigAtStart(builder, prometheus, infra, configDirectory, infra.IsLocal ? rulesDirectory : ContainerRulesDirectory);
+        return prometheus.WithHttpHealthCheck("/-/ready");
+    }
 
-        IResourceBuilder<IResourceWithEndpoints> prometheus;
-        if (infra.IsLocal)
-        {
-            prometheus = builder.AddExecutable(name, infra.Programs.Resolve(LocalPrograms.Prometheus), configDirectory)
-                .WithHttpEndpoint(port: port, name: "http")
-                .WithLoopbackListenAddress()
-                .WithArgs(
-                    $"--config.file={Path.Combine(configDirectory, "prometheus.yml")}",
-                    $"--storage.tsdb.path={Path.Combine(configDirectory, "data")}",
-                    "--storage.tsdb.retention.time=30d");
-        }
-        else
-        {
-            prometheus = builder.AddContainer(name, Image, ImageTag)
-                .WithHttpEndpoint(port: port, targetPort: 9090, name: "http")
-                .WithBindMount(configDirectory, ContainerConfigDirectory, isReadOnly: true)
-                .WithBindMount(rulesDirectory, ContainerRulesDirectory, isReadOnly: true)
-                .WithVolume(DataVolumeName, "/prometheus")
-                .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
-                .WithArgs(
-                    $"--config.file={ContainerConfigDirectory}/prometheus.yml",
-                    "--storage.tsdb.path=/prometheus",
-                    "--storage.tsdb.retention.time=30d");
-        }
+    private static IResourceBuilder<IResourceWithEndpoints> AddLocalPrometheus(
+        IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra, string configDirectory, int? port) =>
+        builder.AddExecutable(name, infra.Programs.Resolve(LocalPrograms.Prometheus), configDirectory)
+            .WithHttpEndpoint(port: port, name: "http")
+            .WithLoopbackListenAddress()
+            .WithArgs(
+                $"--config.file={Path.Combine(configDirectory, "prometheus.yml")}",
+                $"--storage.tsdb.path={Path.Combine(configDirectory, "data")}",
+                "--storage.tsdb.retention.time=30d");
 
-        var rules = infra.IsLocal ? rulesDirectory : ContainerRulesDirectory;
+    private static IResourceBuilder<IResourceWithEndpoints> AddContainerPrometheus(
+        IDistributedApplicationBuilder builder, string name, string configDirectory, string rulesDirectory, int? port) =>
+        builder.AddContainer(name, Image, ImageTag)
+            .WithHttpEndpoint(port: port, targetPort: 9090, name: "http")
+            .WithBindMount(configDirectory, ContainerConfigDirectory, isReadOnly: true)
+            .WithBindMount(rulesDirectory, ContainerRulesDirectory, isReadOnly: true)
+            .WithVolume(DataVolumeName, "/prometheus")
+            .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
+            .WithArgs(
+                $"--config.file={ContainerConfigDirectory}/prometheus.yml",
+                "--storage.tsdb.path=/prometheus",
+                "--storage.tsdb.retention.time=30d");
+
+    /// <summary>prometheus.yml, written before Prometheus starts and again whenever the replicas it scrapes come or go.</summary>
+    private static void WriteConfigAtStart(IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithEndpoints> prometheus,
+        InfrastructureSettings infra, string configDirectory, string rules)
+    {
         var configFile = Path.Combine(configDirectory, "prometheus.yml");
         var writing = new Lock(); // the start and the replica follower may both write it
         void WriteConfig()
@@ -72,8 +79,6 @@ public static class PrometheusHostingExtensions
             WriteConfig();
             return Task.CompletedTask;
         });
-
-        return prometheus.WithHttpHealthCheck("/-/ready");
     }
 
     /// <summary>Scrape <paramref name="target"/>'s <c>/metrics</c> on its "http" endpoint as job <paramref name="job"/>.</summary>
@@ -106,22 +111,7 @@ public static class PrometheusHostingExtensions
             rule_files:
               - "{rulesDirectory}/*.yml"
             """);
-        var alertmanagers = prometheus.Annotations.OfType<PrometheusAlertmanagerAnnotation>().ToList();
-        if (alertmanagers.Count > 0)
-        {
-            yaml.AppendLine("""
-                alerting:
-                  alertmanagers:
-                    - static_configs:
-                """);
-            foreach (var alertmanager in alertmanagers)
-            {
-                var host = infra.IsLocal ? alertmanager.Endpoint.Host : ContainerHost;
-                yaml.AppendLine(CultureInfo.InvariantCulture, $"""
-                            - targets: ["{host}:{alertmanager.Endpoint.Port}"]
-                    """);
-            }
-        }
+        AppendAlerting(yaml, prometheus, infra);
         yaml.AppendLine("scrape_configs:");
         yaml.AppendLine(CultureInfo.InvariantCulture, $"""
               - job_name: prometheus
@@ -130,32 +120,58 @@ public static class PrometheusHostingExtensions
             """);
         foreach (var target in prometheus.Annotations.OfType<PrometheusScrapeTargetAnnotation>())
         {
-            if (prometheus.Annotations.OfType<ReplicaScrapeTargets>().SingleOrDefault()?.Running(target) is { } replicas)
-            {
-                // Every replica on its own port, each an instance; rewritten (and Prometheus reloaded) as they come and go.
-                yaml.AppendLine(CultureInfo.InvariantCulture, $"""
-                      - job_name: {target.Job}
-                        metrics_path: {target.MetricsPath}
-                        static_configs:{(replicas.Count == 0 ? " []" : "")}
-                    """);
-                foreach (var (replica, address) in replicas)
-                {
-                    yaml.AppendLine(CultureInfo.InvariantCulture, $"""
-                              - targets: ["{address}"]
-                                labels:
-                                  replica: {replica}
-                        """);
-                }
-                continue;
-            }
-            var host = infra.IsLocal ? target.Endpoint.Host : ContainerHost;
+            AppendScrapeJob(yaml, prometheus, target, infra);
+        }
+        return yaml.ToString();
+    }
+
+    private static void AppendAlerting(StringBuilder yaml, IResource prometheus, InfrastructureSettings infra)
+    {
+        var alertmanagers = prometheus.Annotations.OfType<PrometheusAlertmanagerAnnotation>().ToList();
+        if (alertmanagers.Count == 0)
+        {
+            return;
+        }
+        yaml.AppendLine("""
+            alerting:
+              alertmanagers:
+                - static_configs:
+            """);
+        foreach (var alertmanager in alertmanagers)
+        {
+            var host = infra.IsLocal ? alertmanager.Endpoint.Host : ContainerHost;
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"""
+                        - targets: ["{host}:{alertmanager.Endpoint.Port}"]
+                """);
+        }
+    }
+
+    private static void AppendScrapeJob(StringBuilder yaml, IResource prometheus, PrometheusScrapeTargetAnnotation target, InfrastructureSettings infra)
+    {
+        if (prometheus.Annotations.OfType<ReplicaScrapeTargets>().SingleOrDefault()?.Running(target) is { } replicas)
+        {
+            // Every replica on its own port, each an instance; rewritten (and Prometheus reloaded) as they come and go.
             yaml.AppendLine(CultureInfo.InvariantCulture, $"""
                   - job_name: {target.Job}
                     metrics_path: {target.MetricsPath}
-                    static_configs:
-                      - targets: ["{host}:{target.Endpoint.Port}"]
+                    static_configs:{(replicas.Count == 0 ? " []" : "")}
                 """);
+            foreach (var (replica, address) in replicas)
+            {
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"""
+                          - targets: ["{address}"]
+                            labels:
+                              replica: {replica}
+                    """);
+            }
+            return;
         }
-        return yaml.ToString();
+        var host = infra.IsLocal ? target.Endpoint.Host : ContainerHost;
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"""
+              - job_name: {target.Job}
+                metrics_path: {target.MetricsPath}
+                static_configs:
+                  - targets: ["{host}:{target.Endpoint.Port}"]
+            """);
     }
 }

@@ -115,23 +115,11 @@ public sealed class ReplicaScrapeTargets : IResourceAnnotation
         {
             return;
         }
-        var properties = current.Snapshot.Properties;
-        var pid = properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString();
-        var container = properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString();
-        string program;
-        string[] arguments;
-        if (pid is not null)
-        {
-            (program, arguments) = ("kill", ["-HUP", pid]);
-        }
-        else if (container is not null)
-        {
-            (program, arguments) = (Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker", ["kill", "--signal", "HUP", container]);
-        }
-        else
+        if (SignalCommand(current.Snapshot.Properties) is not { } command)
         {
             return;
         }
+        var (program, arguments) = command;
         try
         {
             using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments)
@@ -149,6 +137,19 @@ public sealed class ReplicaScrapeTargets : IResourceAnnotation
         {
             logger.LogWarning("Prometheus not reloaded: {Message}", ex.Message);
         }
+    }
+
+    /// <summary>How to send SIGHUP: to the process (local mode) or through the container runtime; null when neither is known.</summary>
+    private static (string Program, string[] Arguments)? SignalCommand(IEnumerable<ResourcePropertySnapshot> properties)
+    {
+        var pid = properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString();
+        if (pid is not null)
+        {
+            return ("kill", ["-HUP", pid]);
+        }
+        var container = properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString();
+        return container is null ? null
+            : (Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker", ["kill", "--signal", "HUP", container]);
     }
 
     /// <summary>The replica's own address for scraping, from the URL DCP gave it to listen on (<c>ASPNETCORE_URLS</c>).</summary>

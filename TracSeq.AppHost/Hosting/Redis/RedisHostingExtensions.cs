@@ -31,23 +31,25 @@ public static class RedisHostingExtensions
     public const string MaxMemoryPolicy = "noeviction";
 
     public static IResourceBuilder<IResourceWithConnectionString> AddTracSeqRedis(
-        this IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra)
-    {
-        if (!infra.IsLocal)
-        {
-            // The image's command line is "redis-server …" run by a shell; the memory settings are added to it.
-            return builder.AddRedis(name).WithDataVolume(DataVolumeName).WithArgs(context =>
-            {
-                for (var i = 0; i < context.Args.Count; i++)
-                {
-                    if (context.Args[i] is string command && command.StartsWith("redis-server", StringComparison.Ordinal))
-                    {
-                        context.Args[i] = $"{command} --maxmemory {MaxMemory} --maxmemory-policy {MaxMemoryPolicy}";
-                    }
-                }
-            });
-        }
+        this IDistributedApplicationBuilder builder, string name, InfrastructureSettings infra) =>
+        infra.IsLocal ? AddLocalRedis(builder, name, infra) : AddContainerRedis(builder, name);
 
+    private static IResourceBuilder<IResourceWithConnectionString> AddContainerRedis(IDistributedApplicationBuilder builder, string name) =>
+        // The image's command line is "redis-server …" run by a shell; the memory settings are added to it.
+        builder.AddRedis(name).WithDataVolume(DataVolumeName).WithArgs(context =>
+        {
+            for (var i = 0; i < context.Args.Count; i++)
+            {
+                if (context.Args[i] is string command && command.StartsWith("redis-server", StringComparison.Ordinal))
+                {
+                    context.Args[i] = $"{command} --maxmemory {MaxMemory} --maxmemory-policy {MaxMemoryPolicy}";
+                }
+            }
+        });
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddLocalRedis(IDistributedApplicationBuilder builder, string name,
+        InfrastructureSettings infra)
+    {
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
         var dataDirectory = Path.Combine(infra.DataDirectory, "redis");
         var configFile = Path.Combine(dataDirectory, "redis.conf");
@@ -56,25 +58,7 @@ public static class RedisHostingExtensions
         // The password stays out of the command line (and the dashboard): it goes into a config file written
         // just before start. The port is known only when DCP starts the process, so it comes as an argument.
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, async (_, ct) =>
-        {
-            Directory.CreateDirectory(dataDirectory);
-            var secret = await password.GetValueAsync(ct);
-            await File.WriteAllTextAsync(configFile, string.Create(CultureInfo.InvariantCulture, $"""
-                # Written by the TracSeq AppHost at every start; edits are lost.
-                bind 127.0.0.1
-                protected-mode yes
-                requirepass "{secret}"
-                dir "{dataDirectory}"
-                save 300 1
-                appendonly no
-                maxmemory {MaxMemory}
-                maxmemory-policy {MaxMemoryPolicy}
-                """), ct);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(configFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-        });
+            await WriteConfigAsync(configFile, dataDirectory, (await password.GetValueAsync(ct))!, ct));
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
@@ -88,5 +72,25 @@ public static class RedisHostingExtensions
             .WithArgs(configFile, "--port", redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
             .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp")
             .WithHealthCheck(healthCheck);
+    }
+
+    private static async Task WriteConfigAsync(string configFile, string dataDirectory, string secret, CancellationToken ct)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        await File.WriteAllTextAsync(configFile, string.Create(CultureInfo.InvariantCulture, $"""
+            # Written by the TracSeq AppHost at every start; edits are lost.
+            bind 127.0.0.1
+            protected-mode yes
+            requirepass "{secret}"
+            dir "{dataDirectory}"
+            save 300 1
+            appendonly no
+            maxmemory {MaxMemory}
+            maxmemory-policy {MaxMemoryPolicy}
+            """), ct);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(configFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 }
