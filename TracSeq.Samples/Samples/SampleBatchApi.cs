@@ -73,8 +73,7 @@ public static class SampleBatchApi
         {
             return taken!;
         }
-        var result = new SampleBatchResult(request.SubmissionId!.Value, request.TemplateId!.Value, request.TemplateVersion!.Value, created.Count,
-            [.. created.Select(c => new BatchCreatedSample(c.Id, c.Barcode))]);
+        var result = ResultOf(request, created);
         await IdempotencyRecords.CompleteAsync(connection, tx, Scope, Guid.Empty, idempotencyKey!, StatusCodes.Status201Created, result);
         await tx.CommitAsync(ct);
 
@@ -115,6 +114,10 @@ public static class SampleBatchApi
         await Outbox.AddManyAsync(connection, tx, SampleWebhookEvents.Created(created), ct);
         return (created, null);
     }
+
+    private static SampleBatchResult ResultOf(SampleBatchRequest<CreateSampleRequest?> request, List<NewSample> created) =>
+        new(request.SubmissionId!.Value, request.TemplateId!.Value, request.TemplateVersion!.Value, created.Count,
+            [.. created.Select(c => new BatchCreatedSample(c.Id, c.Barcode))]);
 
     /// <summary>
     /// Each row's project, resolved with one query: a row naming a project that does not exist or that the submitter

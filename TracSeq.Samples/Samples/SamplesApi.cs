@@ -232,9 +232,8 @@ public static class SamplesApi
         {
             return refusal;
         }
-        var claim = idempotencyKey is null ? null
-            : await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, IdempotencyRecords.Hash(request));
-        if (claim is { State: not IdempotencyState.New })
+        var claim = await IdempotencyRecords.ClaimIfKeyedAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, request);
+        if (claim.State != IdempotencyState.New)
         {
             return claim.State == IdempotencyState.Replay ? Replay(http, claim) : IdempotencyRecords.KeyReused();
         }
@@ -245,10 +244,7 @@ public static class SamplesApi
             return taken!;
         }
         var created = (await SampleStore.GetAsync(connection, tx, sample.Id)).ToDto();
-        if (idempotencyKey is not null)
-        {
-            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, StatusCodes.Status201Created, created);
-        }
+        await IdempotencyRecords.CompleteIfKeyedAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, StatusCodes.Status201Created, created);
         await tx.CommitAsync(ct);
 
         SampleMetrics.CountCreated([sample]);
@@ -322,14 +318,10 @@ public static class SamplesApi
         {
             return SampleAnswers.Ok(http, current.ToDto()); // nothing differs: no new version, no event
         }
-        var (updated, notStored) = await StoreChangesAsync(connection, tx, locked, values, changes, user, s);
+        var (updated, notStored) = await StoreChangesAsync(connection, tx, locked, values, changes, user, s, sequencing, http, ct);
         if (updated is null)
         {
             return notStored!;
-        }
-        if (updated.ProjectId != current.ProjectId && await MoveLibrariesAsync(sequencing, updated, http, ct) is { } unavailable)
-        {
-            return unavailable;
         }
         await tx.CommitAsync(ct);
 
@@ -337,9 +329,13 @@ public static class SamplesApi
         return SampleAnswers.Ok(http, updated.ToDto());
     }
 
-    /// <summary>Writes an edit and its audit event, unless the project or barcode it moves to refuses it.</summary>
+    /// <summary>
+    /// Writes an edit and its audit event, and moves the sample's libraries with it to another project; refused when
+    /// the project or barcode it moves to refuses it, or Sequencing cannot move the libraries.
+    /// </summary>
     private static async Task<(Sample? Updated, ProblemHttpResult? Refusal)> StoreChangesAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
-        LockedSample locked, SampleValues values, List<SampleChange> changes, ClaimsPrincipal user, SampleServices s)
+        LockedSample locked, SampleValues values, List<SampleChange> changes, ClaimsPrincipal user, SampleServices s,
+        Labels.SequencingLabelsClient sequencing, HttpContext http, CancellationToken ct)
     {
         var current = locked.Sample;
         if (values.ProjectCode != current.ProjectCode
@@ -362,6 +358,10 @@ public static class SamplesApi
         var updated = await SampleStore.GetAsync(connection, tx, current.Id);
         await SampleEventLog.WriteAsync(connection, tx, Actor.From(user),
             new NewSampleEvent(current.Id, SampleEventTypes.Updated, null, null, changes, null, updated.ToEventLocation()));
+        if (updated.ProjectId != current.ProjectId && await MoveLibrariesAsync(sequencing, updated, http, ct) is { } unavailable)
+        {
+            return (null, unavailable);
+        }
         return (updated, null);
     }
 

@@ -122,8 +122,7 @@ public static class SequencingInternalApi
 
         var samples = await SampleStore.LockManyAsync(connection, tx, ids);
         var moving = samples.Where(x => !AlreadyThere(x.Status, to)).ToList();
-        var access = await s.Projects.ForAsync(user, ct);
-        if ((MissingRefusal(ids, samples, access, s.Denials) ?? BulkMoves.Refusal(moving, samples.Count, to)) is { } refused)
+        if ((await MissingRefusalAsync(ids, samples, user, s, ct) ?? BulkMoves.Refusal(moving, samples.Count, to)) is { } refused)
         {
             return refused;
         }
@@ -140,10 +139,11 @@ public static class SequencingInternalApi
     }
 
     /// <summary>Runs are facility objects, but the move is made on the user's behalf: another project's sample is missing to them.</summary>
-    private static ProblemHttpResult? MissingRefusal(Guid[] ids, List<Sample> samples, ProjectAccess access, AuthorizationDenials denials)
+    private static async Task<ProblemHttpResult?> MissingRefusalAsync(Guid[] ids, List<Sample> samples, ClaimsPrincipal user, SampleServices s, CancellationToken ct)
     {
+        var access = await s.Projects.ForAsync(user, ct);
         var byId = samples.ToDictionary(x => x.Id);
-        var missing = ids.Where(id => !byId.TryGetValue(id, out var found) || access.WriteRefusal(found.ProjectId, denials) is not null).ToList();
+        var missing = ids.Where(id => !byId.TryGetValue(id, out var found) || access.WriteRefusal(found.ProjectId, s.Denials) is not null).ToList();
         return missing.Count == 0 ? null : BulkMoves.Missing(missing, "A sample of this run does not exist; nothing was changed.");
     }
 

@@ -15,6 +15,9 @@ namespace TracSeq.Samples.Storage;
 
 public sealed record PlaceSampleRequest(Guid? LocationId, string? Position);
 
+/// <summary>A checked placement: the location, the position in it (boxes only) and the sample's status there.</summary>
+internal sealed record Placement(PlacementTarget Location, string? Position, string Status);
+
 /// <summary>
 /// Putting a sample somewhere, moving it, taking it out. Boxes need a position inside their size and hold one sample
 /// per position (the database enforces it); other places take no position. A validated sample placed in storage
@@ -64,34 +67,42 @@ public static class SamplePlacementApi
             return refusal!;
         }
         var sample = locked.Sample;
-        var location = await StorageStore.ShareForPlacementAsync(connection, tx, request.LocationId);
-        var (position, invalid) = PositionIn(location, request.Position);
-        if (invalid is not null)
+        var target = await StorageStore.ShareForPlacementAsync(connection, tx, request.LocationId);
+        var (placement, invalid, refused) = PlacementOf(sample, target, request.Position);
+        if (placement is null)
         {
-            return invalid;
+            return invalid is not null ? invalid : refused!;
         }
-        if (SampleStatusMachine.StatusAfterPlacement(sample.Status) is not { } status)
-        {
-            return NotPlaceable(sample.Status);
-        }
-        if (sample.LocationId == location!.Id && sample.Position == position)
+        if (sample.LocationId == placement.Location.Id && sample.Position == placement.Position)
         {
             return SampleAnswers.Ok(http, sample.ToDto()); // already there: nothing happens, nothing is recorded
         }
 
-        var (updated, occupied) = await MoveAsync(connection, tx, locked, location, position, status, user);
+        var (updated, occupied) = await MoveAsync(connection, tx, locked, placement, user);
         if (updated is null)
         {
             return occupied!;
         }
         await tx.CommitAsync(ct);
 
-        if (status != sample.Status)
-        {
-            StatusChanges.Count([new ChangedStatus(id, updated.Barcode, sample.Status, status, updated.Version)]);
-        }
+        StatusChanges.Count(placement.Status == sample.Status ? []
+            : [new ChangedStatus(id, updated.Barcode, sample.Status, placement.Status, updated.Version)]);
         await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [updated.Barcode]));
         return SampleAnswers.Ok(http, updated.ToDto());
+    }
+
+    /// <summary>Where the sample goes and the status it gets there: 400 for a bad place, 409 for a status that cannot be stored.</summary>
+    private static (Placement? Placement, ValidationProblem? Invalid, ProblemHttpResult? Refused) PlacementOf(
+        Sample sample, PlacementTarget? location, string? asked)
+    {
+        var (position, invalid) = PositionIn(location, asked);
+        if (invalid is not null)
+        {
+            return (null, invalid, null);
+        }
+        return SampleStatusMachine.StatusAfterPlacement(sample.Status) is { } status
+            ? (new Placement(location!, position, status), null, null)
+            : (null, null, NotPlaceable(sample.Status));
     }
 
     /// <summary>The position to take: a box needs one inside its size, anything else takes none.</summary>
@@ -117,9 +128,10 @@ public static class SamplePlacementApi
 
     /// <summary>Moves the sample into the free position and records it (stored or moved, with any status change).</summary>
     private static async Task<(Sample? Updated, ProblemHttpResult? Occupied)> MoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
-        LockedSample locked, PlacementTarget location, string? position, string status, ClaimsPrincipal user)
+        LockedSample locked, Placement placement, ClaimsPrincipal user)
     {
         var (sample, id) = (locked.Sample, locked.Sample.Id);
+        var (location, position, status) = placement;
         if (position is not null && await SampleStore.OccupantAsync(connection, tx, location.Id, position) is { } there)
         {
             // Another project's sample is an occupied position, nothing more (rule 2).
