@@ -65,11 +65,7 @@ public static class SampleExport
         {
             return busy;
         }
-        // However slowly the client reads, the export (and the connection it holds) ends after MaxDuration.
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadline.CancelAfter(slots.MaxDuration);
-        http.Response.RegisterForDispose(deadline);
-        var ct = deadline.Token;
+        var ct = Deadline(http, slots.MaxDuration);
         // The query runs before the answer starts, so a database that is down is still a clean 503.
         var reader = await OpenReaderAsync(db, query, http, ct);
 
@@ -97,6 +93,15 @@ public static class SampleExport
         }
         await using var lookup = await db.OpenConnectionAsync(ct);
         return await SampleProjects.FilterRefusalAsync(lookup, access, projectCode, denials);
+    }
+
+    /// <summary>However slowly the client reads, the export (and the connection it holds) ends after <paramref name="max"/>.</summary>
+    private static CancellationToken Deadline(HttpContext http, TimeSpan max)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(max);
+        http.Response.RegisterForDispose(deadline);
+        return deadline.Token;
     }
 
     /// <summary>One of the bounded export slots, released with the response; 429 or 503 when none is free.</summary>

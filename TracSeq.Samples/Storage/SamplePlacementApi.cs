@@ -51,10 +51,7 @@ public static class SamplePlacementApi
     public static async Task<Results<Ok<SampleDto>, ValidationProblem, ProblemHttpResult>> PlaceAsync(
         Guid id, PlaceSampleRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Check(request.LocationId is not null, "locationId", "locationId is required.")
-            .Text("position", request.Position, 10, required: false);
-        if (!errors.IsValid)
+        if (Check(request) is { IsValid: false } errors)
         {
             return errors.ToProblem();
         }
@@ -90,6 +87,10 @@ public static class SamplePlacementApi
         await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [updated.Barcode]));
         return SampleAnswers.Ok(http, updated.ToDto());
     }
+
+    private static ValidationErrors Check(PlaceSampleRequest request) => new ValidationErrors()
+        .Check(request.LocationId is not null, "locationId", "locationId is required.")
+        .Text("position", request.Position, 10, required: false);
 
     /// <summary>Where the sample goes and the status it gets there: 400 for a bad place, 409 for a status that cannot be stored.</summary>
     private static (Placement? Placement, ValidationProblem? Invalid, ProblemHttpResult? Refused) PlacementOf(
