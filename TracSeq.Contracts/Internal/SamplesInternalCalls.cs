@@ -11,6 +11,9 @@ public static class SamplesInternalCalls
     public const string RunStatusPath = "/internal/samples/run-status";
     public const string LibraryCreated = "library_created";
 
+    /// <summary>A user's project memberships, asked by the other services (the user's id follows).</summary>
+    public const string ProjectAccessPath = "/internal/projects/access/";
+
     public static string EventsPath(Guid sampleId) => $"/internal/samples/{sampleId}/events";
 
     /// <summary>A submission is committed once, whoever retries it: its id is the batch's Idempotency-Key.</summary>
@@ -19,6 +22,9 @@ public static class SamplesInternalCalls
     /// <summary>"This run's move to this status": the run move's Idempotency-Key.</summary>
     public static string RunMoveKey(Guid runId, string to) => $"run:{runId}:{to}";
 }
+
+/// <summary>One of a user's memberships, as <c>GET /internal/projects/access/{userId}</c> answers it.</summary>
+public sealed record ProjectAccessEntry(Guid ProjectId, string Code, string Role);
 
 /// <summary>
 /// <c>POST /internal/samples/batch</c>: a submission's samples, committed together; <c>samples[i]</c> is the sheet's

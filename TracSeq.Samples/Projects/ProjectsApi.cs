@@ -1,3 +1,4 @@
+using TracSeq.Contracts.Internal;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
