@@ -283,11 +283,7 @@ public static class AuthApi
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, ClaimsPrincipal principal, HttpContext http, [AsParameters] SessionServices s, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Text("currentPassword", request.CurrentPassword, 1024)
-            .CheckNew("newPassword", request.NewPassword)
-            .Check(request.NewPassword != request.CurrentPassword, "newPassword", "newPassword must differ from the current password.");
-        if (!errors.IsValid)
+        if (Check(request) is { IsValid: false } errors)
         {
             return errors.ToProblem();
         }
@@ -322,6 +318,11 @@ public static class AuthApi
         }
         return TypedResults.Ok(tokens);
     }
+
+    private static ValidationErrors Check(ChangePasswordRequest request) => new ValidationErrors()
+        .Text("currentPassword", request.CurrentPassword, 1024)
+        .CheckNew("newPassword", request.NewPassword)
+        .Check(request.NewPassword != request.CurrentPassword, "newPassword", "newPassword must differ from the current password.");
 
     /// <summary>The new password, every other session ended, the change logged, and a fresh session for the caller.</summary>
     private static async Task<(User Changed, TokenResponse Tokens)> SetPasswordAsync(

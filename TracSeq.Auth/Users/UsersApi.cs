@@ -130,13 +130,7 @@ public static class UsersApi
     public static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateUserRequest request, ClaimsPrincipal admin, [AsParameters] UserAdminServices s, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Text("displayName", request.DisplayName, 200, required: false)
-            .Check(request.Role is null || Roles.IsKnown(request.Role), "role", $"role must be one of: {string.Join(", ", Roles.Ordered)}.")
-            .Check(request.Status is null || UserStatus.IsKnown(request.Status), "status", "status must be active or disabled.")
-            .Check(request.DisplayName is not null || request.Role is not null || request.Status is not null,
-                "body", "Give at least one of displayName, role, status.");
-        if (!errors.IsValid)
+        if (Check(request) is { IsValid: false } errors)
         {
             return errors.ToProblem();
         }
@@ -170,6 +164,13 @@ public static class UsersApi
         }
         return TypedResults.Ok(updated.ToDto());
     }
+
+    private static ValidationErrors Check(UpdateUserRequest request) => new ValidationErrors()
+        .Text("displayName", request.DisplayName, 200, required: false)
+        .Check(request.Role is null || Roles.IsKnown(request.Role), "role", $"role must be one of: {string.Join(", ", Roles.Ordered)}.")
+        .Check(request.Status is null || UserStatus.IsKnown(request.Status), "status", "status must be active or disabled.")
+        .Check(request.DisplayName is not null || request.Role is not null || request.Status is not null,
+            "body", "Give at least one of displayName, role, status.");
 
     /// <summary>A role change and a status change each in the account's events; disabling also ends every session.</summary>
     private static async Task RecordChangesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuthEventLog events, User before, User updated, Guid adminId)
