@@ -1,5 +1,4 @@
 using TracSeq.ServiceDefaults.Outbox;
-using TracSeq.Samples.Webhooks;
 using Npgsql;
 using Prometheus;
 using TracSeq.Samples.Audit;

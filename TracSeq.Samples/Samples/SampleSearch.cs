@@ -1,5 +1,4 @@
 using Dapper;
-using TracSeq.Samples.Lifecycle;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Projects;
 

@@ -1,5 +1,4 @@
 using TracSeq.ServiceDefaults.Outbox;
-using TracSeq.Samples.Webhooks;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
