@@ -199,22 +199,12 @@ public static class UsersApi
     /// <response code="400">A bad page or page size.</response>
     /// <response code="404">No account has this id.</response>
     public static async Task<Results<Ok<PagedResult<AuthEventDto>>, ValidationProblem, ProblemHttpResult>> EventsAsync(
-        Guid id, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var paging = PageRequest.From(page, pageSize, errors);
-        if (!errors.IsValid)
+        Guid id, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct) =>
+        await EventPages.AnswerAsync<AuthEventDto>(page, pageSize, UserNotFound, async paging =>
         {
-            return errors.ToProblem();
-        }
-        await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await UserStore.ExistsAsync(connection, id))
-        {
-            return UserNotFound();
-        }
-        var (items, total) = await AuthEventLog.ListForUserAsync(connection, id, paging);
-        return TypedResults.Ok(new PagedResult<AuthEventDto>(items, paging.Page, paging.PageSize, total));
-    }
+            await using var connection = await db.OpenConnectionAsync(ct);
+            return await UserStore.ExistsAsync(connection, id) ? await AuthEventLog.ListForUserAsync(connection, id, paging) : null;
+        });
 
 
     private static bool IsEmailAddress(string value) =>

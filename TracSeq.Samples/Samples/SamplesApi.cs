@@ -390,24 +390,14 @@ public static class SamplesApi
     /// <response code="400">A bad page or page size.</response>
     /// <response code="404">No sample has this id.</response>
     public static async Task<Results<Ok<PagedResult<SampleEventDto>>, ValidationProblem, ProblemHttpResult>> EventsAsync(
-        Guid id, int? page, int? pageSize, ClaimsPrincipal user, [AsParameters] SampleListServices s, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var paging = PageRequest.From(page, pageSize, errors);
-        if (!errors.IsValid)
+        Guid id, int? page, int? pageSize, ClaimsPrincipal user, [AsParameters] SampleListServices s, CancellationToken ct) =>
+        await EventPages.AnswerAsync<SampleEventDto>(page, pageSize, SampleProblems.SampleNotFound, async paging =>
         {
-            return errors.ToProblem();
-        }
-        var access = await s.Projects.ForAsync(user, ct);
-        await using var connection = await s.Db.OpenConnectionAsync(ct);
-        var projectId = await SampleStore.ProjectOfAsync(connection, null, id);
-        if (projectId is not { } project || !access.Sees(project, s.Denials))
-        {
-            return SampleProblems.SampleNotFound();
-        }
-        var (items, total) = await SampleEventLog.ListAsync(connection, id, paging);
-        return TypedResults.Ok(new PagedResult<SampleEventDto>(items, paging.Page, paging.PageSize, total));
-    }
+            var access = await s.Projects.ForAsync(user, ct);
+            await using var connection = await s.Db.OpenConnectionAsync(ct);
+            var projectId = await SampleStore.ProjectOfAsync(connection, null, id);
+            return projectId is { } project && access.Sees(project, s.Denials) ? await SampleEventLog.ListAsync(connection, id, paging) : null;
+        });
 
     /// <summary>A cached sample, its JSON written out as stored, with the same ETag as a read from PostgreSQL.</summary>
     private static CachedSampleResult Answer(HttpContext http, CachedSample sample)
