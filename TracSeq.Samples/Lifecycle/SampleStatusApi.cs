@@ -70,7 +70,7 @@ public static class SampleStatusApi
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var (locked, refusal) = await SampleStore.LockForWriteAsync(connection, tx, id, user, s, ct);
+        var (locked, refusal) = await LockedSample.LockForWriteAsync(connection, tx, id, user, s, ct);
         if (locked is null)
         {
             return refusal!;

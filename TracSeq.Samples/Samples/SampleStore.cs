@@ -1,14 +1,7 @@
-using System.Security.Claims;
 using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using TracSeq.ServiceDefaults.Projects;
-using TracSeq.Samples.Projects;
 
 namespace TracSeq.Samples.Samples;
-
-/// <summary>A sample locked for a change, with the caller's project access that allowed it.</summary>
-public sealed record LockedSample(Sample Sample, ProjectAccess Access);
 
 /// <summary>The SQL of samples: reads, row locks and the updates the handlers make.</summary>
 public static class SampleStore
@@ -30,19 +23,6 @@ public static class SampleStore
         (await connection.QueryAsync<Sample>(
             $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE s.id = ANY(@ids) ORDER BY s.id FOR UPDATE OF s",
             new { ids }, tx)).ToList();
-
-    /// <summary>Locks the sample for a change on the caller's behalf, or the refusal: 404 when absent or unseen, 403 for a viewer.</summary>
-    public static async Task<(LockedSample? Locked, ProblemHttpResult? Refusal)> LockForWriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, ClaimsPrincipal user, SampleServices s, CancellationToken ct)
-    {
-        var sample = await LockAsync(connection, tx, id);
-        if (sample is null)
-        {
-            return (null, SampleProblems.SampleNotFound());
-        }
-        var access = await s.Projects.ForAsync(user, ct);
-        return access.WriteRefusal(sample.ProjectId, s.Denials) is { } refused ? (null, refused) : (new LockedSample(sample, access), null);
-    }
 
     public static Task<Guid?> ProjectOfAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id) =>
         connection.ExecuteScalarAsync<Guid?>("SELECT project_id FROM samples WHERE id = @id", new { id }, tx);

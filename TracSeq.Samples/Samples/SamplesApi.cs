@@ -300,7 +300,7 @@ public static class SamplesApi
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var (locked, refusal) = await SampleStore.LockForWriteAsync(connection, tx, id, user, s, ct);
+        var (locked, refusal) = await LockedSample.LockForWriteAsync(connection, tx, id, user, s, ct);
         if (locked is null)
         {
             return refusal!;

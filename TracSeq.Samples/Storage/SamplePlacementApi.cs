@@ -58,7 +58,7 @@ public static class SamplePlacementApi
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var (locked, refusal) = await SampleStore.LockForWriteAsync(connection, tx, id, user, s, ct);
+        var (locked, refusal) = await LockedSample.LockForWriteAsync(connection, tx, id, user, s, ct);
         if (locked is null)
         {
             return refusal!;
@@ -168,7 +168,7 @@ public static class SamplePlacementApi
     {
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var (locked, refusal) = await SampleStore.LockForWriteAsync(connection, tx, id, user, s, ct);
+        var (locked, refusal) = await LockedSample.LockForWriteAsync(connection, tx, id, user, s, ct);
         if (locked is null)
         {
             return refusal!;
