@@ -40,51 +40,82 @@ public static class LabelLayout
     /// <summary>The width of a string at a size, both in dots.</summary>
     public delegate double Measure(string text, double size);
 
+    /// <summary>The printable area in dots: the label less its margin, and how far down the symbols have filled it.</summary>
+    private sealed class Area(double dpmm, int width, int height, int margin)
+    {
+        private int? _top;
+
+        public int Dots(double mm) => (int)Math.Round(mm * dpmm);
+        public int Width => width;
+        public int Margin => margin;
+        public int Left => margin;
+        public int InnerWidth => width - 2 * margin;
+        public int Bottom => height - margin;
+
+        /// <summary>The top of what is still free: the margin until a symbol takes space.</summary>
+        public int Top
+        {
+            get => _top ?? margin;
+            set => _top = value;
+        }
+    }
+
     public static LabelPlan Plan(LabelStock stock, LabelItem item, int dpi, Measure measure)
     {
         var dpmm = dpi / 25.4;
-        int Dots(double mm) => (int)Math.Round(mm * dpmm);
-        var width = Dots(stock.WidthMm);
-        var height = Dots(stock.HeightMm);
+        var width = (int)Math.Round(stock.WidthMm * dpmm);
+        var height = (int)Math.Round(stock.HeightMm * dpmm);
         // Sheet labels are die-cut and fed through office printers that place the page to within a millimetre or so.
-        var margin = Dots(stock.Sheet is null ? 1.0 : 1.5);
-        int left = margin, top = margin, innerWidth = width - 2 * margin, bottom = height - margin;
+        var area = new Area(dpmm, width, height, (int)Math.Round((stock.Sheet is null ? 1.0 : 1.5) * dpmm));
         var elements = new List<LabelElement>();
-
         if (stock.Carries(Labels.Symbologies.Code128))
         {
-            var bars = Labels.Symbols.Code128(item.Barcode);
-            var module = Math.Min(innerWidth / (bars.Width + 2 * Labels.Symbols.Code128QuietModules), Math.Max(1, Dots(0.33)));
-            if (module >= 1)
-            {
-                var barHeight = (int)Math.Round((bottom - top) * 0.4);
-                elements.Add(new SymbolElement(Labels.Symbologies.Code128, item.Barcode, bars, left + (innerWidth - bars.Width * module) / 2, top, module, barHeight));
-                top += barHeight + Dots(0.6);
-            }
+            AddCode128(area, item, elements);
         }
+        var textLeft = stock.Carries(Labels.Symbologies.DataMatrix) ? AddDataMatrix(area, item, elements) : area.Left;
+        AddText(area, item, textLeft, measure, elements);
+        return new LabelPlan(width, height, dpmm, elements);
+    }
 
-        var textLeft = left;
-        if (stock.Carries(Labels.Symbologies.DataMatrix))
+    /// <summary>Across the top, when it fits at one dot or more per module with its quiet zones.</summary>
+    private static void AddCode128(Area area, LabelItem item, List<LabelElement> elements)
+    {
+        var bars = Labels.Symbols.Code128(item.Barcode);
+        var module = Math.Min(area.InnerWidth / (bars.Width + 2 * Labels.Symbols.Code128QuietModules), Math.Max(1, area.Dots(0.33)));
+        if (module >= 1)
         {
-            var matrix = Labels.Symbols.DataMatrix(item.Barcode);
-            var module = Math.Min((bottom - top) / matrix.Height, Math.Max(1, Dots(0.4)));
-            if (module >= 1)
-            {
-                elements.Add(new SymbolElement(Labels.Symbologies.DataMatrix, item.Barcode, matrix, left, top, module, module));
-                textLeft = left + matrix.Width * module + Math.Max(Dots(1.0), module);
-            }
+            var barHeight = (int)Math.Round((area.Bottom - area.Top) * 0.4);
+            elements.Add(new SymbolElement(Labels.Symbologies.Code128, item.Barcode, bars, area.Left + (area.InnerWidth - bars.Width * module) / 2, area.Top, module, barHeight));
+            area.Top += barHeight + area.Dots(0.6);
         }
+    }
 
-        var textWidth = width - margin - textLeft;
-        var size = (int)Math.Min((bottom - top) / (3 * LabelFont.LineHeight), Dots(2.6));
+    /// <summary>Below at the left, when it fits; where the text then starts.</summary>
+    private static int AddDataMatrix(Area area, LabelItem item, List<LabelElement> elements)
+    {
+        var matrix = Labels.Symbols.DataMatrix(item.Barcode);
+        var module = Math.Min((area.Bottom - area.Top) / matrix.Height, Math.Max(1, area.Dots(0.4)));
+        if (module < 1)
+        {
+            return area.Left;
+        }
+        elements.Add(new SymbolElement(Labels.Symbologies.DataMatrix, item.Barcode, matrix, area.Left, area.Top, module, module));
+        return area.Left + matrix.Width * module + Math.Max(area.Dots(1.0), module);
+    }
+
+    /// <summary>Barcode, name and details in three lines beside the matrix, each fitted to its width.</summary>
+    private static void AddText(Area area, LabelItem item, int textLeft, Measure measure, List<LabelElement> elements)
+    {
+        var textWidth = area.Width - area.Margin - textLeft;
+        var size = (int)Math.Min((area.Bottom - area.Top) / (3 * LabelFont.LineHeight), area.Dots(2.6));
         var details = Details(item, textWidth, text => measure(text, size));
         var lines = new (string Field, string Text)[] { ("barcode", LabelText.Clean(item.Barcode)), ("name", LabelText.Clean(item.Name)), ("details", details) };
-        var y = top;
+        var y = area.Top;
         foreach (var (field, text) in lines)
         {
             // The barcode's text and the details (position, date) are never shortened while a smaller size (down to
             // 1 mm) still fits them whole; a name is shortened instead.
-            var lineSize = field is "barcode" or "details" ? Shrink(text, size, textWidth, Dots(1.0), measure) : size;
+            var lineSize = field is "barcode" or "details" ? Shrink(text, size, textWidth, area.Dots(1.0), measure) : size;
             var fitted = LabelText.Fit(text, textWidth, s => measure(s, lineSize));
             if (fitted.Length > 0 && size > 0)
             {
@@ -92,7 +123,6 @@ public static class LabelLayout
             }
             y += (int)Math.Round(size * LabelFont.LineHeight);
         }
-        return new LabelPlan(width, height, dpmm, elements);
     }
 
     /// <summary>

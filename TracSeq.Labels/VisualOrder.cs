@@ -46,9 +46,25 @@ public static class VisualOrder
         var kinds = line.Select(KindOf).ToArray();
         var firstStrong = kinds.FirstOrDefault(k => k is Kind.Left or Kind.Right, Kind.Left);
         var paragraph = firstStrong == Kind.Right ? 1 : 0;
+        var edge = paragraph == 1 ? Kind.Right : Kind.Left;
+        ResolveNumbers(kinds, edge);
+        ResolveNeutrals(kinds, edge);
 
-        // W7: a number after a left-to-right letter (or at the start of a left-to-right line) is left-to-right text.
-        var lastStrong = paragraph == 1 ? Kind.Right : Kind.Left;
+        // I1–I2.
+        return [.. kinds.Select(k => (paragraph, k) switch
+        {
+            (0, Kind.Left) => 0,
+            (0, Kind.Right) => 1,
+            (0, _) => 2,
+            (_, Kind.Right) => 1,
+            _ => 2,
+        })];
+    }
+
+    /// <summary>W7: a number after a left-to-right letter (or at the start of a left-to-right line) is left-to-right text.</summary>
+    private static void ResolveNumbers(Kind[] kinds, Kind paragraphDirection)
+    {
+        var lastStrong = paragraphDirection;
         for (var i = 0; i < kinds.Length; i++)
         {
             if (kinds[i] is Kind.Left or Kind.Right)
@@ -60,9 +76,11 @@ public static class VisualOrder
                 kinds[i] = Kind.Left;
             }
         }
+    }
 
-        // N1–N2: neutrals take the direction of both sides when they agree (numbers count as right to left), else the line's.
-        var edge = paragraph == 1 ? Kind.Right : Kind.Left;
+    /// <summary>N1–N2: neutrals take the direction of both sides when they agree (numbers count as right to left), else the line's.</summary>
+    private static void ResolveNeutrals(Kind[] kinds, Kind edge)
+    {
         for (var i = 0; i < kinds.Length;)
         {
             if (kinds[i] != Kind.Neutral)
@@ -81,16 +99,6 @@ public static class VisualOrder
             Array.Fill(kinds, resolved, i, end - i);
             i = end;
         }
-
-        // I1–I2.
-        return [.. kinds.Select(k => (paragraph, k) switch
-        {
-            (0, Kind.Left) => 0,
-            (0, Kind.Right) => 1,
-            (0, _) => 2,
-            (_, Kind.Right) => 1,
-            _ => 2,
-        })];
     }
 
     private static Kind Direction(Kind kind) => kind == Kind.Number ? Kind.Right : kind;

@@ -1,5 +1,6 @@
 using TracSeq.Samples.Caching;
 using TracSeq.Samples.Labels;
+using TracSeq.Samples.Lifecycle;
 using TracSeq.Samples.Samples;
 using TracSeq.Samples.Sequencing;
 using TracSeq.Samples.Storage;
@@ -21,6 +22,7 @@ public static class SamplesServiceExtensions
         builder.Services.AddSingleton<ExportSlots>();
         builder.Services.AddSingleton<StorageOccupancyMetrics>();
         SampleMetrics.PublishInitialSeries();
+        StatusChanges.PublishInitialSeries();
         SequencingLabelsClient.Register(builder);
         builder.AddWebhookHub();
         return builder;
@@ -44,6 +46,8 @@ public static class SamplesServiceExtensions
         app.Services.GetRequiredService<StorageOccupancyMetrics>().Register();
         app.MapProjectsApi();
         app.MapSamplesApi();
+        app.MapSampleStatusApi();
+        app.MapSamplePlacementApi();
         app.MapStorageApi();
         app.MapSampleBatchApi();
         app.MapSequencingInternalApi();

@@ -5,7 +5,7 @@ using TracSeq.Sequencing.SampleSheets;
 using TracSeq.Sequencing.Labels;
 using TracSeq.Sequencing.Projects;
 using TracSeq.ServiceDefaults.Projects;
-using TracSeq.Sequencing.SamplesService;
+using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Outbox;
 using TracSeq.ServiceDefaults.Security;
 

@@ -2,6 +2,7 @@ using TracSeq.ServiceDefaults.Outbox;
 using System.Text;
 using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Samples.Client;
 using TracSeq.Templates.Submissions;
 using TracSeq.Templates.Templates;
 

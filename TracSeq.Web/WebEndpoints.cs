@@ -159,24 +159,30 @@ public static class WebEndpoints
         }
         using (response)
         {
-            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
-            {
-                context.Response.Redirect("/login?ended=1");
-                return;
-            }
-            context.Response.StatusCode = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode)
-            {
-                var problem = Problem.FromJson((int)response.StatusCode, await response.Content.ReadAsStringAsync(context.RequestAborted));
-                await context.Response.WriteAsync(new ApiResult<object> { Status = response.StatusCode, Problem = problem }.Message);
-                return;
-            }
-            context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
-            if (response.Content.Headers.ContentDisposition is { } disposition)
-            {
-                context.Response.Headers.ContentDisposition = disposition.ToString();
-            }
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+            await CopyAnswerAsync(context, response);
         }
+    }
+
+    /// <summary>The gateway's answer as the browser should see it: a sign-in page for an ended session, a message for a problem.</summary>
+    private static async Task CopyAnswerAsync(HttpContext context, HttpResponseMessage response)
+    {
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            context.Response.Redirect("/login?ended=1");
+            return;
+        }
+        context.Response.StatusCode = (int)response.StatusCode;
+        if (!response.IsSuccessStatusCode)
+        {
+            var problem = Problem.FromJson((int)response.StatusCode, await response.Content.ReadAsStringAsync(context.RequestAborted));
+            await context.Response.WriteAsync(new ApiResult<object> { Status = response.StatusCode, Problem = problem }.Message);
+            return;
+        }
+        context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
+        if (response.Content.Headers.ContentDisposition is { } disposition)
+        {
+            context.Response.Headers.ContentDisposition = disposition.ToString();
+        }
+        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 }

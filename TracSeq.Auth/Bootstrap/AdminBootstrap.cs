@@ -37,7 +37,7 @@ public sealed class AdminBootstrap(NpgsqlDataSource db, IConfiguration configura
         {
             return;
         }
-        var admin = await UsersApi.InsertAsync(connection, tx, new User
+        var admin = await UserStore.InsertAsync(connection, tx, new User
         {
             Id = Guid.CreateVersion7(),
             Email = email.Trim(),

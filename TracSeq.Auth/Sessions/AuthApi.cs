@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -79,17 +78,12 @@ public static class AuthApi
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = s.Clock.GetUtcNow();
         var lockedUntil = await LoginFailures.SerializeAsync(connection, tx, email, now);
-        var user = await connection.QuerySingleOrDefaultAsync<User>(
-            $"SELECT {UserQueries.Columns} FROM users WHERE email = @email::citext FOR UPDATE", new { email }, tx);
+        var user = await UserStore.LockByEmailAsync(connection, tx, email);
 
         // The same work and the same answers whether the account exists or not: one password check, one counted failure.
         if (lockedUntil is { } until)
         {
-            Passwords.SpendVerificationTime(request.Password!);
-            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginLocked, user?.Id, email, details: new { reason = "attempt_while_locked" });
-            await tx.CommitAsync(ct);
-            AuthMetrics.Logins.WithLabels(AuthMetrics.Locked).Inc();
-            return Locked(http, until - now.UtcDateTime);
+            return await RefuseLockedAsync(http, connection, tx, s, user?.Id, email, request.Password!, "attempt_while_locked", until - now.UtcDateTime, ct, signIn: true);
         }
         var verification = user is null ? Passwords.SpendVerificationTime(request.Password!) : Passwords.Verify(user.PasswordHash, request.Password!);
         if (user is null || verification == PasswordVerificationResult.Failed)
@@ -97,7 +91,6 @@ public static class AuthApi
             return await CountFailureAsync(http, connection, tx, s, user, email, now, user is null ? "unknown_account" : "wrong_password",
                 AuthEventTypes.LoginFailed, InvalidCredentials(), ct);
         }
-
         if (!user.IsActive)
         {
             await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginFailed, user.Id, user.Email, details: new { reason = "disabled" });
@@ -105,21 +98,38 @@ public static class AuthApi
             AuthMetrics.Logins.WithLabels(AuthMetrics.Failure).Inc();
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This account is disabled.");
         }
+        return TypedResults.Ok(await SignInAsync(connection, tx, s, user, email, request.Password!, verification, now, ct));
+    }
 
+    /// <summary>Failures cleared, the sign-in stamped (and the hash upgraded when due), a new session issued and logged.</summary>
+    private static async Task<TokenResponse> SignInAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SessionServices s, User user,
+        string email, string password, PasswordVerificationResult verification, DateTimeOffset now, CancellationToken ct)
+    {
         await LoginFailures.ClearAsync(connection, tx, email);
-        await connection.ExecuteAsync(
-            """
-            UPDATE users SET failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL,
-                             last_login_at = @now, updated_at = @now,
-                             password_hash = COALESCE(@rehash, password_hash)
-            WHERE id = @id
-            """,
-            new { id = user.Id, now, rehash = verification == PasswordVerificationResult.SuccessRehashNeeded ? Passwords.Hash(request.Password!) : null }, tx);
+        await UserStore.RecordSignInAsync(connection, tx, user.Id, now,
+            verification == PasswordVerificationResult.SuccessRehashNeeded ? Passwords.Hash(password) : null);
         var (tokens, _) = await s.Sessions.IssueAsync(connection, tx, user);
         await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginSucceeded, user.Id, user.Email);
         await tx.CommitAsync(ct);
         AuthMetrics.Logins.WithLabels(AuthMetrics.Success).Inc();
-        return TypedResults.Ok(tokens with { User = tokens.User with { LastLoginAt = now.UtcDateTime } });
+        return tokens with { User = tokens.User with { LastLoginAt = now.UtcDateTime } };
+    }
+
+    /// <summary>
+    /// An attempt while the account is locked: a password check's worth of time spent all the same, logged, answered
+    /// 423. A sign-in counts in the sign-in metrics; a password change does not.
+    /// </summary>
+    private static async Task<ProblemHttpResult> RefuseLockedAsync(HttpContext http, NpgsqlConnection connection, NpgsqlTransaction tx,
+        SessionServices s, Guid? userId, string email, string password, string reason, TimeSpan retryAfter, CancellationToken ct, bool signIn)
+    {
+        Passwords.SpendVerificationTime(password);
+        await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginLocked, userId, email, details: new { reason });
+        await tx.CommitAsync(ct);
+        if (signIn)
+        {
+            AuthMetrics.Logins.WithLabels(AuthMetrics.Locked).Inc();
+        }
+        return Locked(http, retryAfter);
     }
 
     /// <summary>A wrong password (at sign-in or as the current password of a change): counted against the e-mail
@@ -156,48 +166,54 @@ public static class AuthApi
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var presented = await connection.QuerySingleOrDefaultAsync<(Guid Id, Guid FamilyId, Guid UserId, DateTime ExpiresAt, DateTime? RevokedAt, string? RevokedReason)>(
-            "SELECT id, family_id, user_id, expires_at, revoked_at, revoked_reason FROM refresh_tokens WHERE token_hash = @hash FOR UPDATE",
-            new { hash = SessionIssuer.Hash(request.RefreshToken!) }, tx);
+        var presented = await RefreshTokenStore.LockAsync(connection, tx, SessionIssuer.Hash(request.RefreshToken!));
         if (presented.Id == Guid.Empty)
         {
             return InvalidRefreshToken();
         }
-
         if (presented.RevokedAt is not null)
         {
-            if (presented.RevokedReason == "rotated")
-            {
-                // A token that was already exchanged is being replayed: whoever holds this family is not to be trusted.
-                await SessionIssuer.RevokeFamilyAsync(connection, tx, presented.FamilyId, "reuse_detected");
-                await s.Events.WriteAsync(connection, tx, AuthEventTypes.RefreshReuseDetected, presented.UserId, null,
-                    details: new { familyId = presented.FamilyId });
-                await tx.CommitAsync(ct);
-            }
+            await RevokeOnReuseAsync(connection, tx, s, presented.FamilyId, presented.UserId, presented.RevokedReason, ct);
             return InvalidRefreshToken();
         }
 
-        var user = await connection.QuerySingleAsync<User>(
-            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id", new { id = presented.UserId }, tx);
+        var user = await UserStore.GetAsync(connection, tx, presented.UserId);
         var now = s.Clock.GetUtcNow();
-        if (presented.ExpiresAt <= now.UtcDateTime || !user.IsActive)
+        if (presented.ExpiresAt <= now.UtcDateTime || !user.IsActive || await SessionEndedAsync(connection, tx, s, presented.FamilyId, now, ct))
         {
-            return InvalidRefreshToken();
-        }
-        if (await s.Sessions.SessionEndAsync(connection, tx, presented.FamilyId) <= now)
-        {
-            // Past the absolute session lifetime: however often it was refreshed, the session ends; sign in again.
-            await SessionIssuer.RevokeFamilyAsync(connection, tx, presented.FamilyId, "session_expired");
-            await tx.CommitAsync(ct);
             return InvalidRefreshToken();
         }
 
         var (tokens, replacement) = await s.Sessions.IssueAsync(connection, tx, user, presented.FamilyId);
-        await connection.ExecuteAsync(
-            "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'rotated', replaced_by = @replacement WHERE id = @id",
-            new { id = presented.Id, replacement }, tx);
+        await RefreshTokenStore.RotateAsync(connection, tx, presented.Id, replacement);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(tokens);
+    }
+
+    /// <summary>A token that was already exchanged is being replayed: whoever holds this family is not to be trusted.</summary>
+    private static async Task RevokeOnReuseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SessionServices s,
+        Guid familyId, Guid userId, string? revokedReason, CancellationToken ct)
+    {
+        if (revokedReason != "rotated")
+        {
+            return;
+        }
+        await SessionIssuer.RevokeFamilyAsync(connection, tx, familyId, "reuse_detected");
+        await s.Events.WriteAsync(connection, tx, AuthEventTypes.RefreshReuseDetected, userId, null, details: new { familyId });
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Past the absolute session lifetime: however often it was refreshed, the session ends; sign in again.</summary>
+    private static async Task<bool> SessionEndedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, SessionServices s, Guid familyId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await s.Sessions.SessionEndAsync(connection, tx, familyId) > now)
+        {
+            return false;
+        }
+        await SessionIssuer.RevokeFamilyAsync(connection, tx, familyId, "session_expired");
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>Sign out</summary>
@@ -222,19 +238,14 @@ public static class AuthApi
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (request?.RefreshToken is { Length: > 0 } refreshToken)
         {
-            var familyId = await connection.QuerySingleOrDefaultAsync<Guid?>(
-                "SELECT family_id FROM refresh_tokens WHERE token_hash = @hash AND user_id = @userId",
-                new { hash = SessionIssuer.Hash(refreshToken), userId }, tx);
-            if (familyId is { } family)
+            if (await RefreshTokenStore.FamilyOfAsync(connection, tx, SessionIssuer.Hash(refreshToken), userId) is { } family)
             {
                 await SessionIssuer.RevokeFamilyAsync(connection, tx, family, "logout");
             }
         }
         if (Guid.TryParse(principal.FindFirstValue(SessionIssuer.SessionClaim), out var session))
         {
-            await connection.ExecuteAsync(
-                "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout' WHERE family_id = @session AND user_id = @userId AND revoked_at IS NULL",
-                new { session, userId }, tx);
+            await RefreshTokenStore.EndSessionAsync(connection, tx, session, userId);
         }
         await s.Events.WriteAsync(connection, tx, AuthEventTypes.Logout, userId, principal.GetEmail());
         await tx.CommitAsync(ct);
@@ -242,17 +253,10 @@ public static class AuthApi
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(principal.FindFirstValue("exp")!, System.Globalization.CultureInfo.InvariantCulture));
         if (!await s.DenyList.RevokeTokenAsync(principal.FindFirstValue("jti")!, expiresAt))
         {
-            return RevocationNotRecorded("You are signed out, but this access token could not be put on the deny list.");
+            return AuthProblems.RevocationNotRecorded("You are signed out, but this access token could not be put on the deny list.");
         }
         return TypedResults.NoContent();
     }
-
-    /// <summary>The database change is made but the deny list (Redis) could not be written even after retrying: the
-    /// caller must know, since tokens may stay usable at other services until they expire (at most 15 minutes).</summary>
-    public static ProblemHttpResult RevocationNotRecorded(string title) => TypedResults.Problem(
-        statusCode: StatusCodes.Status503ServiceUnavailable, title: title,
-        detail: "The token deny list is unavailable. Send the same request again shortly: it is safe to repeat.",
-        extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
 
     /// <summary>The signed-in account</summary>
     /// <remarks>The caller's own account: id, e-mail, display name, role and status.</remarks>
@@ -262,8 +266,7 @@ public static class AuthApi
         ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var user = await connection.QuerySingleOrDefaultAsync<User>(
-            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id", new { id = principal.GetUserId() });
+        var user = await UserStore.FindAsync(connection, null, principal.GetUserId());
         return user is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This account no longer exists.")
             : TypedResults.Ok(user.ToDto());
@@ -280,19 +283,14 @@ public static class AuthApi
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, ClaimsPrincipal principal, HttpContext http, [AsParameters] SessionServices s, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Text("currentPassword", request.CurrentPassword, 1024)
-            .CheckNew("newPassword", request.NewPassword)
-            .Check(request.NewPassword != request.CurrentPassword, "newPassword", "newPassword must differ from the current password.");
-        if (!errors.IsValid)
+        if (Check(request) is { IsValid: false } errors)
         {
             return errors.ToProblem();
         }
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var user = await connection.QuerySingleOrDefaultAsync<User>(
-            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id", new { id = principal.GetUserId() }, tx);
+        var user = await UserStore.FindAsync(connection, tx, principal.GetUserId());
         if (user is null || !user.IsActive)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This account cannot change its password.");
@@ -302,34 +300,40 @@ public static class AuthApi
         var now = s.Clock.GetUtcNow();
         if (await LoginFailures.SerializeAsync(connection, tx, user.Email, now) is { } lockedUntil)
         {
-            Passwords.SpendVerificationTime(request.CurrentPassword!);
-            await s.Events.WriteAsync(connection, tx, AuthEventTypes.LoginLocked, user.Id, user.Email, details: new { reason = "password_change_while_locked" });
-            await tx.CommitAsync(ct);
-            return Locked(http, lockedUntil - now.UtcDateTime);
+            return await RefuseLockedAsync(http, connection, tx, s, user.Id, user.Email, request.CurrentPassword!,
+                "password_change_while_locked", lockedUntil - now.UtcDateTime, ct, signIn: false);
         }
-        user = await connection.QuerySingleAsync<User>($"SELECT {UserQueries.Columns} FROM users WHERE id = @id FOR UPDATE", new { id = user.Id }, tx);
+        user = (await UserStore.LockAsync(connection, tx, user.Id))!;
         if (Passwords.Verify(user.PasswordHash, request.CurrentPassword!) == PasswordVerificationResult.Failed)
         {
             return await CountFailureAsync(http, connection, tx, s, user, user.Email, now, "wrong_current_password",
                 AuthEventTypes.PasswordChangeFailed, WrongCurrentPassword(), ct);
         }
-        await LoginFailures.ClearAsync(connection, tx, user.Email);
 
-        user = await connection.QuerySingleAsync<User>(
-            $"""
-            UPDATE users SET password_hash = @hash, token_version = token_version + 1, updated_at = now()
-            WHERE id = @id RETURNING {UserQueries.Columns}
-            """,
-            new { id = user.Id, hash = Passwords.Hash(request.NewPassword!) }, tx);
-        await SessionIssuer.RevokeAllForUserAsync(connection, tx, user.Id, "password_changed");
-        await s.Events.WriteAsync(connection, tx, AuthEventTypes.PasswordChanged, user.Id, user.Email, actorId: user.Id);
-        var (tokens, _) = await s.Sessions.IssueAsync(connection, tx, user);
+        var (changed, tokens) = await SetPasswordAsync(connection, tx, s, user, request.NewPassword!);
         await tx.CommitAsync(ct);
-        if (!await s.DenyList.RevokeUserTokensAsync(user.Id, user.TokenVersion))
+        if (!await s.DenyList.RevokeUserTokensAsync(changed.Id, changed.TokenVersion))
         {
-            return RevocationNotRecorded("The password is changed, but older access tokens could not be put on the deny list.");
+            return AuthProblems.RevocationNotRecorded("The password is changed, but older access tokens could not be put on the deny list.");
         }
         return TypedResults.Ok(tokens);
+    }
+
+    private static ValidationErrors Check(ChangePasswordRequest request) => new ValidationErrors()
+        .Text("currentPassword", request.CurrentPassword, 1024)
+        .CheckNew("newPassword", request.NewPassword)
+        .Check(request.NewPassword != request.CurrentPassword, "newPassword", "newPassword must differ from the current password.");
+
+    /// <summary>The new password, every other session ended, the change logged, and a fresh session for the caller.</summary>
+    private static async Task<(User Changed, TokenResponse Tokens)> SetPasswordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, SessionServices s, User user, string newPassword)
+    {
+        await LoginFailures.ClearAsync(connection, tx, user.Email);
+        var changed = await UserStore.SetPasswordAsync(connection, tx, user.Id, Passwords.Hash(newPassword));
+        await UserStore.EndSessionsAsync(connection, tx, changed.Id, "password_changed");
+        await s.Events.WriteAsync(connection, tx, AuthEventTypes.PasswordChanged, changed.Id, changed.Email, actorId: changed.Id);
+        var (tokens, _) = await s.Sessions.IssueAsync(connection, tx, changed);
+        return (changed, tokens);
     }
 
     // One answer for an unknown account and a wrong password, so the reply does not tell which accounts exist.

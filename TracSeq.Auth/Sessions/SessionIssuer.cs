@@ -64,9 +64,4 @@ public sealed class SessionIssuer(AccessTokenIssuer accessTokens, TimeProvider c
         connection.ExecuteAsync(
             "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = @reason WHERE family_id = @familyId AND revoked_at IS NULL",
             new { familyId, reason }, transaction);
-
-    public static Task RevokeAllForUserAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string reason) =>
-        connection.ExecuteAsync(
-            "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = @reason WHERE user_id = @userId AND revoked_at IS NULL",
-            new { userId, reason }, transaction);
 }

@@ -1,10 +1,8 @@
 using System.Net.Mail;
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TracSeq.Auth.Events;
-using TracSeq.Auth.Sessions;
 using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
@@ -54,15 +52,8 @@ public static class UsersApi
             return errors.ToProblem();
         }
 
-        const string where = """
-            WHERE (@q IS NULL OR email ILIKE '%' || @q || '%' OR display_name ILIKE '%' || @q || '%')
-              AND (@role IS NULL OR role = @role) AND (@status IS NULL OR status = @status)
-            """;
-        var filter = new { q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), role, status, limit = paging.PageSize, offset = paging.Offset };
         await using var connection = await db.OpenConnectionAsync(ct);
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM users {where}", filter);
-        var users = await connection.QueryAsync<User>(
-            $"SELECT {UserQueries.Columns} FROM users {where} ORDER BY email LIMIT @limit OFFSET @offset", filter);
+        var (users, total) = await UserStore.ListAsync(connection, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), role, status, paging);
         return TypedResults.Ok(new PagedResult<UserDto>([.. users.Select(u => u.ToDto())], paging.Page, paging.PageSize, total));
     }
 
@@ -104,7 +95,7 @@ public static class UsersApi
         await using var tx = await connection.BeginTransactionAsync(ct);
         try
         {
-            user = await InsertAsync(connection, tx, user);
+            user = await UserStore.InsertAsync(connection, tx, user);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -115,15 +106,6 @@ public static class UsersApi
         return TypedResults.Created($"/api/users/{user.Id}", user.ToDto());
     }
 
-    /// <summary>Inserts a new account; shared with the bootstrap of the first administrator.</summary>
-    public static Task<User> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, User user) =>
-        connection.QuerySingleAsync<User>(
-            $"""
-            INSERT INTO users (id, email, display_name, role, status, password_hash)
-            VALUES (@Id, @Email::citext, @DisplayName, @Role, @Status, @PasswordHash)
-            RETURNING {UserQueries.Columns}
-            """, user, tx);
-
     /// <summary>Get an account</summary>
     /// <remarks>Lab administrators only.</remarks>
     /// <response code="200">The account.</response>
@@ -131,7 +113,7 @@ public static class UsersApi
     public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var user = await connection.QuerySingleOrDefaultAsync<User>($"SELECT {UserQueries.Columns} FROM users WHERE id = @id", new { id });
+        var user = await UserStore.FindAsync(connection, null, id);
         return user is null ? UserNotFound() : TypedResults.Ok(user.ToDto());
     }
 
@@ -148,13 +130,7 @@ public static class UsersApi
     public static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateUserRequest request, ClaimsPrincipal admin, [AsParameters] UserAdminServices s, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Text("displayName", request.DisplayName, 200, required: false)
-            .Check(request.Role is null || Roles.IsKnown(request.Role), "role", $"role must be one of: {string.Join(", ", Roles.Ordered)}.")
-            .Check(request.Status is null || UserStatus.IsKnown(request.Status), "status", "status must be active or disabled.")
-            .Check(request.DisplayName is not null || request.Role is not null || request.Status is not null,
-                "body", "Give at least one of displayName, role, status.");
-        if (!errors.IsValid)
+        if (Check(request) is { IsValid: false } errors)
         {
             return errors.ToProblem();
         }
@@ -162,8 +138,7 @@ public static class UsersApi
         var adminId = admin.GetUserId();
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var user = await connection.QuerySingleOrDefaultAsync<User>(
-            $"SELECT {UserQueries.Columns} FROM users WHERE id = @id FOR UPDATE", new { id }, tx);
+        var user = await UserStore.LockAsync(connection, tx, id);
         if (user is null)
         {
             return UserNotFound();
@@ -177,35 +152,42 @@ public static class UsersApi
                 title: "You cannot change your own role or status; ask another administrator.");
         }
 
-        var updated = await connection.QuerySingleAsync<User>(
-            $"""
-            UPDATE users SET display_name = COALESCE(@displayName, display_name), role = COALESCE(@role, role),
-                             status = COALESCE(@status, status), updated_at = now(),
-                             token_version = token_version + CASE WHEN @voidTokens THEN 1 ELSE 0 END
-            WHERE id = @id RETURNING {UserQueries.Columns}
-            """,
-            new { id, displayName = request.DisplayName?.Trim(), request.Role, request.Status, voidTokens = roleChanged || statusChanged }, tx);
-        if (roleChanged)
-        {
-            await s.Events.WriteAsync(connection, tx, AuthEventTypes.RoleChanged, id, user.Email, adminId, new { from = user.Role, to = updated.Role });
-        }
-        if (statusChanged)
-        {
-            var disabled = updated.Status == UserStatus.Disabled;
-            if (disabled)
-            {
-                await SessionIssuer.RevokeAllForUserAsync(connection, tx, id, "user_disabled");
-            }
-            await s.Events.WriteAsync(connection, tx, disabled ? AuthEventTypes.UserDisabled : AuthEventTypes.UserEnabled, id, user.Email, adminId);
-        }
+        var updated = await UserStore.UpdateAsync(connection, tx, id, request.DisplayName?.Trim(), request.Role, request.Status,
+            voidTokens: roleChanged || statusChanged);
+        await RecordChangesAsync(connection, tx, s.Events, user, updated, adminId);
         await tx.CommitAsync(ct);
         // Written whenever a role or status is given, changed or not: repeating a request whose revocation could not be
         // recorded records it then.
         if ((request.Role is not null || request.Status is not null) && !await s.DenyList.RevokeUserTokensAsync(id, updated.TokenVersion))
         {
-            return AuthApi.RevocationNotRecorded("The change is saved, but the user's access tokens could not be revoked yet.");
+            return AuthProblems.RevocationNotRecorded("The change is saved, but the user's access tokens could not be revoked yet.");
         }
         return TypedResults.Ok(updated.ToDto());
+    }
+
+    private static ValidationErrors Check(UpdateUserRequest request) => new ValidationErrors()
+        .Text("displayName", request.DisplayName, 200, required: false)
+        .Check(request.Role is null || Roles.IsKnown(request.Role), "role", $"role must be one of: {string.Join(", ", Roles.Ordered)}.")
+        .Check(request.Status is null || UserStatus.IsKnown(request.Status), "status", "status must be active or disabled.")
+        .Check(request.DisplayName is not null || request.Role is not null || request.Status is not null,
+            "body", "Give at least one of displayName, role, status.");
+
+    /// <summary>A role change and a status change each in the account's events; disabling also ends every session.</summary>
+    private static async Task RecordChangesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuthEventLog events, User before, User updated, Guid adminId)
+    {
+        if (updated.Role != before.Role)
+        {
+            await events.WriteAsync(connection, tx, AuthEventTypes.RoleChanged, before.Id, before.Email, adminId, new { from = before.Role, to = updated.Role });
+        }
+        if (updated.Status != before.Status)
+        {
+            var disabled = updated.Status == UserStatus.Disabled;
+            if (disabled)
+            {
+                await UserStore.EndSessionsAsync(connection, tx, before.Id, "user_disabled");
+            }
+            await events.WriteAsync(connection, tx, disabled ? AuthEventTypes.UserDisabled : AuthEventTypes.UserEnabled, before.Id, before.Email, adminId);
+        }
     }
 
     /// <summary>An account's security events</summary>
@@ -217,22 +199,12 @@ public static class UsersApi
     /// <response code="400">A bad page or page size.</response>
     /// <response code="404">No account has this id.</response>
     public static async Task<Results<Ok<PagedResult<AuthEventDto>>, ValidationProblem, ProblemHttpResult>> EventsAsync(
-        Guid id, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var paging = PageRequest.From(page, pageSize, errors);
-        if (!errors.IsValid)
+        Guid id, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct) =>
+        await EventPages.AnswerAsync<AuthEventDto>(page, pageSize, UserNotFound, async paging =>
         {
-            return errors.ToProblem();
-        }
-        await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @id)", new { id }))
-        {
-            return UserNotFound();
-        }
-        var (items, total) = await AuthEventLog.ListForUserAsync(connection, id, paging);
-        return TypedResults.Ok(new PagedResult<AuthEventDto>(items, paging.Page, paging.PageSize, total));
-    }
+            await using var connection = await db.OpenConnectionAsync(ct);
+            return await UserStore.ExistsAsync(connection, id) ? await AuthEventLog.ListForUserAsync(connection, id, paging) : null;
+        });
 
 
     private static bool IsEmailAddress(string value) =>

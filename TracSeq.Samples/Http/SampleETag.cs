@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using TracSeq.ServiceDefaults.Problems;
 
 namespace TracSeq.Samples;
 
@@ -30,4 +32,16 @@ public static class SampleETag
             ? IfMatchOutcome.Matches
             : IfMatchOutcome.DoesNotMatch;
     }
+
+    /// <summary>
+    /// The refusal of a change under <c>If-Match</c>: 400 when it is not an entity tag, 412 when it names another
+    /// version; both null to go on.
+    /// </summary>
+    public static (ValidationProblem? Malformed, ProblemHttpResult? Stale) IfMatchRefusal(HttpRequest request, int currentVersion) =>
+        Check(request, currentVersion) switch
+        {
+            IfMatchOutcome.Malformed => (new ValidationErrors().Add("If-Match", "If-Match must be an entity tag as given in ETag, such as \"3\".").ToProblem(), null),
+            IfMatchOutcome.DoesNotMatch => (null, SampleProblems.PreconditionFailed(currentVersion)),
+            _ => (null, null),
+        };
 }

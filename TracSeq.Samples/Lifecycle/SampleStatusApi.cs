@@ -7,13 +7,14 @@ using TracSeq.Samples.Audit;
 using TracSeq.Samples.Caching;
 using TracSeq.Samples.Samples;
 using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Contracts.Internal;
 
 namespace TracSeq.Samples.Lifecycle;
 
 public sealed record ChangeStatusRequest(string? To, string? Reason);
 public sealed record BulkStatusRequest(IReadOnlyList<Guid>? Ids, string? To, string? Reason);
-public sealed record BulkStatusItem(Guid Id, string Barcode, string Status, int Version);
 public sealed record BulkStatusResult(string To, int Updated, IReadOnlyList<BulkStatusItem> Samples);
 
 /// <summary>Status changes, one sample at a time or many at once (all or nothing), by the rules of <see cref="SampleStatusMachine"/>.</summary>
@@ -21,6 +22,24 @@ public static class SampleStatusApi
 {
     public const int MaxBulkIds = 10_000;
     public const int MaxReasonLength = 2000;
+
+    public static RouteGroupBuilder MapSampleStatusApi(this IEndpointRouteBuilder app)
+    {
+        var samples = app.MapGroup("/api/samples").WithTags("Samples").WithStandardProblems();
+        samples.MapPost("/{id:guid}/status", ChangeAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithRequestExample("""{"to": "rejected", "reason": "Tube cracked on arrival"}""")
+            .WithResponseExample(StatusCodes.Status409Conflict, """
+                {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.10", "title": "This status change is not allowed.", "status": 409,
+                 "detail": "A sample that is pending can move to: received, rejected, discarded.",
+                 "from": "pending", "to": "in_storage", "allowed": ["received", "rejected", "discarded"], "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+                """);
+        samples.MapPost("/bulk/status", BulkChangeAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"ids": ["01956a1e-7c3b-7d2a-9a41-6f0c2b8e5d10", "01956a1e-7c3b-7d2a-9a41-6f0c2b8e5d11"], "to": "received"}""");
+        return samples;
+    }
 
     /// <summary>Move a sample to another status</summary>
     /// <remarks>
@@ -46,40 +65,40 @@ public static class SampleStatusApi
         }
         if (!SampleStatusMachine.MayMove(user.GetRole(), request.To!))
         {
-            return SampleProblems.DiscardNeedsAdministrator();
+            return LifecycleProblems.DiscardNeedsAdministrator();
         }
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var sample = await connection.QuerySingleOrDefaultAsync<Sample>($"{SampleQueries.SelectById} FOR UPDATE OF s", new { id }, tx);
-        if (sample is null)
+        var (locked, refusal) = await LockedSample.LockForWriteAsync(connection, tx, id, user, s, ct);
+        if (locked is null)
         {
-            return SampleProblems.SampleNotFound();
+            return refusal!;
         }
-        var access = await s.Projects.ForAsync(user, ct);
-        if (access.WriteRefusal(sample.ProjectId, s.Denials) is { } refused)
+        var (malformed, refused) = ChangeRefusal(http, locked.Sample, request.To!);
+        if (malformed is not null || refused is not null)
         {
-            return refused;
-        }
-        switch (SampleETag.Check(http.Request, sample.Version))
-        {
-            case IfMatchOutcome.Malformed:
-                return new ValidationErrors().Add("If-Match", "If-Match must be an entity tag as given in ETag, such as \"3\".").ToProblem();
-            case IfMatchOutcome.DoesNotMatch:
-                return SampleProblems.PreconditionFailed(sample.Version);
-        }
-        if (!SampleStatusMachine.CanMove(sample.Status, request.To!))
-        {
-            return SampleProblems.IllegalMove(sample.Status, request.To!);
+            return malformed is not null ? malformed : refused!;
         }
 
-        var changed = await StatusChanges.ApplyAsync(connection, tx, Actor.From(user), [sample], request.To!, Reason(request.Reason), ct);
-        var updated = await connection.QuerySingleAsync<Sample>(SampleQueries.SelectById, new { id }, tx);
+        var changed = await StatusChanges.ApplyAsync(connection, tx, Actor.From(user), [locked.Sample], request.To!, Reason(request.Reason), ct);
+        var updated = await SampleStore.GetAsync(connection, tx, id);
         await tx.CommitAsync(ct);
 
         StatusChanges.Count(changed);
         await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [updated.Barcode]));
-        return SamplesApi.Answer(http, updated.ToDto());
+        return SampleAnswers.Ok(http, updated.ToDto());
+    }
+
+    /// <summary>If-Match first (400 or 412), then the state machine (409).</summary>
+    private static (ValidationProblem? Malformed, ProblemHttpResult? Refused) ChangeRefusal(HttpContext http, Sample sample, string to)
+    {
+        var ifMatch = SampleETag.IfMatchRefusal(http.Request, sample.Version);
+        if (ifMatch.Malformed is not null || ifMatch.Stale is not null)
+        {
+            return ifMatch;
+        }
+        return SampleStatusMachine.CanMove(sample.Status, to) ? (null, null) : (null, LifecycleProblems.IllegalMove(sample.Status, to));
     }
 
     /// <summary>Move many samples to one status, all or nothing</summary>
@@ -106,47 +125,16 @@ public static class SampleStatusApi
         var to = request.To!;
         if (!SampleStatusMachine.MayMove(user.GetRole(), to))
         {
-            return SampleProblems.DiscardNeedsAdministrator();
+            return LifecycleProblems.DiscardNeedsAdministrator();
         }
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        // Locked in id order, so two bulk changes over overlapping samples queue instead of deadlocking.
-        var samples = (await connection.QueryAsync<Sample>(
-            $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE s.id = ANY(@ids) ORDER BY s.id FOR UPDATE OF s",
-            new { ids = request.Ids!.ToArray() }, tx)).ToList();
-
-        // A sample the caller cannot see is missing like one that never existed; one they only view is refused.
+        var samples = await SampleStore.LockManyAsync(connection, tx, request.Ids!.ToArray());
         var access = await s.Projects.ForAsync(user, ct);
-        var viewed = samples.Where(x => access.Verdict(x.ProjectId) == ProjectVerdict.ReadOnly).ToList();
-        var invisible = samples.Where(x => !access.Sees(x.ProjectId, s.Denials)).Select(x => x.Id).ToHashSet();
-        var missing = request.Ids!.Where(id => invisible.Contains(id) || samples.All(x => x.Id != id)).ToList();
-        if (missing.Count > 0)
+        if ((AccessRefusal(request.Ids!, samples, access, s.Denials) ?? BulkMoves.Refusal(samples, samples.Count, to)) is { } refused)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-                title: missing.Count == 1 ? "A listed sample does not exist; nothing was changed." : $"{missing.Count} listed samples do not exist; nothing was changed.",
-                extensions: new Dictionary<string, object?> { ["missing"] = missing.Take(100).ToList() });
-        }
-        if (viewed.Count > 0)
-        {
-            s.Denials.ViewerWrite();
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
-                title: "Your membership of some of these samples' projects is viewer; nothing was changed.",
-                extensions: new Dictionary<string, object?> { ["viewOnly"] = viewed.Select(x => x.Id).Take(100).ToList() });
-        }
-        var refused = samples.Where(x => !SampleStatusMachine.CanMove(x.Status, to)).ToList();
-        if (refused.Count > 0)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: $"{refused.Count} of {samples.Count} samples cannot move to {to}; nothing was changed.",
-                extensions: new Dictionary<string, object?>
-                {
-                    ["to"] = to,
-                    ["refused"] = refused.Take(100).Select(x => new
-                    {
-                        x.Id, x.Barcode, from = x.Status, allowed = SampleStatusMachine.AllowedMoves(x.Status),
-                    }).ToList(),
-                });
+            return refused;
         }
 
         var changed = await StatusChanges.ApplyAsync(connection, tx, Actor.From(user), samples, to, Reason(request.Reason), ct);
@@ -156,6 +144,28 @@ public static class SampleStatusApi
         await s.Cache.InvalidateAsync(changed.Select(c => new CachedSampleKey(c.Id, c.Version, [c.Barcode])));
         return TypedResults.Ok(new BulkStatusResult(to, changed.Count,
             [.. changed.Select(c => new BulkStatusItem(c.Id, c.Barcode, c.To, c.Version))]));
+    }
+
+    /// <summary>A sample the caller cannot see is missing like one that never existed (404); one they only view is refused (403).</summary>
+    private static ProblemHttpResult? AccessRefusal(IReadOnlyList<Guid> ids, List<Sample> samples, ProjectAccess access, AuthorizationDenials denials)
+    {
+        var viewed = samples.Where(x => access.Verdict(x.ProjectId) == ProjectVerdict.ReadOnly).ToList();
+        var invisible = samples.Where(x => !access.Sees(x.ProjectId, denials)).Select(x => x.Id).ToHashSet();
+        var missing = ids.Where(id => invisible.Contains(id) || samples.All(x => x.Id != id)).ToList();
+        if (missing.Count > 0)
+        {
+            return BulkMoves.Missing(missing, missing.Count == 1
+                ? "A listed sample does not exist; nothing was changed."
+                : $"{missing.Count} listed samples do not exist; nothing was changed.");
+        }
+        if (viewed.Count == 0)
+        {
+            return null;
+        }
+        denials.ViewerWrite();
+        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+            title: "Your membership of some of these samples' projects is viewer; nothing was changed.",
+            extensions: new Dictionary<string, object?> { ["viewOnly"] = viewed.Select(x => x.Id).Take(100).ToList() });
     }
 
     private static ValidationErrors CheckMove(this ValidationErrors errors, string? to, string? reason)

@@ -29,9 +29,6 @@ public sealed record ProjectMemberDto(Guid UserId, string Role, Guid AddedBy, Da
 
 public sealed record PutMemberRequest(string? Role);
 
-/// <summary>One of a user's memberships, as <c>GET /internal/projects/access/{userId}</c> answers it.</summary>
-public sealed record ProjectAccessEntry(Guid ProjectId, string Code, string Role);
-
 public sealed record ProjectEventDto(
     long Id, string Type, DateTime At, Guid ActorId, string? ActorEmail, string? ActorName, Guid? UserId,
     System.Text.Json.JsonElement Changes, string? TraceId);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using TracSeq.Samples.Audit;
 using TracSeq.ServiceDefaults.Problems;
 
@@ -34,23 +35,18 @@ public static class ProjectMembersApi
         var actor = Actor.From(user);
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var project = await ProjectStore.GetAsync(connection, id, tx, forUpdate: true); // serialises owner counting
-        if (project is null)
+        if (await LockOpenProjectAsync(connection, tx, id) is { } closed)
         {
-            return ProjectProblems.ProjectNotFound();
-        }
-        if (project.Archived)
-        {
-            return ProjectProblems.Archived(project.Code);
+            return closed;
         }
         var before = await ProjectStore.MemberAsync(connection, id, userId, tx);
         if (before?.Role == request.Role)
         {
             return TypedResults.Ok(before);
         }
-        if (before?.Role == ProjectRoles.Owner && await ProjectStore.OwnerCountAsync(connection, tx, id) <= 1)
+        if (await LastOwnerRefusalAsync(connection, tx, id, before) is { } lastOwner)
         {
-            return ProjectProblems.LastOwner();
+            return lastOwner;
         }
         await ProjectStore.PutMemberAsync(connection, tx, id, userId, request.Role!, actor.Id);
         await ProjectStore.WriteEventAsync(connection, tx, actor, id,
@@ -79,23 +75,18 @@ public static class ProjectMembersApi
         }
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var project = await ProjectStore.GetAsync(connection, id, tx, forUpdate: true);
-        if (project is null)
+        if (await LockOpenProjectAsync(connection, tx, id) is { } closed)
         {
-            return ProjectProblems.ProjectNotFound();
-        }
-        if (project.Archived)
-        {
-            return ProjectProblems.Archived(project.Code);
+            return closed;
         }
         var before = await ProjectStore.MemberAsync(connection, id, userId, tx);
         if (before is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such member of this project.");
         }
-        if (before.Role == ProjectRoles.Owner && await ProjectStore.OwnerCountAsync(connection, tx, id) <= 1)
+        if (await LastOwnerRefusalAsync(connection, tx, id, before) is { } lastOwner)
         {
-            return ProjectProblems.LastOwner();
+            return lastOwner;
         }
         await ProjectStore.RemoveMemberAsync(connection, tx, id, userId);
         await ProjectStore.WriteEventAsync(connection, tx, Actor.From(user), id, ProjectEventTypes.MemberRemoved, userId,
@@ -104,4 +95,15 @@ public static class ProjectMembersApi
         await s.Memberships.AnnounceAsync(userId);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Locks the project (serialising owner counting), or the refusal: 404 when absent, 409 when archived.</summary>
+    private static async Task<ProblemHttpResult?> LockOpenProjectAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id)
+    {
+        var project = await ProjectStore.GetAsync(connection, id, tx, forUpdate: true);
+        return project is null ? ProjectProblems.ProjectNotFound() : project.Archived ? ProjectProblems.Archived(project.Code) : null;
+    }
+
+    /// <summary>409 when the member is the project's last owner: a project always keeps one.</summary>
+    private static async Task<ProblemHttpResult?> LastOwnerRefusalAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, ProjectMemberDto? before) =>
+        before?.Role == ProjectRoles.Owner && await ProjectStore.OwnerCountAsync(connection, tx, id) <= 1 ? ProjectProblems.LastOwner() : null;
 }

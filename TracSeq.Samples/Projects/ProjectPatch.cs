@@ -43,15 +43,7 @@ public sealed record ProjectPatch(
         var name = patch.Name.Or(current.Name)!.Trim();
         var description = patch.Description.Or(current.Description)?.Trim();
         var costCode = patch.CostCode.Or(current.CostCode)?.Trim();
-        var changes = new List<SampleChange>();
-        Compare(changes, "code", current.Code, code);
-        Compare(changes, "name", current.Name, name);
-        Compare(changes, "description", current.Description, description);
-        Compare(changes, "costCode", current.CostCode, costCode);
-        if (archived != current.Archived)
-        {
-            changes.Add(new SampleChange("archived", current.Archived, archived));
-        }
+        var changes = ChangesFrom(current, code, name, description, costCode, archived);
         if (changes.Count == 0)
         {
             return null;
@@ -68,6 +60,21 @@ public sealed record ProjectPatch(
             : archived ? ProjectEventTypes.Archived : ProjectEventTypes.Unarchived;
         await ProjectStore.WriteEventAsync(connection, tx, actor, current.Id, type, null, changes);
         return null;
+    }
+
+    /// <summary>Each field that really changed, old → new, for the audit trail.</summary>
+    private static List<SampleChange> ChangesFrom(Project current, string code, string name, string? description, string? costCode, bool archived)
+    {
+        var changes = new List<SampleChange>();
+        Compare(changes, "code", current.Code, code);
+        Compare(changes, "name", current.Name, name);
+        Compare(changes, "description", current.Description, description);
+        Compare(changes, "costCode", current.CostCode, costCode);
+        if (archived != current.Archived)
+        {
+            changes.Add(new SampleChange("archived", current.Archived, archived));
+        }
+        return changes;
     }
 
     private static void Compare(List<SampleChange> changes, string field, string? old, string? now)

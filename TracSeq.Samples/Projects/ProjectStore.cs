@@ -1,3 +1,4 @@
+using TracSeq.Contracts.Internal;
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;

@@ -1,3 +1,4 @@
+using TracSeq.Contracts.Internal;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -219,26 +220,16 @@ public static class ProjectsApi
     /// <response code="400">A bad page.</response>
     /// <response code="404">No project has this id, or you are not a member.</response>
     public static async Task<Results<Ok<PagedResult<ProjectEventDto>>, ValidationProblem, ProblemHttpResult>> EventsAsync(
-        Guid id, int? page, int? pageSize, ClaimsPrincipal user, [AsParameters] ProjectServices s, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var paging = PageRequest.From(page, pageSize, errors);
-        if (!errors.IsValid)
+        Guid id, int? page, int? pageSize, ClaimsPrincipal user, [AsParameters] ProjectServices s, CancellationToken ct) =>
+        await EventPages.AnswerAsync<ProjectEventDto>(page, pageSize, ProjectProblems.ProjectNotFound, async paging =>
         {
-            return errors.ToProblem();
-        }
-        if (!s.CanSee(await s.Access.ForAsync(user, ct), id))
-        {
-            return ProjectProblems.ProjectNotFound();
-        }
-        await using var connection = await s.Db.OpenConnectionAsync(ct);
-        if (await ProjectStore.GetAsync(connection, id) is null)
-        {
-            return ProjectProblems.ProjectNotFound();
-        }
-        var (items, total) = await ProjectStore.EventsAsync(connection, id, paging);
-        return TypedResults.Ok(new PagedResult<ProjectEventDto>(items, paging.Page, paging.PageSize, total));
-    }
+            if (!s.CanSee(await s.Access.ForAsync(user, ct), id))
+            {
+                return null;
+            }
+            await using var connection = await s.Db.OpenConnectionAsync(ct);
+            return await ProjectStore.GetAsync(connection, id) is null ? null : await ProjectStore.EventsAsync(connection, id, paging);
+        });
 
     /// <summary>A user's memberships, for the membership caches of Sequencing and Templates (service identity only).</summary>
     public static async Task<Ok<IReadOnlyList<ProjectAccessEntry>>> AccessAsync(Guid userId, NpgsqlDataSource db, CancellationToken ct)

@@ -40,6 +40,10 @@ public sealed class Sample
         ? new SampleLocationDto(id, LocationBarcode ?? "", LocationName ?? "", LocationKind ?? "", Position, LocationPath ?? "")
         : null;
 
+    /// <summary>Where the sample sits, as its audit events record it.</summary>
+    public Audit.EventLocation? ToEventLocation() =>
+        LocationId is { } id ? new Audit.EventLocation(id, LocationBarcode ?? "", LocationName ?? "", Position, LocationPath ?? "") : null;
+
     public SampleDto ToDto() => new(
         Id, Barcode, Name, SampleType, Status, ProjectId, ProjectCode, SubmissionId, TemplateId, TemplateVersion,
         Volume, Concentration, QualityScore, CollectedAt, ReceivedAt, Notes, ParseMetadata(Metadata),

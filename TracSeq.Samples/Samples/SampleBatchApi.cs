@@ -1,5 +1,4 @@
 using TracSeq.ServiceDefaults.Outbox;
-using TracSeq.Samples.Webhooks;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -12,18 +11,9 @@ using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
 using TracSeq.ServiceDefaults.Projects;
 using TracSeq.Samples.Projects;
+using TracSeq.Contracts.Internal;
 
 namespace TracSeq.Samples.Samples;
-
-/// <summary>A submission's samples, committed together. <c>samples[i]</c> is the sheet's row i + 2 (row 1 is the header).</summary>
-public sealed record CreateSampleBatchRequest(
-    Guid? SubmissionId, Guid? TemplateId, int? TemplateVersion, IReadOnlyList<CreateSampleRequest?>? Samples);
-
-public sealed record BatchCreatedSample(Guid Id, string Barcode);
-
-/// <summary>The samples created, in the order they were sent.</summary>
-public sealed record SampleBatchResult(
-    Guid SubmissionId, Guid TemplateId, int TemplateVersion, int Created, IReadOnlyList<BatchCreatedSample> Samples);
 
 /// <summary>
 /// <c>POST /internal/samples/batch</c>: the all-or-nothing create behind a spreadsheet submission, called by the
@@ -35,7 +25,7 @@ public sealed record SampleBatchResult(
 /// </summary>
 public static class SampleBatchApi
 {
-    public const string Path = "/internal/samples/batch";
+    public const string Path = SamplesInternalCalls.BatchPath;
     public const string Scope = "samples.batch";
     public const int MaxSamples = 50_000;
     /// <summary>10,000 rows with their metadata (at most 16 KB each) and room to spare; above the services' 1 MiB default.</summary>
@@ -50,7 +40,7 @@ public static class SampleBatchApi
             .ExcludeFromDescription(); // service to service; the public API documents only what the gateway routes
 
     public static async Task<Results<Created<SampleBatchResult>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateSampleBatchRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey,
+        SampleBatchRequest<CreateSampleRequest?> request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey,
         ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
         var now = s.Clock.GetUtcNow();
@@ -60,7 +50,6 @@ public static class SampleBatchApi
         {
             return errors.ToProblem();
         }
-        var submissionId = request.SubmissionId!.Value;
         var samples = request.Samples!.Select(r => r!).ToList();
 
         var actor = Actor.From(user);
@@ -73,49 +62,61 @@ public static class SampleBatchApi
         }
         // Keyed by the submission alone (not per user): one submission is committed once, whoever retries it.
         var claim = await IdempotencyRecords.ClaimAsync(connection, tx, Scope, Guid.Empty, idempotencyKey!, IdempotencyRecords.Hash(request));
-        if (claim.State == IdempotencyState.KeyReused)
+        if (claim.State != IdempotencyState.New)
         {
-            return SampleProblems.IdempotencyKeyReused();
-        }
-        if (claim.State == IdempotencyState.Replay)
-        {
-            http.Response.Headers[IdempotencyRecords.ReplayedHeaderName] = "true";
-            return TypedResults.Content(claim.Response, "application/json", Encoding.UTF8, claim.StatusCode);
+            return claim.State == IdempotencyState.Replay ? IdempotencyRecords.Replay(http, claim, null) : IdempotencyRecords.KeyReused();
         }
 
-        var wanted = samples.Where(x => x.Barcode is not null).Select(x => x.Barcode!).ToList();
-        var taken = await Barcodes.TakenAsync(connection, tx, wanted);
-        if (taken.Count > 0)
+        var (created, taken) = await InsertAsync(connection, tx, request, samples, projects, actor, now, ct);
+        if (created is null)
         {
-            return BarcodesTaken(samples, taken);
+            return taken!;
         }
-
-        var numbers = await Barcodes.NextNumbersAsync(connection, tx, samples.Count - wanted.Count);
-        var next = 0;
-        var created = samples.Select((r, i) => NewSample.From(r with { ProjectCode = projects[i].Code },
-            r.Barcode ?? Barcodes.Generate(r.SampleType!, now, numbers[next++]), actor.Id, projects[i].Id,
-            submissionId, request.TemplateId, request.TemplateVersion)).ToList();
-        try
-        {
-            await SampleWriter.CopyAsync(connection, created, ct);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == SamplesApi.UniqueBarcode)
-        {
-            // A concurrent request took one of the barcodes since the check above; the transaction rolls back whole.
-            await tx.RollbackAsync(ct);
-            return BarcodesTaken(samples, await Barcodes.TakenAsync(connection, null, wanted));
-        }
-        await SampleEventLog.WriteManyAsync(connection, actor, created.Select(c => c.CreatedEvent()), ct);
-        await Outbox.AddManyAsync(connection, tx, SampleWebhookEvents.Created(created), ct);
-
-        var result = new SampleBatchResult(submissionId, request.TemplateId!.Value, request.TemplateVersion!.Value, created.Count,
-            [.. created.Select(c => new BatchCreatedSample(c.Id, c.Barcode))]);
+        var result = ResultOf(request, created);
         await IdempotencyRecords.CompleteAsync(connection, tx, Scope, Guid.Empty, idempotencyKey!, StatusCodes.Status201Created, result);
         await tx.CommitAsync(ct);
 
         SampleMetrics.CountCreated(created);
-        return TypedResults.Created($"/api/samples?submissionId={submissionId}", result);
+        return TypedResults.Created($"/api/samples?submissionId={result.SubmissionId}", result);
     }
+
+    /// <summary>
+    /// Every sample (barcodes given or generated) with its created event and webhook, by COPY; 409 listing the rows
+    /// whose barcodes are taken, and then nothing is written.
+    /// </summary>
+    private static async Task<(List<NewSample>? Created, ProblemHttpResult? Taken)> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        SampleBatchRequest<CreateSampleRequest?> request, List<CreateSampleRequest> samples, List<Projects.Project> projects, Actor actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var wanted = samples.Where(x => x.Barcode is not null).Select(x => x.Barcode!).ToList();
+        var taken = await Barcodes.TakenAsync(connection, tx, wanted);
+        if (taken.Count > 0)
+        {
+            return (null, BarcodesTaken(samples, taken));
+        }
+        var numbers = await Barcodes.NextNumbersAsync(connection, tx, samples.Count - wanted.Count);
+        var next = 0;
+        var created = samples.Select((r, i) => NewSample.From(r with { ProjectCode = projects[i].Code },
+            r.Barcode ?? Barcodes.Generate(r.SampleType!, now, numbers[next++]), actor.Id, projects[i].Id,
+            request.SubmissionId!.Value, request.TemplateId, request.TemplateVersion)).ToList();
+        try
+        {
+            await SampleWriter.CopyAsync(connection, created, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == SampleStore.UniqueBarcode)
+        {
+            // A concurrent request took one of the barcodes since the check above; the transaction rolls back whole.
+            await tx.RollbackAsync(ct);
+            return (null, BarcodesTaken(samples, await Barcodes.TakenAsync(connection, null, wanted)));
+        }
+        await SampleEventLog.WriteManyAsync(connection, actor, created.Select(c => c.CreatedEvent()), ct);
+        await Outbox.AddManyAsync(connection, tx, SampleWebhookEvents.Created(created), ct);
+        return (created, null);
+    }
+
+    private static SampleBatchResult ResultOf(SampleBatchRequest<CreateSampleRequest?> request, List<NewSample> created) =>
+        new(request.SubmissionId!.Value, request.TemplateId!.Value, request.TemplateVersion!.Value, created.Count,
+            [.. created.Select(c => new BatchCreatedSample(c.Id, c.Barcode))]);
 
     /// <summary>
     /// Each row's project, resolved with one query: a row naming a project that does not exist or that the submitter
@@ -149,7 +150,7 @@ public static class SampleBatchApi
         return (projects, errors);
     }
 
-    private static ValidationErrors Validate(CreateSampleBatchRequest request, string? idempotencyKey, DateTimeOffset now, ProjectAccess access)
+    private static ValidationErrors Validate(SampleBatchRequest<CreateSampleRequest?> request, string? idempotencyKey, DateTimeOffset now, ProjectAccess access)
     {
         var errors = new ValidationErrors()
             .CheckKey(idempotencyKey, required: true)

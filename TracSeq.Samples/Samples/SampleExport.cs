@@ -57,42 +57,17 @@ public static class SampleExport
         }
         var access = await projects.ForAsync(user, http.RequestAborted);
         query = query.VisibleTo(access);
-        if (filter.ProjectCode is not null)
+        if (await ProjectRefusalAsync(db, access, filter.ProjectCode, denials, http.RequestAborted) is { } unknown)
         {
-            await using var lookup = await db.OpenConnectionAsync(http.RequestAborted);
-            if (await SampleProjects.FilterRefusalAsync(lookup, access, filter.ProjectCode, denials) is { } unknown)
-            {
-                return unknown;
-            }
+            return unknown;
         }
-
-        var userId = user.GetUserId();
-        switch (slots.TryTake(userId))
+        if (TakeSlot(slots, user.GetUserId(), http) is { } busy)
         {
-            case ExportSlots.Refusal.UserBusy:
-                return Busy(http, StatusCodes.Status429TooManyRequests,
-                    string.Create(CultureInfo.InvariantCulture, $"You already have {slots.PerUser} exports running; wait for one to finish."));
-            case ExportSlots.Refusal.ServiceBusy:
-                return Busy(http, StatusCodes.Status503ServiceUnavailable, "Too many exports are running; try again shortly.");
+            return busy;
         }
-        http.Response.RegisterForDispose(new SlotRelease(slots, userId));
-        // However slowly the client reads, the export (and the connection it holds) ends after MaxDuration.
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadline.CancelAfter(slots.MaxDuration);
-        http.Response.RegisterForDispose(deadline);
-        var ct = deadline.Token;
-
+        var ct = Deadline(http, slots.MaxDuration);
         // The query runs before the answer starts, so a database that is down is still a clean 503.
-        var connection = await db.OpenConnectionAsync(ct);
-        http.Response.RegisterForDisposeAsync(connection);
-        var command = new NpgsqlCommand($"{Select} WHERE {query.Where} ORDER BY {query.OrderBy}", connection);
-        http.Response.RegisterForDisposeAsync(command);
-        foreach (var name in query.Parameters.ParameterNames)
-        {
-            command.Parameters.AddWithValue(name, query.Parameters.Get<object>(name));
-        }
-        var reader = await command.ExecuteReaderAsync(ct);
-        http.Response.RegisterForDisposeAsync(reader);
+        var reader = await OpenReaderAsync(db, query, http, ct);
 
         var fileName = string.Create(CultureInfo.InvariantCulture, $"samples-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv");
         return TypedResults.Stream(async body =>
@@ -106,6 +81,58 @@ public static class SampleExport
                 http.Abort(); // past the deadline (or the client left): the answer is cut, not completed as if whole
             }
         }, "text/csv; charset=utf-8", fileName);
+    }
+
+    /// <summary>A filter naming a project: 404 naming the code when it is unknown or not the caller's to see.</summary>
+    private static async Task<ProblemHttpResult?> ProjectRefusalAsync(
+        NpgsqlDataSource db, ProjectAccess access, string? projectCode, AuthorizationDenials denials, CancellationToken ct)
+    {
+        if (projectCode is null)
+        {
+            return null;
+        }
+        await using var lookup = await db.OpenConnectionAsync(ct);
+        return await SampleProjects.FilterRefusalAsync(lookup, access, projectCode, denials);
+    }
+
+    /// <summary>However slowly the client reads, the export (and the connection it holds) ends after <paramref name="max"/>.</summary>
+    private static CancellationToken Deadline(HttpContext http, TimeSpan max)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(max);
+        http.Response.RegisterForDispose(deadline);
+        return deadline.Token;
+    }
+
+    /// <summary>One of the bounded export slots, released with the response; 429 or 503 when none is free.</summary>
+    private static ProblemHttpResult? TakeSlot(ExportSlots slots, Guid userId, HttpContext http)
+    {
+        switch (slots.TryTake(userId))
+        {
+            case ExportSlots.Refusal.UserBusy:
+                return Busy(http, StatusCodes.Status429TooManyRequests,
+                    string.Create(CultureInfo.InvariantCulture, $"You already have {slots.PerUser} exports running; wait for one to finish."));
+            case ExportSlots.Refusal.ServiceBusy:
+                return Busy(http, StatusCodes.Status503ServiceUnavailable, "Too many exports are running; try again shortly.");
+        }
+        http.Response.RegisterForDispose(new SlotRelease(slots, userId));
+        return null;
+    }
+
+    /// <summary>The export's reader, disposed with the response (its connection with it).</summary>
+    private static async Task<NpgsqlDataReader> OpenReaderAsync(NpgsqlDataSource db, SampleQuery query, HttpContext http, CancellationToken ct)
+    {
+        var connection = await db.OpenConnectionAsync(ct);
+        http.Response.RegisterForDisposeAsync(connection);
+        var command = new NpgsqlCommand($"{Select} WHERE {query.Where} ORDER BY {query.OrderBy}", connection);
+        http.Response.RegisterForDisposeAsync(command);
+        foreach (var name in query.Parameters.ParameterNames)
+        {
+            command.Parameters.AddWithValue(name, query.Parameters.Get<object>(name));
+        }
+        var reader = await command.ExecuteReaderAsync(ct);
+        http.Response.RegisterForDisposeAsync(reader);
+        return reader;
     }
 
     private static async Task WriteAsync(Stream body, NpgsqlDataReader reader, CancellationToken ct)

@@ -1,18 +1,13 @@
 using Prometheus;
-using TracSeq.Samples.Lifecycle;
 
 namespace TracSeq.Samples.Samples;
 
-/// <summary>The business metrics dashboards and alerts read (names fixed by the product contract).</summary>
+/// <summary>The business metrics dashboards and alerts read (names fixed by the product contract); status changes count in <c>StatusChanges</c>.</summary>
 public static class SampleMetrics
 {
     public static readonly Counter Created = Metrics.CreateCounter(
         "tracseq_samples_created_total", "Samples created, by sample type (single creates and submission batches).",
         new CounterConfiguration { LabelNames = ["sample_type"] });
-
-    public static readonly Counter StatusTransitions = Metrics.CreateCounter(
-        "tracseq_sample_status_transitions_total", "Sample status changes, by from and to status.",
-        new CounterConfiguration { LabelNames = ["from", "to"] });
 
     /// <summary>Publishes every series at zero from the start: rate() and increase() need the series before the first event.</summary>
     public static void PublishInitialSeries()
@@ -20,10 +15,6 @@ public static class SampleMetrics
         foreach (var type in SampleTypes.All)
         {
             Created.WithLabels(type);
-        }
-        foreach (var (from, to) in SampleStatusMachine.AllMoves)
-        {
-            StatusTransitions.WithLabels(from, to);
         }
     }
 

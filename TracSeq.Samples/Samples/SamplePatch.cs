@@ -39,6 +39,14 @@ public sealed class SamplePatch
             _notes = b.Text("notes", SampleLimits.MaxNotesLength),
             _metadata = b.Json("metadata"),
         };
+        RefuseOthers(b, body, errors);
+        p.Check(errors, now);
+        return p;
+    }
+
+    /// <summary>Status and location have endpoints of their own; any other field is unknown.</summary>
+    private static void RefuseOthers(PatchBody b, JsonElement body, ValidationErrors errors)
+    {
         b.Refuse("status", "Change the status with POST /api/samples/{id}/status.");
         foreach (var field in new[] { "location", "locationId", "position" })
         {
@@ -49,22 +57,25 @@ public sealed class SamplePatch
         {
             errors.Add("body", "Give at least one field to change.");
         }
+    }
 
-        if (p._sampleType.Value is { } type)
+    /// <summary>The given fields, by the same rules as a new sample.</summary>
+    private void Check(ValidationErrors errors, DateTimeOffset now)
+    {
+        if (_sampleType.Value is { } type)
         {
             errors.Check(SampleTypes.IsKnown(type), "sampleType", $"sampleType must be one of: {string.Join(", ", SampleTypes.All)}.");
         }
-        if (p._barcode.Value is { } barcode && Barcodes.Problem(barcode, "barcode") is { } problem)
+        if (_barcode.Value is { } barcode && Barcodes.Problem(barcode, "barcode") is { } problem)
         {
             errors.Add("barcode", problem);
         }
-        errors.CheckAmount("volume", p._volume.Value, SampleLimits.MaxVolume)
-              .CheckAmount("concentration", p._concentration.Value, SampleLimits.MaxConcentration)
-              .CheckAmount("qualityScore", p._qualityScore.Value, SampleLimits.MaxQualityScore)
-              .CheckProjectCode("projectCode", p._projectCode.Value)
-              .CheckCollectedAt("collectedAt", p._collectedAt.Value, now)
-              .CheckMetadata("metadata", p._metadata.Value);
-        return p;
+        errors.CheckAmount("volume", _volume.Value, SampleLimits.MaxVolume)
+              .CheckAmount("concentration", _concentration.Value, SampleLimits.MaxConcentration)
+              .CheckAmount("qualityScore", _qualityScore.Value, SampleLimits.MaxQualityScore)
+              .CheckProjectCode("projectCode", _projectCode.Value)
+              .CheckCollectedAt("collectedAt", _collectedAt.Value, now)
+              .CheckMetadata("metadata", _metadata.Value);
     }
 
     /// <summary>The sample's values after this patch, and each field that really changed (old → new).</summary>

@@ -2,7 +2,6 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using TracSeq.Samples.Audit;
-using TracSeq.Samples.Lifecycle;
 
 namespace TracSeq.Samples.Samples;
 

@@ -1,5 +1,4 @@
 using TracSeq.ServiceDefaults.Outbox;
-using TracSeq.Samples.Webhooks;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -10,8 +9,6 @@ using Npgsql;
 using TracSeq.Samples.Audit;
 using TracSeq.Samples.Caching;
 using TracSeq.ServiceDefaults.Data;
-using TracSeq.Samples.Lifecycle;
-using TracSeq.Samples.Storage;
 using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
@@ -30,8 +27,8 @@ public sealed record SampleListServices(NpgsqlDataSource Db, ProjectAccessResolv
 
 public sealed record SampleStats(long Total, IReadOnlyDictionary<string, long> ByStatus, IReadOnlyDictionary<string, long> ByType);
 
-/// <summary>Samples: search, create, read (cached), edit with ETags, the audit trail, stats; status and storage moves
-/// are in <see cref="SampleStatusApi"/> and <see cref="SamplePlacementApi"/>.</summary>
+/// <summary>Samples: search, create, read (cached), edit with ETags, the audit trail, stats; status changes and
+/// storage moves are features of their own (Lifecycle, Storage), each mapping its routes.</summary>
 public static class SamplesApi
 {
     /// <summary>Example bodies for the OpenAPI document.</summary>
@@ -48,10 +45,25 @@ public static class SamplesApi
              "createdBy": "0b9a3c3e-5d0c-4a8e-9f57-2f1d6f2a7c11", "createdAt": "2025-03-14T09:30:00Z",
              "updatedAt": "2025-03-14T11:05:00Z", "version": 4}
             """;
+
+        public const string CreateRequest = """
+            {"name": "Liver biopsy 12", "sampleType": "dna", "volume": 250.5, "concentration": 12.25, "qualityScore": 8.1,
+             "projectCode": "ONC-2025", "collectedAt": "2025-03-14T09:30:00+01:00", "notes": "Keep on dry ice", "metadata": {"donor": "D-0042"}}
+            """;
+
+        public const string CreateBadRequest = """
+            {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.1", "title": "One or more validation errors occurred.", "status": 400,
+             "errors": {"barcode": ["barcode must be 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."]},
+             "traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "correlationId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+            """;
+
+        public const string CreateConflict = """
+            {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.10", "title": "This barcode is already in use.", "status": 409, "detail": "LAB-PLATE7-A01",
+             "barcodes": ["LAB-PLATE7-A01"], "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+            """;
     }
 
     public const string CreateScope = "samples.create";
-    public const string UniqueBarcode = "samples_barcode_key";
 
     public static RouteGroupBuilder MapSamplesApi(this IEndpointRouteBuilder app)
     {
@@ -61,20 +73,10 @@ public static class SamplesApi
         samples.MapPost("/", CreateAsync).RequireAuthorization(Policies.CanSubmit)
             .Produces<SampleDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithRequestExample("""
-                {"name": "Liver biopsy 12", "sampleType": "dna", "volume": 250.5, "concentration": 12.25, "qualityScore": 8.1,
-                 "projectCode": "ONC-2025", "collectedAt": "2025-03-14T09:30:00+01:00", "notes": "Keep on dry ice", "metadata": {"donor": "D-0042"}}
-                """)
+            .WithRequestExample(Examples.CreateRequest)
             .WithResponseExample(StatusCodes.Status201Created, Examples.Sample)
-            .WithResponseExample(StatusCodes.Status400BadRequest, """
-                {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.1", "title": "One or more validation errors occurred.", "status": 400,
-                 "errors": {"barcode": ["barcode must be 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."]},
-                 "traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "correlationId": "4bf92f3577b34da6a3ce929d0e0e4736"}
-                """)
-            .WithResponseExample(StatusCodes.Status409Conflict, """
-                {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.10", "title": "This barcode is already in use.", "status": 409, "detail": "LAB-PLATE7-A01",
-                 "barcodes": ["LAB-PLATE7-A01"], "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
-                """);
+            .WithResponseExample(StatusCodes.Status400BadRequest, Examples.CreateBadRequest)
+            .WithResponseExample(StatusCodes.Status409Conflict, Examples.CreateConflict);
         samples.MapGet("/stats", StatsAsync);
         samples.MapGet("/export", SampleExport.ExportAsync).Produces(StatusCodes.Status200OK, contentType: "text/csv");
         samples.MapGet("/by-barcode/{barcode}", GetByBarcodeAsync).ProducesProblem(StatusCodes.Status404NotFound)
@@ -87,23 +89,6 @@ public static class SamplesApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithRequestExample("""{"volume": 240, "notes": null, "metadata": {"donor": "D-0042", "aliquot": 2}}""");
         samples.MapGet("/{id:guid}/events", EventsAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        samples.MapPost("/{id:guid}/status", SampleStatusApi.ChangeAsync).RequireAuthorization(Policies.CanHandleSamples)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithRequestExample("""{"to": "rejected", "reason": "Tube cracked on arrival"}""")
-            .WithResponseExample(StatusCodes.Status409Conflict, """
-                {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.10", "title": "This status change is not allowed.", "status": 409,
-                 "detail": "A sample that is pending can move to: received, rejected, discarded.",
-                 "from": "pending", "to": "in_storage", "allowed": ["received", "rejected", "discarded"], "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
-                """);
-        samples.MapPost("/bulk/status", SampleStatusApi.BulkChangeAsync).RequireAuthorization(Policies.CanHandleSamples)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithRequestExample("""{"ids": ["01956a1e-7c3b-7d2a-9a41-6f0c2b8e5d10", "01956a1e-7c3b-7d2a-9a41-6f0c2b8e5d11"], "to": "received"}""");
-        samples.MapPut("/{id:guid}/location", SamplePlacementApi.PlaceAsync).RequireAuthorization(Policies.CanHandleSamples)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithRequestExample("""{"locationId": "01956a1e-0000-7000-8000-00000000b007", "position": "B7"}""");
-        samples.MapDelete("/{id:guid}/location", SamplePlacementApi.RemoveAsync).RequireAuthorization(Policies.CanHandleSamples)
-            .ProducesProblem(StatusCodes.Status404NotFound);
         return samples;
     }
 
@@ -138,10 +123,8 @@ public static class SamplesApi
         {
             return unknown;
         }
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM samples s WHERE {query.Where}", query.Parameters);
-        var rows = await connection.QueryAsync<Sample>(
-            $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE {query.Where} ORDER BY {query.OrderBy} LIMIT @limit OFFSET @offset",
-            query.Parameters);
+        var total = await SampleStore.CountAsync(connection, query);
+        var rows = await SampleStore.PageAsync(connection, query);
         return TypedResults.Ok(new PagedResult<SampleDto>([.. rows.Select(r => r.ToDto())], paging.Page, paging.PageSize, total));
     }
 
@@ -166,9 +149,7 @@ public static class SamplesApi
         {
             return unknown;
         }
-        var counts = (await connection.QueryAsync<(string Status, string SampleType, long Count)>(
-            $"SELECT s.status, s.sample_type, count(*) FROM samples s WHERE {query.Where} GROUP BY s.status, s.sample_type",
-            query.Parameters)).ToList();
+        var counts = await SampleStore.CountByStatusAndTypeAsync(connection, query);
         // Every status and type appears, at zero when there are none: a dashboard should not have to guess.
         var byStatus = SampleStatus.All.ToDictionary(st => st, st => counts.Where(c => c.Status == st).Sum(c => c.Count));
         var byType = SampleTypes.All.ToDictionary(t => t, t => counts.Where(c => c.SampleType == t).Sum(c => c.Count));
@@ -190,7 +171,7 @@ public static class SamplesApi
         // A refused hit goes on to PostgreSQL too (and is counted there), so its 404 takes as long as one for an id that
         // never existed.
         var sample = await LoadAndCacheAsync(s, "s.id = @key", id, ct);
-        return sample is not null && access.Sees(sample.ProjectId, s.Denials) ? Answer(http, sample) : SampleProblems.SampleNotFound();
+        return sample is not null && access.Sees(sample.ProjectId, s.Denials) ? SampleAnswers.Ok(http, sample) : SampleProblems.SampleNotFound();
     }
 
     /// <summary>Find a sample by its barcode</summary>
@@ -213,7 +194,7 @@ public static class SamplesApi
         // A refused hit goes on to PostgreSQL too (and is counted there), so its 404 takes as long as one for a barcode
         // that never existed.
         var sample = await LoadAndCacheAsync(s, "s.barcode = @key", barcode, ct);
-        return sample is not null && access.Sees(sample.ProjectId, s.Denials) ? Answer(http, sample) : SampleProblems.SampleNotFound();
+        return sample is not null && access.Sees(sample.ProjectId, s.Denials) ? SampleAnswers.Ok(http, sample) : SampleProblems.SampleNotFound();
     }
 
     /// <summary>Register a sample</summary>
@@ -250,45 +231,47 @@ public static class SamplesApi
         {
             return refusal;
         }
-        if (idempotencyKey is not null)
+        var claim = await IdempotencyRecords.ClaimIfKeyedAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, request);
+        if (claim.State != IdempotencyState.New)
         {
-            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, IdempotencyRecords.Hash(request));
-            if (claim.State == IdempotencyState.KeyReused)
-            {
-                return SampleProblems.IdempotencyKeyReused();
-            }
-            if (claim.State == IdempotencyState.Replay)
-            {
-                return Replay(http, claim);
-            }
+            return claim.State == IdempotencyState.Replay ? Replay(http, claim) : IdempotencyRecords.KeyReused();
         }
 
-        if (request.Barcode is { } wanted && (await Barcodes.TakenAsync(connection, tx, [wanted])).Count > 0)
+        var (sample, taken) = await InsertAsync(connection, tx, request with { ProjectCode = project!.Code }, project.Id, actor, now);
+        if (sample is null)
         {
-            return SampleProblems.DuplicateBarcode([wanted]);
+            return taken!;
         }
-        var barcode = request.Barcode ?? Barcodes.Generate(request.SampleType!, now, (await Barcodes.NextNumbersAsync(connection, tx, 1))[0]);
-        var sample = NewSample.From(request with { ProjectCode = project!.Code }, barcode, actor.Id, project.Id);
-        try
-        {
-            await SampleWriter.InsertAsync(connection, tx, sample);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == UniqueBarcode)
-        {
-            return SampleProblems.DuplicateBarcode([barcode]); // taken by a concurrent request since the check above
-        }
-        await SampleEventLog.WriteAsync(connection, tx, actor, sample.CreatedEvent());
-        await Outbox.AddAsync(connection, tx, SampleWebhookEvents.Created(sample));
-        var created = (await connection.QuerySingleAsync<Sample>(SampleQueries.SelectById, new { id = sample.Id }, tx)).ToDto();
-        if (idempotencyKey is not null)
-        {
-            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, StatusCodes.Status201Created, created);
-        }
+        var created = (await SampleStore.GetAsync(connection, tx, sample.Id)).ToDto();
+        await IdempotencyRecords.CompleteIfKeyedAsync(connection, tx, CreateScope, actor.Id, idempotencyKey, StatusCodes.Status201Created, created);
         await tx.CommitAsync(ct);
 
         SampleMetrics.CountCreated([sample]);
         http.Response.Headers.ETag = SampleETag.For(created.Version);
         return TypedResults.Created($"/api/samples/{created.Id}", created);
+    }
+
+    /// <summary>The new sample with its barcode (given or generated), its created event and its webhook; 409 when the barcode is taken.</summary>
+    private static async Task<(NewSample? Sample, ProblemHttpResult? Taken)> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, CreateSampleRequest request, Guid projectId, Actor actor, DateTimeOffset now)
+    {
+        if (request.Barcode is { } wanted && (await Barcodes.TakenAsync(connection, tx, [wanted])).Count > 0)
+        {
+            return (null, SampleProblems.DuplicateBarcode([wanted]));
+        }
+        var barcode = request.Barcode ?? Barcodes.Generate(request.SampleType!, now, (await Barcodes.NextNumbersAsync(connection, tx, 1))[0]);
+        var sample = NewSample.From(request, barcode, actor.Id, projectId);
+        try
+        {
+            await SampleWriter.InsertAsync(connection, tx, sample);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == SampleStore.UniqueBarcode)
+        {
+            return (null, SampleProblems.DuplicateBarcode([barcode])); // taken by a concurrent request since the check above
+        }
+        await SampleEventLog.WriteAsync(connection, tx, actor, sample.CreatedEvent());
+        await Outbox.AddAsync(connection, tx, SampleWebhookEvents.Created(sample));
+        return (sample, null);
     }
 
     /// <summary>Edit a sample</summary>
@@ -317,76 +300,85 @@ public static class SamplesApi
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var current = await connection.QuerySingleOrDefaultAsync<Sample>($"{SampleQueries.SelectById} FOR UPDATE OF s", new { id }, tx);
-        if (current is null)
+        var (locked, refusal) = await LockedSample.LockForWriteAsync(connection, tx, id, user, s, ct);
+        if (locked is null)
         {
-            return SampleProblems.SampleNotFound();
+            return refusal!;
         }
-        var access = await s.Projects.ForAsync(user, ct);
-        if (access.WriteRefusal(current.ProjectId, s.Denials) is { } refused)
+        var current = locked.Sample;
+        var (malformed, stale) = SampleETag.IfMatchRefusal(http.Request, current.Version);
+        if (malformed is not null || stale is not null)
         {
-            return refused;
-        }
-        switch (SampleETag.Check(http.Request, current.Version))
-        {
-            case IfMatchOutcome.Malformed:
-                return new ValidationErrors().Add("If-Match", "If-Match must be an entity tag as given in ETag, such as \"3\".").ToProblem();
-            case IfMatchOutcome.DoesNotMatch:
-                return SampleProblems.PreconditionFailed(current.Version);
+            return malformed is not null ? malformed : stale!;
         }
 
         var (values, changes) = patch.ApplyTo(current);
         if (changes.Count == 0)
         {
-            return Answer(http, current.ToDto()); // nothing differs: no new version, no event
+            return SampleAnswers.Ok(http, current.ToDto()); // nothing differs: no new version, no event
         }
-        if (values.ProjectCode != current.ProjectCode
-            && (await SampleProjects.TargetAsync(connection, tx, access, values.ProjectCode, s.Denials)).Refusal is { } moveRefused)
+        var (updated, notStored) = await StoreChangesAsync(connection, tx, locked, values, changes, user, s, sequencing, http, ct);
+        if (updated is null)
         {
-            return moveRefused; // a move into a project the caller may not act in
-        }
-        if (values.Barcode != current.Barcode && (await Barcodes.TakenAsync(connection, tx, [values.Barcode])).Count > 0)
-        {
-            return SampleProblems.DuplicateBarcode([values.Barcode]);
-        }
-        try
-        {
-            await connection.ExecuteAsync(
-                """
-                UPDATE samples SET name = @Name, sample_type = @SampleType, barcode = @Barcode, volume = @Volume,
-                       concentration = @Concentration, quality_score = @QualityScore, project_code = @ProjectCode,
-                       project_id = (SELECT id FROM projects WHERE code = @ProjectCode),
-                       collected_at = @CollectedAt, notes = @Notes, metadata = @Metadata::jsonb,
-                       version = version + 1, updated_at = now()
-                WHERE id = @Id
-                """,
-                values, tx);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == UniqueBarcode)
-        {
-            return SampleProblems.DuplicateBarcode([values.Barcode]);
-        }
-        var updated = await connection.QuerySingleAsync<Sample>(SampleQueries.SelectById, new { id }, tx);
-        await SampleEventLog.WriteAsync(connection, tx, Actor.From(user),
-            new NewSampleEvent(id, SampleEventTypes.Updated, null, null, changes, null, SamplePlacementApi.EventLocationOf(updated)));
-        if (updated.ProjectId != current.ProjectId)
-        {
-            try
-            {
-                // Its libraries go with it before the move commits: a library is always its sample's project's.
-                await sequencing.MoveLibrariesAsync(id, updated.ProjectId, http.Request.Headers.Authorization.ToString(), ct);
-            }
-            catch (Labels.SequencingUnavailableException e)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "The Sequencing service is unavailable; the sample was not moved.", detail: e.Message,
-                    extensions: new Dictionary<string, object?> { ["dependency"] = "sequencing" });
-            }
+            return notStored!;
         }
         await tx.CommitAsync(ct);
 
         await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [current.Barcode, updated.Barcode]));
-        return Answer(http, updated.ToDto());
+        return SampleAnswers.Ok(http, updated.ToDto());
+    }
+
+    /// <summary>
+    /// Writes an edit and its audit event, and moves the sample's libraries with it to another project; refused when
+    /// the project or barcode it moves to refuses it, or Sequencing cannot move the libraries.
+    /// </summary>
+    private static async Task<(Sample? Updated, ProblemHttpResult? Refusal)> StoreChangesAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        LockedSample locked, SampleValues values, List<SampleChange> changes, ClaimsPrincipal user, SampleServices s,
+        Labels.SequencingLabelsClient sequencing, HttpContext http, CancellationToken ct)
+    {
+        var current = locked.Sample;
+        if (values.ProjectCode != current.ProjectCode
+            && (await SampleProjects.TargetAsync(connection, tx, locked.Access, values.ProjectCode, s.Denials)).Refusal is { } moveRefused)
+        {
+            return (null, moveRefused); // a move into a project the caller may not act in
+        }
+        if (values.Barcode != current.Barcode && (await Barcodes.TakenAsync(connection, tx, [values.Barcode])).Count > 0)
+        {
+            return (null, SampleProblems.DuplicateBarcode([values.Barcode]));
+        }
+        try
+        {
+            await SampleStore.UpdateAsync(connection, tx, values);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == SampleStore.UniqueBarcode)
+        {
+            return (null, SampleProblems.DuplicateBarcode([values.Barcode]));
+        }
+        var updated = await SampleStore.GetAsync(connection, tx, current.Id);
+        await SampleEventLog.WriteAsync(connection, tx, Actor.From(user),
+            new NewSampleEvent(current.Id, SampleEventTypes.Updated, null, null, changes, null, updated.ToEventLocation()));
+        if (updated.ProjectId != current.ProjectId && await MoveLibrariesAsync(sequencing, updated, http, ct) is { } unavailable)
+        {
+            return (null, unavailable);
+        }
+        return (updated, null);
+    }
+
+    /// <summary>Its libraries go with it before the move commits: a library is always its sample's project's.</summary>
+    private static async Task<ProblemHttpResult?> MoveLibrariesAsync(
+        Labels.SequencingLabelsClient sequencing, Sample updated, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            await sequencing.MoveLibrariesAsync(updated.Id, updated.ProjectId, http.Request.Headers.Authorization.ToString(), ct);
+            return null;
+        }
+        catch (Labels.SequencingUnavailableException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The Sequencing service is unavailable; the sample was not moved.", detail: e.Message,
+                extensions: new Dictionary<string, object?> { ["dependency"] = "sequencing" });
+        }
     }
 
     /// <summary>A sample's audit trail</summary>
@@ -398,34 +390,17 @@ public static class SamplesApi
     /// <response code="400">A bad page or page size.</response>
     /// <response code="404">No sample has this id.</response>
     public static async Task<Results<Ok<PagedResult<SampleEventDto>>, ValidationProblem, ProblemHttpResult>> EventsAsync(
-        Guid id, int? page, int? pageSize, ClaimsPrincipal user, [AsParameters] SampleListServices s, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var paging = PageRequest.From(page, pageSize, errors);
-        if (!errors.IsValid)
+        Guid id, int? page, int? pageSize, ClaimsPrincipal user, [AsParameters] SampleListServices s, CancellationToken ct) =>
+        await EventPages.AnswerAsync<SampleEventDto>(page, pageSize, SampleProblems.SampleNotFound, async paging =>
         {
-            return errors.ToProblem();
-        }
-        var access = await s.Projects.ForAsync(user, ct);
-        await using var connection = await s.Db.OpenConnectionAsync(ct);
-        var projectId = await connection.ExecuteScalarAsync<Guid?>("SELECT project_id FROM samples WHERE id = @id", new { id });
-        if (projectId is not { } project || !access.Sees(project, s.Denials))
-        {
-            return SampleProblems.SampleNotFound();
-        }
-        var (items, total) = await SampleEventLog.ListAsync(connection, id, paging);
-        return TypedResults.Ok(new PagedResult<SampleEventDto>(items, paging.Page, paging.PageSize, total));
-    }
-
-    /// <summary>An answer carrying a sample, with its ETag.</summary>
-    public static Ok<SampleDto> Answer(HttpContext http, SampleDto sample)
-    {
-        http.Response.Headers.ETag = SampleETag.For(sample.Version);
-        return TypedResults.Ok(sample);
-    }
+            var access = await s.Projects.ForAsync(user, ct);
+            await using var connection = await s.Db.OpenConnectionAsync(ct);
+            var projectId = await SampleStore.ProjectOfAsync(connection, null, id);
+            return projectId is { } project && access.Sees(project, s.Denials) ? await SampleEventLog.ListAsync(connection, id, paging) : null;
+        });
 
     /// <summary>A cached sample, its JSON written out as stored, with the same ETag as a read from PostgreSQL.</summary>
-    public static CachedSampleResult Answer(HttpContext http, CachedSample sample)
+    private static CachedSampleResult Answer(HttpContext http, CachedSample sample)
     {
         http.Response.Headers.ETag = SampleETag.For(sample.Version);
         return new CachedSampleResult(sample.Json);
@@ -434,8 +409,7 @@ public static class SamplesApi
     private static async Task<SampleDto?> LoadAndCacheAsync<TKey>(SampleServices s, string condition, TKey key, CancellationToken ct)
     {
         await using var connection = await s.Db.OpenConnectionAsync(ct);
-        var sample = (await connection.QuerySingleOrDefaultAsync<Sample>(
-            $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE {condition}", new { key }))?.ToDto();
+        var sample = (await SampleStore.FindAsync(connection, condition, key))?.ToDto();
         if (sample is not null)
         {
             await s.Cache.StoreAsync(sample);
@@ -447,10 +421,7 @@ public static class SamplesApi
     private static ContentHttpResult Replay(HttpContext http, IdempotencyClaim claim)
     {
         using var stored = JsonDocument.Parse(claim.Response);
-        var id = stored.RootElement.GetProperty("id").GetGuid();
-        http.Response.Headers.Location = $"/api/samples/{id}";
         http.Response.Headers.ETag = SampleETag.For(stored.RootElement.GetProperty("version").GetInt32());
-        http.Response.Headers[IdempotencyRecords.ReplayedHeaderName] = "true";
-        return TypedResults.Content(claim.Response, "application/json", Encoding.UTF8, claim.StatusCode);
+        return IdempotencyRecords.Replay(http, claim, $"/api/samples/{IdempotencyRecords.StoredId(claim)}");
     }
 }

@@ -10,19 +10,11 @@ using TracSeq.ServiceDefaults.Data;
 using TracSeq.Samples.Lifecycle;
 using TracSeq.Samples.Samples;
 using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Contracts.Internal;
 
 namespace TracSeq.Samples.Sequencing;
-
-/// <summary>A library was made from the sample (written by the Sequencing service).</summary>
-public sealed record LibraryCreatedEventRequest(string? Type, Guid? LibraryId, string? LibraryBarcode);
-
-public sealed record SampleEventRecorded(Guid SampleId, string Type, Guid LibraryId);
-
-/// <summary>A run moved: every listed sample goes to <c>to</c> (or already is there).</summary>
-public sealed record RunStatusRequest(Guid? RunId, string? RunName, string? To, string? Reason, IReadOnlyList<Guid>? SampleIds);
-
-public sealed record RunStatusResult(Guid RunId, string To, int Moved, int AlreadyThere, IReadOnlyList<BulkStatusItem> Samples);
 
 /// <summary>
 /// What the Sequencing service asks of Samples, with the caller's bearer token (lab_technician or above), service to
@@ -38,9 +30,9 @@ public sealed record RunStatusResult(Guid RunId, string To, int Moved, int Alrea
 /// </summary>
 public static class SequencingInternalApi
 {
-    public const string EventsPath = "/internal/samples/{id:guid}/events";
-    public const string RunStatusPath = "/internal/samples/run-status";
-    public const string LibraryCreated = "library_created";
+    public const string EventsPath = SamplesInternalCalls.EventsRoute;
+    public const string RunStatusPath = SamplesInternalCalls.RunStatusPath;
+    public const string LibraryCreated = SamplesInternalCalls.LibraryCreated;
     private const string EventScope = "samples.library-event";
     private const string RunScope = "samples.run-status";
     public const int MaxRunSamples = SequencingLimits.MaxRunSamples;
@@ -80,7 +72,7 @@ public static class SequencingInternalApi
         var answer = new SampleEventRecorded(id, LibraryCreated, request.LibraryId!.Value);
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await connection.ExecuteScalarAsync<Guid?>("SELECT project_id FROM samples WHERE id = @id", new { id }, tx) is not { } projectId)
+        if (await SampleStore.ProjectOfAsync(connection, tx, id) is not { } projectId)
         {
             return SampleProblems.SampleNotFound();
         }
@@ -123,41 +115,16 @@ public static class SequencingInternalApi
         // with another wording is the same move.
         var claim = await IdempotencyRecords.ClaimAsync(connection, tx, RunScope, Guid.Empty, idempotencyKey!,
             IdempotencyRecords.Hash(new { runId, to, ids }));
-        if (claim.State == IdempotencyState.KeyReused)
+        if (claim.State != IdempotencyState.New)
         {
-            return SampleProblems.IdempotencyKeyReused();
-        }
-        if (claim.State == IdempotencyState.Replay)
-        {
-            http.Response.Headers[IdempotencyRecords.ReplayedHeaderName] = "true";
-            return TypedResults.Content(claim.Response, "application/json", Encoding.UTF8, claim.StatusCode);
+            return claim.State == IdempotencyState.Replay ? IdempotencyRecords.Replay(http, claim, null) : IdempotencyRecords.KeyReused();
         }
 
-        // Locked in id order, like the bulk change, so overlapping moves queue instead of deadlocking.
-        var samples = (await connection.QueryAsync<Sample>(
-            $"SELECT {SampleQueries.Columns} {SampleQueries.From} WHERE s.id = ANY(@ids) ORDER BY s.id FOR UPDATE OF s",
-            new { ids }, tx)).ToList();
-        // Runs are facility objects, but the move is made on the user's behalf: another project's sample is missing to them.
-        var access = await s.Projects.ForAsync(user, ct);
-        var byId = samples.ToDictionary(x => x.Id);
-        var missing = ids.Where(id => !byId.TryGetValue(id, out var found) || access.WriteRefusal(found.ProjectId, s.Denials) is not null).ToList();
-        if (missing.Count > 0)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-                title: "A sample of this run does not exist; nothing was changed.",
-                extensions: new Dictionary<string, object?> { ["missing"] = missing.Take(100).ToList() });
-        }
+        var samples = await SampleStore.LockManyAsync(connection, tx, ids);
         var moving = samples.Where(x => !AlreadyThere(x.Status, to)).ToList();
-        var refused = moving.Where(x => !SampleStatusMachine.CanMove(x.Status, to)).ToList();
-        if (refused.Count > 0)
+        if ((await MissingRefusalAsync(ids, samples, user, s, ct) ?? BulkMoves.Refusal(moving, samples.Count, to)) is { } refused)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: $"{refused.Count} of {samples.Count} samples cannot move to {to}; nothing was changed.",
-                extensions: new Dictionary<string, object?>
-                {
-                    ["to"] = to,
-                    ["refused"] = refused.Take(100).Select(x => new { x.Id, x.Barcode, from = x.Status, allowed = SampleStatusMachine.AllowedMoves(x.Status) }).ToList(),
-                });
+            return refused;
         }
 
         var changed = await StatusChanges.ApplyAsync(connection, tx, Actor.From(user), moving, to, RunReason(request), ct);
@@ -171,6 +138,15 @@ public static class SequencingInternalApi
         return TypedResults.Ok(result);
     }
 
+    /// <summary>Runs are facility objects, but the move is made on the user's behalf: another project's sample is missing to them.</summary>
+    private static async Task<ProblemHttpResult?> MissingRefusalAsync(Guid[] ids, List<Sample> samples, ClaimsPrincipal user, SampleServices s, CancellationToken ct)
+    {
+        var access = await s.Projects.ForAsync(user, ct);
+        var byId = samples.ToDictionary(x => x.Id);
+        var missing = ids.Where(id => !byId.TryGetValue(id, out var found) || access.WriteRefusal(found.ProjectId, s.Denials) is not null).ToList();
+        return missing.Count == 0 ? null : BulkMoves.Missing(missing, "A sample of this run does not exist; nothing was changed.");
+    }
+
     private static ValidationErrors Validate(RunStatusRequest request, string? idempotencyKey)
     {
         var errors = new ValidationErrors()
@@ -180,7 +156,7 @@ public static class SequencingInternalApi
             .Check(request.To is not null && RunTargets.Contains(request.To), "to", $"to must be one of: {string.Join(", ", RunTargets)}.")
             .Text("reason", request.Reason, SampleStatusApi.MaxReasonLength, required: false)
             .Check(request.SampleIds is { Count: > 0 and <= MaxRunSamples }, "sampleIds", $"sampleIds must list 1 to {MaxRunSamples} samples.");
-        if (request.RunId is { } id && request.To is { } to && idempotencyKey is not null && idempotencyKey != $"run:{id}:{to}")
+        if (request.RunId is { } id && request.To is { } to && idempotencyKey is not null && idempotencyKey != SamplesInternalCalls.RunMoveKey(id, to))
         {
             errors.Add(IdempotencyRecords.HeaderName, "For a run's move the Idempotency-Key is run:{runId}:{to}.");
         }

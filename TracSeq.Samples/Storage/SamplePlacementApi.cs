@@ -7,11 +7,16 @@ using TracSeq.Samples.Audit;
 using TracSeq.Samples.Caching;
 using TracSeq.Samples.Lifecycle;
 using TracSeq.Samples.Samples;
+using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Problems;
+using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.Samples.Storage;
 
 public sealed record PlaceSampleRequest(Guid? LocationId, string? Position);
+
+/// <summary>A checked placement: the location, the position in it (boxes only) and the sample's status there.</summary>
+internal sealed record Placement(PlacementTarget Location, string? Position, string Status);
 
 /// <summary>
 /// Putting a sample somewhere, moving it, taking it out. Boxes need a position inside their size and hold one sample
@@ -21,6 +26,17 @@ public sealed record PlaceSampleRequest(Guid? LocationId, string? Position);
 public static class SamplePlacementApi
 {
     private const string OnePerPosition = "samples_one_per_position";
+
+    public static RouteGroupBuilder MapSamplePlacementApi(this IEndpointRouteBuilder app)
+    {
+        var samples = app.MapGroup("/api/samples").WithTags("Samples").WithStandardProblems();
+        samples.MapPut("/{id:guid}/location", PlaceAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("""{"locationId": "01956a1e-0000-7000-8000-00000000b007", "position": "B7"}""");
+        samples.MapDelete("/{id:guid}/location", RemoveAsync).RequireAuthorization(Policies.CanHandleSamples)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return samples;
+    }
 
     /// <summary>Put a sample into a storage location</summary>
     /// <remarks>
@@ -35,105 +51,112 @@ public static class SamplePlacementApi
     public static async Task<Results<Ok<SampleDto>, ValidationProblem, ProblemHttpResult>> PlaceAsync(
         Guid id, PlaceSampleRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] SampleServices s, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Check(request.LocationId is not null, "locationId", "locationId is required.")
-            .Text("position", request.Position, 10, required: false);
-        if (!errors.IsValid)
+        if (Check(request) is { IsValid: false } errors)
         {
             return errors.ToProblem();
         }
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var sample = await connection.QuerySingleOrDefaultAsync<Sample>($"{SampleQueries.SelectById} FOR UPDATE OF s", new { id }, tx);
-        if (sample is null)
+        var (locked, refusal) = await LockedSample.LockForWriteAsync(connection, tx, id, user, s, ct);
+        if (locked is null)
         {
-            return SampleProblems.SampleNotFound();
+            return refusal!;
         }
-        var access = await s.Projects.ForAsync(user, ct);
-        if (access.WriteRefusal(sample.ProjectId, s.Denials) is { } refused)
+        var sample = locked.Sample;
+        var target = await StorageStore.ShareForPlacementAsync(connection, tx, request.LocationId);
+        var (placement, invalid, refused) = PlacementOf(sample, target, request.Position);
+        if (placement is null)
         {
-            return refused;
+            return invalid is not null ? invalid : refused!;
         }
-        // FOR SHARE: the box cannot be resized under a placement that is checking its size.
-        var location = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Barcode, string Kind, int? Rows, int? Columns)>(
-            "SELECT id, barcode, kind, rows, columns FROM storage_locations WHERE id = @locationId FOR SHARE",
-            new { request.LocationId }, tx);
-        if (location.Id == Guid.Empty)
+        if (sample.LocationId == placement.Location.Id && sample.Position == placement.Position)
         {
-            return new ValidationErrors().Add("locationId", "locationId names no storage location.").ToProblem();
+            return SampleAnswers.Ok(http, sample.ToDto()); // already there: nothing happens, nothing is recorded
         }
 
-        string? position = null;
-        if (location.Kind == LocationKinds.Box)
+        var (updated, occupied) = await MoveAsync(connection, tx, locked, placement, user);
+        if (updated is null)
         {
-            if (string.IsNullOrWhiteSpace(request.Position))
-            {
-                return new ValidationErrors().Add("position", $"A box needs a position, such as A1 (this one is {location.Rows} × {location.Columns}).").ToProblem();
-            }
-            (position, var problem) = Positions.Parse(request.Position, location.Rows!.Value, location.Columns!.Value);
-            if (problem is not null)
-            {
-                return new ValidationErrors().Add("position", problem).ToProblem();
-            }
+            return occupied!;
         }
-        else if (!string.IsNullOrWhiteSpace(request.Position))
-        {
-            return new ValidationErrors().Add("position", $"Only boxes have positions; {location.Barcode} is a {location.Kind}.").ToProblem();
-        }
+        await tx.CommitAsync(ct);
 
-        var status = SampleStatusMachine.StatusAfterPlacement(sample.Status);
-        if (status is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: $"A sample that is {sample.Status} cannot be put into storage.",
-                detail: $"Samples can be stored when they are: {string.Join(", ", SampleStatusMachine.PlaceableStatuses)}.",
-                extensions: new Dictionary<string, object?> { ["status"] = sample.Status, ["allowed"] = SampleStatusMachine.PlaceableStatuses });
-        }
-        if (sample.LocationId == location.Id && sample.Position == position)
-        {
-            return SamplesApi.Answer(http, sample.ToDto()); // already there: nothing happens, nothing is recorded
-        }
+        StatusChanges.Count(placement.Status == sample.Status ? []
+            : [new ChangedStatus(id, updated.Barcode, sample.Status, placement.Status, updated.Version)]);
+        await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [updated.Barcode]));
+        return SampleAnswers.Ok(http, updated.ToDto());
+    }
 
-        if (position is not null)
+    private static ValidationErrors Check(PlaceSampleRequest request) => new ValidationErrors()
+        .Check(request.LocationId is not null, "locationId", "locationId is required.")
+        .Text("position", request.Position, 10, required: false);
+
+    /// <summary>Where the sample goes and the status it gets there: 400 for a bad place, 409 for a status that cannot be stored.</summary>
+    private static (Placement? Placement, ValidationProblem? Invalid, ProblemHttpResult? Refused) PlacementOf(
+        Sample sample, PlacementTarget? location, string? asked)
+    {
+        var (position, invalid) = PositionIn(location, asked);
+        if (invalid is not null)
         {
-            var occupant = await connection.QuerySingleOrDefaultAsync<(string Barcode, Guid ProjectId)?>(
-                "SELECT barcode, project_id FROM samples WHERE location_id = @locationId AND position = @position", new { locationId = location.Id, position }, tx);
-            if (occupant is { } there)
-            {
-                // Another project's sample is an occupied position, nothing more (rule 2).
-                return Occupied(location.Barcode, position, access.CanSee(there.ProjectId) ? there.Barcode : null);
-            }
+            return (null, invalid, null);
+        }
+        return SampleStatusMachine.StatusAfterPlacement(sample.Status) is { } status
+            ? (new Placement(location!, position, status), null, null)
+            : (null, null, NotPlaceable(sample.Status));
+    }
+
+    /// <summary>The position to take: a box needs one inside its size, anything else takes none.</summary>
+    private static (string? Position, ValidationProblem? Invalid) PositionIn(PlacementTarget? location, string? asked)
+    {
+        static ValidationProblem Invalid(string field, string message) => new ValidationErrors().Add(field, message).ToProblem();
+        if (location is null)
+        {
+            return (null, Invalid("locationId", "locationId names no storage location."));
+        }
+        if (location.Kind != LocationKinds.Box)
+        {
+            return string.IsNullOrWhiteSpace(asked) ? (null, null)
+                : (null, Invalid("position", $"Only boxes have positions; {location.Barcode} is a {location.Kind}."));
+        }
+        if (string.IsNullOrWhiteSpace(asked))
+        {
+            return (null, Invalid("position", $"A box needs a position, such as A1 (this one is {location.Rows} × {location.Columns})."));
+        }
+        var (position, problem) = Positions.Parse(asked, location.Rows!.Value, location.Columns!.Value);
+        return problem is null ? (position, null) : (null, Invalid("position", problem));
+    }
+
+    /// <summary>Moves the sample into the free position and records it (stored or moved, with any status change).</summary>
+    private static async Task<(Sample? Updated, ProblemHttpResult? Occupied)> MoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        LockedSample locked, Placement placement, ClaimsPrincipal user)
+    {
+        var (sample, id) = (locked.Sample, locked.Sample.Id);
+        var (location, position, status) = placement;
+        if (position is not null && await SampleStore.OccupantAsync(connection, tx, location.Id, position) is { } there)
+        {
+            // Another project's sample is an occupied position, nothing more (rule 2).
+            return (null, Occupied(location.Barcode, position, locked.Access.CanSee(there.ProjectId) ? there.Barcode : null));
         }
         try
         {
-            await connection.ExecuteAsync(
-                "UPDATE samples SET location_id = @locationId, position = @position, status = @status, version = version + 1, updated_at = now() WHERE id = @id",
-                new { id, locationId = location.Id, position, status }, tx);
+            await SampleStore.PlaceAsync(connection, tx, id, location.Id, position, status);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == OnePerPosition)
         {
-            return Occupied(location.Barcode, position!, null); // filled by a concurrent placement since the check above
+            return (null, Occupied(location.Barcode, position!, null)); // filled by a concurrent placement since the check above
         }
-
-        var updated = await connection.QuerySingleAsync<Sample>(SampleQueries.SelectById, new { id }, tx);
+        var updated = await SampleStore.GetAsync(connection, tx, id);
         var statusChanged = status != sample.Status;
-        var changes = new List<SampleChange> { new("location", EventLocationOf(sample), EventLocationOf(updated)) };
+        var changes = new List<SampleChange> { new("location", sample.ToEventLocation(), updated.ToEventLocation()) };
         if (statusChanged)
         {
             changes.Add(new SampleChange("status", sample.Status, status));
         }
         await SampleEventLog.WriteAsync(connection, tx, Actor.From(user), new NewSampleEvent(
             id, sample.LocationId is null ? SampleEventTypes.Stored : SampleEventTypes.Moved,
-            statusChanged ? sample.Status : null, statusChanged ? status : null, changes, null, EventLocationOf(updated)));
-        await tx.CommitAsync(ct);
-
-        if (statusChanged)
-        {
-            StatusChanges.Count([new ChangedStatus(id, updated.Barcode, sample.Status, status, updated.Version)]);
-        }
-        await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [updated.Barcode]));
-        return SamplesApi.Answer(http, updated.ToDto());
+            statusChanged ? sample.Status : null, statusChanged ? status : null, changes, null, updated.ToEventLocation()));
+        return (updated, null);
     }
 
     /// <summary>Take a sample out of storage</summary>
@@ -145,36 +168,32 @@ public static class SamplePlacementApi
     {
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var sample = await connection.QuerySingleOrDefaultAsync<Sample>($"{SampleQueries.SelectById} FOR UPDATE OF s", new { id }, tx);
-        if (sample is null)
+        var (locked, refusal) = await LockedSample.LockForWriteAsync(connection, tx, id, user, s, ct);
+        if (locked is null)
         {
-            return SampleProblems.SampleNotFound();
+            return refusal!;
         }
-        var access = await s.Projects.ForAsync(user, ct);
-        if (access.WriteRefusal(sample.ProjectId, s.Denials) is { } refused)
-        {
-            return refused;
-        }
+        var sample = locked.Sample;
         if (sample.LocationId is null)
         {
-            return SamplesApi.Answer(http, sample.ToDto()); // not stored: nothing to remove, nothing recorded
+            return SampleAnswers.Ok(http, sample.ToDto()); // not stored: nothing to remove, nothing recorded
         }
 
-        await connection.ExecuteAsync(
-            "UPDATE samples SET location_id = NULL, position = NULL, version = version + 1, updated_at = now() WHERE id = @id", new { id }, tx);
+        await SampleStore.TakeOutOfStorageAsync(connection, tx, id);
         await SampleEventLog.WriteAsync(connection, tx, Actor.From(user), new NewSampleEvent(
-            id, SampleEventTypes.RemovedFromStorage, null, null, [new SampleChange("location", EventLocationOf(sample), null)], null, null));
-        var updated = await connection.QuerySingleAsync<Sample>(SampleQueries.SelectById, new { id }, tx);
+            id, SampleEventTypes.RemovedFromStorage, null, null, [new SampleChange("location", sample.ToEventLocation(), null)], null, null));
+        var updated = await SampleStore.GetAsync(connection, tx, id);
         await tx.CommitAsync(ct);
 
         await s.Cache.InvalidateAsync(new CachedSampleKey(id, updated.Version, [updated.Barcode]));
-        return SamplesApi.Answer(http, updated.ToDto());
+        return SampleAnswers.Ok(http, updated.ToDto());
     }
 
-    public static EventLocation? EventLocationOf(Sample sample) =>
-        sample.LocationId is { } id
-            ? new EventLocation(id, sample.LocationBarcode ?? "", sample.LocationName ?? "", sample.Position, sample.LocationPath ?? "")
-            : null;
+    private static ProblemHttpResult NotPlaceable(string status) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+            title: $"A sample that is {status} cannot be put into storage.",
+            detail: $"Samples can be stored when they are: {string.Join(", ", SampleStatusMachine.PlaceableStatuses)}.",
+            extensions: new Dictionary<string, object?> { ["status"] = status, ["allowed"] = SampleStatusMachine.PlaceableStatuses });
 
     private static ProblemHttpResult Occupied(string box, string position, string? occupant) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,

@@ -28,14 +28,6 @@ public static partial class StorageApi
 {
     public const int MaxNameLength = 200;
     public const int MaxContents = 3000; // more than the largest box (26 × 99) holds
-    private const string UniqueBarcode = "storage_locations_barcode_key";
-
-    private const string Columns = """
-        l.id, l.name, l.barcode, l.kind, l.temperature, l.parent_id, l.rows, l.columns,
-        storage_location_path(l.id) AS path, o.capacity, o.occupied, o.samples, l.created_by, l.created_at, l.updated_at
-        """;
-
-    private const string From = "FROM storage_locations l CROSS JOIN LATERAL storage_location_occupancy(l.id) o";
 
     public static RouteGroupBuilder MapStorageApi(this IEndpointRouteBuilder app)
     {
@@ -72,31 +64,8 @@ public static partial class StorageApi
             return errors.ToProblem();
         }
 
-        var conditions = new List<string> { "TRUE" };
-        if (parentId is not null)
-        {
-            conditions.Add("l.parent_id = @parentId");
-        }
-        if (root == true)
-        {
-            conditions.Add("l.parent_id IS NULL");
-        }
-        if (kind is not null)
-        {
-            conditions.Add("l.kind = @kind");
-        }
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            conditions.Add("(l.name ILIKE '%' || @q || '%' OR l.barcode ILIKE '%' || @q || '%')");
-        }
-        var where = string.Join(" AND ", conditions);
-        var filter = new { parentId, kind, q = q is null ? null : Like.Escape(q.Trim()),
-            limit = paging.PageSize, offset = paging.Offset };
-
         await using var connection = await db.OpenConnectionAsync(ct);
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM storage_locations l WHERE {where}", filter);
-        var rows = await connection.QueryAsync<StorageLocation>(
-            $"SELECT {Columns} {From} WHERE {where} ORDER BY l.name, l.id LIMIT @limit OFFSET @offset", filter);
+        var (rows, total) = await StorageStore.ListAsync(connection, parentId, root, kind, q is null ? null : Like.Escape(q.Trim()), paging);
         return TypedResults.Ok(new PagedResult<StorageLocationDto>([.. rows.Select(r => r.ToDto())], paging.Page, paging.PageSize, total));
     }
 
@@ -138,15 +107,7 @@ public static partial class StorageApi
     public static async Task<Results<Created<StorageLocationDetailDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateLocationRequest request, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Text("name", request.Name, MaxNameLength)
-            .Check(LocationKinds.IsKnown(request.Kind), "kind", $"kind must be one of: {string.Join(", ", LocationKinds.All)}.")
-            .CheckBarcode(request.Barcode)
-            .CheckTemperature(request.Temperature);
-        if (LocationKinds.IsKnown(request.Kind))
-        {
-            errors.CheckSize(request.Kind!, request.Rows, request.Columns);
-        }
+        var errors = CheckNew(request);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -154,39 +115,24 @@ public static partial class StorageApi
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (request.ParentId is { } parentId)
+        if (request.ParentId is { } parentId && ParentProblem(await StorageStore.KindOfAsync(connection, tx, parentId), request.Kind!) is { } parentProblem)
         {
-            var parentKind = await connection.QuerySingleOrDefaultAsync<string>(
-                "SELECT kind FROM storage_locations WHERE id = @parentId", new { parentId }, tx);
-            var parentProblem = ParentProblem(parentKind, request.Kind!);
-            if (parentProblem is not null)
-            {
-                return new ValidationErrors().Add("parentId", parentProblem).ToProblem();
-            }
+            return new ValidationErrors().Add("parentId", parentProblem).ToProblem();
         }
-
-        var number = request.Barcode is null
-            ? await connection.ExecuteScalarAsync<long>("SELECT nextval('storage_location_barcode_seq')", transaction: tx)
-            : 0;
-        var barcode = request.Barcode ?? BarcodeRules.GenerateLocation(number);
-        var id = Guid.CreateVersion7();
+        var barcode = request.Barcode ?? BarcodeRules.GenerateLocation(await StorageStore.NextBarcodeNumberAsync(connection, tx));
+        var values = new LocationValues(Guid.CreateVersion7(), request.Name!.Trim(), barcode, request.Kind, request.Temperature,
+            request.ParentId, request.Rows, request.Columns);
         try
         {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO storage_locations (id, name, barcode, kind, temperature, parent_id, rows, columns, created_by)
-                VALUES (@id, @name, @barcode, @Kind, @Temperature, @ParentId, @Rows, @Columns, @createdBy)
-                """,
-                new { id, name = request.Name!.Trim(), barcode, request.Kind, request.Temperature, request.ParentId, request.Rows, request.Columns,
-                      createdBy = user.GetUserId() }, tx);
+            await StorageStore.InsertAsync(connection, tx, values, user.GetUserId());
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == UniqueBarcode)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == StorageStore.UniqueBarcode)
         {
             return BarcodeTaken(barcode);
         }
-        var created = (await DetailAsync(connection, tx, "l.id = @key", id, null))!; // new: nothing stored in it yet
+        var created = (await DetailAsync(connection, tx, "l.id = @key", values.Id, null))!; // new: nothing stored in it yet
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/storage/locations/{id}", created);
+        return TypedResults.Created($"/api/storage/locations/{values.Id}", created);
     }
 
     /// <summary>Change a storage location</summary>
@@ -202,20 +148,7 @@ public static partial class StorageApi
         Guid id, [FromBody] JsonElement body, ClaimsPrincipal user, [AsParameters] StorageServices s, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var patch = PatchBody.Open(body, errors);
-        var name = patch.Text("name", MaxNameLength, nullable: false);
-        var barcode = patch.Text("barcode", 50, nullable: false);
-        var temperature = patch.Number("temperature");
-        var parentId = patch.Id("parentId");
-        var rows = patch.Integer("rows");
-        var columns = patch.Integer("columns");
-        patch.Refuse("kind", "The kind of a location cannot change; create a new location instead.");
-        patch.RefuseUnknown();
-        if (body.ValueKind == JsonValueKind.Object && patch.IsEmpty)
-        {
-            errors.Add("body", "Give at least one field to change.");
-        }
-        errors.CheckBarcode(barcode.Value).CheckTemperature(temperature.Value);
+        var patch = LocationPatch.Read(body, errors);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -223,70 +156,23 @@ public static partial class StorageApi
 
         await using var connection = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var current = await connection.QuerySingleOrDefaultAsync<StorageLocation>(
-            $"SELECT {Columns} {From} WHERE l.id = @id FOR UPDATE OF l", new { id }, tx);
+        var current = await StorageStore.LockAsync(connection, tx, id);
         if (current is null)
         {
             return SampleProblems.LocationNotFound();
         }
-
-        var newRows = rows.Or(current.Rows);
-        var newColumns = columns.Or(current.Columns);
-        if (rows.IsSet || columns.IsSet)
-        {
-            errors.CheckSize(current.Kind, newRows, newColumns);
-        }
-        var newParent = parentId.Or(current.ParentId);
-        if (parentId.IsSet && newParent is { } parent && parent != current.ParentId)
-        {
-            var parentKind = await connection.QuerySingleOrDefaultAsync<string>(
-                "SELECT kind FROM storage_locations WHERE id = @parent", new { parent }, tx);
-            var inside = await connection.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM storage_location_subtree(@id) WHERE id = @parent)", new { id, parent }, tx);
-            var problem = inside ? "parentId would put the location inside itself." : ParentProblem(parentKind, current.Kind);
-            if (problem is not null)
-            {
-                errors.Add("parentId", problem);
-            }
-        }
+        var values = patch.ApplyTo(current);
+        await CheckChangeAsync(connection, tx, current, patch, values, errors);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
         }
-
-        if (current.IsBox && (newRows != current.Rows || newColumns != current.Columns))
+        if ((await ResizeRefusalAsync(connection, tx, current, values) ?? await StoreAsync(connection, tx, patch, values)) is { } refused)
         {
-            var positions = await connection.QueryAsync<string>(
-                "SELECT position FROM samples WHERE location_id = @id AND position IS NOT NULL", new { id }, tx);
-            var outside = positions.Where(p => !Positions.Fits(p, newRows!.Value, newColumns!.Value)).Order(StringComparer.Ordinal).ToList();
-            if (outside.Count > 0)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                    title: "The box holds samples outside the new size; move them first.",
-                    extensions: new Dictionary<string, object?> { ["positions"] = outside });
-            }
-        }
-
-        try
-        {
-            await connection.ExecuteAsync(
-                """
-                UPDATE storage_locations SET name = @name, barcode = @barcode, temperature = @temperature, parent_id = @parent,
-                       rows = @rows, columns = @columns, updated_at = now()
-                WHERE id = @id
-                """,
-                new { id, name = name.IsSet ? name.Value!.Trim() : current.Name, barcode = barcode.Or(current.Barcode),
-                      temperature = temperature.Or(current.Temperature), parent = newParent, rows = newRows, columns = newColumns }, tx);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == UniqueBarcode)
-        {
-            return BarcodeTaken(barcode.Value!);
+            return refused;
         }
         // Samples at or below show this location's name, barcode and path: their cached copies must go.
-        var affected = name.IsSet || barcode.IsSet || parentId.IsSet
-            ? (await connection.QueryAsync<(Guid Id, int Version, string Barcode)>(
-                "SELECT id, version, barcode FROM samples WHERE location_id IN (SELECT id FROM storage_location_subtree(@id))", new { id }, tx)).ToList()
-            : [];
+        var affected = patch.ChangesWhatSamplesShow ? await StorageStore.SamplesBelowAsync(connection, tx, id) : [];
         var updated = (await DetailAsync(connection, tx, "l.id = @key", id, await s.Projects.ForAsync(user, ct)))!;
         await tx.CommitAsync(ct);
 
@@ -294,28 +180,77 @@ public static partial class StorageApi
         return TypedResults.Ok(updated);
     }
 
-    private static async Task<StorageLocationDetailDto?> DetailAsync<TKey>(NpgsqlConnection connection, NpgsqlTransaction? tx, string condition, TKey key, ProjectAccess? access)
+    /// <summary>A new size fits the kind; a new parent exists, can hold the kind and is not inside the location itself.</summary>
+    private static async Task CheckChangeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, StorageLocation current,
+        LocationPatch patch, LocationValues values, ValidationErrors errors)
     {
-        var location = await connection.QuerySingleOrDefaultAsync<StorageLocation>($"SELECT {Columns} {From} WHERE {condition}", new { key }, tx);
-        if (location is null)
+        if (patch.Resizes)
+        {
+            errors.CheckSize(current.Kind, values.Rows, values.Columns);
+        }
+        if (patch.Moves(current) && values.ParentId is { } parent)
+        {
+            var parentKind = await StorageStore.KindOfAsync(connection, tx, parent);
+            var inside = await StorageStore.ContainsAsync(connection, tx, current.Id, parent);
+            var problem = inside ? "parentId would put the location inside itself." : ParentProblem(parentKind, current.Kind);
+            if (problem is not null)
+            {
+                errors.Add("parentId", problem);
+            }
+        }
+    }
+
+    /// <summary>409 when a box would shrink below a sample it holds.</summary>
+    private static async Task<ProblemHttpResult?> ResizeRefusalAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, StorageLocation current, LocationValues values)
+    {
+        if (!current.IsBox || (values.Rows == current.Rows && values.Columns == current.Columns))
         {
             return null;
         }
-        var children = await connection.QueryAsync<StorageLocation>(
-            $"SELECT {Columns} {From} WHERE l.parent_id = @id ORDER BY l.name, l.id", new { id = location.Id }, tx);
-        // In box order (A1, A2, … A12, B1, …), then samples without a position.
-        var contents = (await connection.QueryAsync<StoredSampleRow>(
-            """
-            SELECT id, barcode, name, sample_type, status, position, project_id FROM samples WHERE location_id = @id
-            ORDER BY substring(position, 1, 1), substring(position, 2)::int, barcode
-            LIMIT @limit
-            """,
-            new { id = location.Id, limit = MaxContents + 1 }, tx)).Select(row => row.For(access)).ToList();
+        var positions = await StorageStore.PositionsTakenAsync(connection, tx, current.Id);
+        var outside = positions.Where(p => !Positions.Fits(p, values.Rows!.Value, values.Columns!.Value)).Order(StringComparer.Ordinal).ToList();
+        return outside.Count == 0 ? null : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+            title: "The box holds samples outside the new size; move them first.",
+            extensions: new Dictionary<string, object?> { ["positions"] = outside });
+    }
+
+    /// <summary>Writes the change; 409 when the new barcode is another location's.</summary>
+    private static async Task<ProblemHttpResult?> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LocationPatch patch, LocationValues values)
+    {
+        try
+        {
+            await StorageStore.UpdateAsync(connection, tx, values);
+            return null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == StorageStore.UniqueBarcode)
+        {
+            return BarcodeTaken(patch.Barcode.Value!);
+        }
+    }
+
+    private static ValidationErrors CheckNew(CreateLocationRequest request)
+    {
+        var errors = new ValidationErrors()
+            .Text("name", request.Name, MaxNameLength)
+            .Check(LocationKinds.IsKnown(request.Kind), "kind", $"kind must be one of: {string.Join(", ", LocationKinds.All)}.")
+            .CheckBarcode(request.Barcode)
+            .CheckTemperature(request.Temperature);
+        return LocationKinds.IsKnown(request.Kind) ? errors.CheckSize(request.Kind!, request.Rows, request.Columns) : errors;
+    }
+
+    private static async Task<StorageLocationDetailDto?> DetailAsync<TKey>(NpgsqlConnection connection, NpgsqlTransaction? tx, string condition, TKey key, ProjectAccess? access)
+    {
+        if (await StorageStore.DetailAsync(connection, tx, condition, key, access, MaxContents) is not { } found)
+        {
+            return null;
+        }
+        var (location, children, contents) = found;
         var truncated = contents.Count > MaxContents;
         return StorageLocationDetailDto.From(location, [.. children.Select(c => c.ToDto())], truncated ? contents[..MaxContents] : contents, truncated);
     }
 
-    private static ValidationErrors CheckBarcode(this ValidationErrors errors, string? barcode)
+    internal static ValidationErrors CheckBarcode(this ValidationErrors errors, string? barcode)
     {
         return barcode is null ? errors : BarcodeRules.ClassifyLocation(barcode) switch
         {
@@ -325,7 +260,7 @@ public static partial class StorageApi
         };
     }
 
-    private static ValidationErrors CheckTemperature(this ValidationErrors errors, decimal? temperature) =>
+    internal static ValidationErrors CheckTemperature(this ValidationErrors errors, decimal? temperature) =>
         errors.Check(temperature is null || (temperature >= -273.15m && temperature <= 150m), "temperature",
             "temperature is in °C, between -273.15 and 150.");
 

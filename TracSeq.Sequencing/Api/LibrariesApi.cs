@@ -10,7 +10,7 @@ using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
 using TracSeq.Sequencing.Projects;
-using TracSeq.Sequencing.SamplesService;
+using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;

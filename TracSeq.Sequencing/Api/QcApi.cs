@@ -9,7 +9,7 @@ using Npgsql;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Projects;
-using TracSeq.Sequencing.SamplesService;
+using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Projects;

@@ -19,7 +19,7 @@ using TracSeq.Sequencing.Projects;
 using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.Sequencing.Runs;
 using TracSeq.Sequencing.SampleSheets;
-using TracSeq.Sequencing.SamplesService;
+using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;

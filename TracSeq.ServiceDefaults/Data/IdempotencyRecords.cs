@@ -72,6 +72,21 @@ public static class IdempotencyRecords
             : new IdempotencyClaim(IdempotencyState.KeyReused);
     }
 
+    /// <summary>Claims an optional key: a request without one is always new.</summary>
+    public static async Task<IdempotencyClaim> ClaimIfKeyedAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, Guid ownerId, string? key, T request) =>
+        key is null ? new IdempotencyClaim(IdempotencyState.New) : await ClaimAsync(connection, transaction, scope, ownerId, key, Hash(request));
+
+    /// <summary>Stores the answer under an optional key (nothing to store without one).</summary>
+    public static async Task CompleteIfKeyedAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, Guid ownerId, string? key, int statusCode, T response)
+    {
+        if (key is not null)
+        {
+            await CompleteAsync(connection, transaction, scope, ownerId, key, statusCode, response);
+        }
+    }
+
     /// <summary>Stores the answer; call in the same transaction, just before commit. Returns the JSON that was stored.</summary>
     public static async Task<string> CompleteAsync<T>(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, Guid ownerId, string key, int statusCode, T response)

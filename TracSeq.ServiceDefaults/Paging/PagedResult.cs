@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TracSeq.ServiceDefaults.Problems;
 
 namespace TracSeq.ServiceDefaults.Paging;
@@ -20,5 +22,24 @@ public readonly record struct PageRequest(int Page, int PageSize)
         errors.Check(page is null or (>= 1 and <= MaxPage), "page", $"page must be 1 to {MaxPage}.")
               .Check(pageSize is null or (>= 1 and <= MaxPageSize), "pageSize", $"pageSize must be 1 to {MaxPageSize}.");
         return new PageRequest(Math.Clamp(page ?? 1, 1, MaxPage), Math.Clamp(pageSize ?? DefaultPageSize, 1, MaxPageSize));
+    }
+}
+
+/// <summary>The paged list of one thing's events (a sample's, a project's, an account's), the same in every service.</summary>
+public static class EventPages
+{
+    /// <summary>400 for a bad page; <paramref name="notFound"/> when <paramref name="read"/> finds the thing absent or not the caller's to see (null); else the page.</summary>
+    public static async Task<Results<Ok<PagedResult<T>>, ValidationProblem, ProblemHttpResult>> AnswerAsync<T>(
+        int? page, int? pageSize, Func<ProblemHttpResult> notFound, Func<PageRequest, Task<(IReadOnlyList<T> Items, long Total)?>> read)
+    {
+        var errors = new ValidationErrors();
+        var paging = PageRequest.From(page, pageSize, errors);
+        if (!errors.IsValid)
+        {
+            return errors.ToProblem();
+        }
+        return await read(paging) is { } found
+            ? TypedResults.Ok(new PagedResult<T>(found.Items, paging.Page, paging.PageSize, found.Total))
+            : notFound();
     }
 }

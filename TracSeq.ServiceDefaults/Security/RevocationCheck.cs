@@ -100,32 +100,7 @@ public sealed class RevocationCheck(IConnectionMultiplexer redis, TokenDenyList 
                 await redis.GetSubscriber().SubscribeAsync(RevocationFeed.Channel, (_, message) => Apply(message));
                 _subscribed = true;
             }
-            var loaded = 0;
-            foreach (var endpoint in redis.GetEndPoints())
-            {
-                var server = redis.GetServer(endpoint);
-                if (!server.IsConnected || server.IsReplica)
-                {
-                    continue;
-                }
-                var keys = new List<RedisKey>();
-                await foreach (var key in server.KeysAsync(pattern: RevocationFeed.KeyPattern, pageSize: 1000).WithCancellation(cancellationToken))
-                {
-                    keys.Add(key);
-                }
-                foreach (var chunk in keys.Chunk(500))
-                {
-                    var values = await redis.GetDatabase().StringGetAsync(chunk);
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        if (values[i].HasValue)
-                        {
-                            Apply(chunk[i]!, values[i]!);
-                            loaded++;
-                        }
-                    }
-                }
-            }
+            var loaded = await LoadAllAsync(cancellationToken);
             // A connection failure during the read makes it incomplete: try again rather than trust it. The commands'
             // connection and the subscription's come back separately after an outage; until the subscription's is back,
             // announcements are lost, so the copy is trusted only once both are up (its restore resyncs again).
@@ -143,6 +118,45 @@ public sealed class RevocationCheck(IConnectionMultiplexer redis, TokenDenyList 
         {
             _resync.Release();
         }
+    }
+
+    /// <summary>Every deny-list entry on the primaries, read in chunks; how many were applied.</summary>
+    private async Task<int> LoadAllAsync(CancellationToken cancellationToken)
+    {
+        var loaded = 0;
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            var server = redis.GetServer(endpoint);
+            if (!server.IsConnected || server.IsReplica)
+            {
+                continue;
+            }
+            var keys = new List<RedisKey>();
+            await foreach (var key in server.KeysAsync(pattern: RevocationFeed.KeyPattern, pageSize: 1000).WithCancellation(cancellationToken))
+            {
+                keys.Add(key);
+            }
+            foreach (var chunk in keys.Chunk(500))
+            {
+                loaded += await LoadAsync(chunk);
+            }
+        }
+        return loaded;
+    }
+
+    private async Task<int> LoadAsync(RedisKey[] chunk)
+    {
+        var values = await redis.GetDatabase().StringGetAsync(chunk);
+        var loaded = 0;
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            if (values[i].HasValue)
+            {
+                Apply(chunk[i]!, values[i]!);
+                loaded++;
+            }
+        }
+        return loaded;
     }
 
     private void Apply(RedisValue message)

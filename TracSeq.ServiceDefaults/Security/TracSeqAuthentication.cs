@@ -35,66 +35,77 @@ public static class TracSeqAuthentication
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IHttpClientFactory, IConfiguration, CachingJsonWebTokenHandler>((options, http, config, tokenHandler) =>
-            {
-                options.TokenHandlers.Clear();
-                options.TokenHandlers.Add(tokenHandler); // validated tokens cached until they expire
-                var authority = config["Auth:Authority"] ?? "http://auth";
-                options.MetadataAddress = $"{authority.TrimEnd('/')}/.well-known/openid-configuration";
-                options.RequireHttpsMetadata = false; // inside the application network, by service discovery name
-                options.Backchannel = http.CreateClient(MetadataClientName);
-                options.MapInboundClaims = false;
-                options.RefreshOnIssuerKeyNotFound = true;
-                options.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = TokenDefaults.Issuer,
-                    ValidAudience = TokenDefaults.Audience,
-                    ValidAlgorithms = [TokenDefaults.Algorithm],
-                    RequireSignedTokens = true,
-                    RequireExpirationTime = true,
-                    ClockSkew = TokenDefaults.ClockSkew,
-                    NameClaimType = "sub",
-                    RoleClaimType = "role",
-                };
-                options.Events = new JwtBearerEvents
-                {
-                    OnTokenValidated = async context =>
-                    {
-                        var revocation = context.HttpContext.RequestServices.GetRequiredService<RevocationCheck>();
-                        if (await revocation.IsRevokedAsync(context.Principal!))
-                        {
-                            context.Fail("The token has been revoked.");
-                        }
-                    },
-                    OnAuthenticationFailed = context =>
-                    {
-                        if (IsKeyRetrievalFailure(context.Exception))
-                        {
-                            context.HttpContext.Items[MetadataFailureKey] = true;
-                        }
-                        return Task.CompletedTask;
-                    },
-                    OnChallenge = async context =>
-                    {
-                        if (context.HttpContext.Items.ContainsKey(MetadataFailureKey))
-                        {
-                            context.HandleResponse();
-                            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                            context.Response.Headers.RetryAfter = "5";
-                            await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new()
-                            {
-                                HttpContext = context.HttpContext,
-                                ProblemDetails = { Status = 503, Title = "Tokens cannot be checked: the Auth service is unavailable." },
-                            });
-                        }
-                    },
-                };
-            });
+            .Configure<IHttpClientFactory, IConfiguration, CachingJsonWebTokenHandler>(ConfigureBearer);
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddRolePolicies();
         return builder;
+    }
+
+    /// <summary>Keys from Auth's metadata (by service discovery name), tokens cached once validated, the product's claims.</summary>
+    private static void ConfigureBearer(JwtBearerOptions options, IHttpClientFactory http, IConfiguration config, CachingJsonWebTokenHandler tokenHandler)
+    {
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(tokenHandler); // validated tokens cached until they expire
+        var authority = config["Auth:Authority"] ?? "http://auth";
+        options.MetadataAddress = $"{authority.TrimEnd('/')}/.well-known/openid-configuration";
+        options.RequireHttpsMetadata = false; // inside the application network, by service discovery name
+        options.Backchannel = http.CreateClient(MetadataClientName);
+        options.MapInboundClaims = false;
+        options.RefreshOnIssuerKeyNotFound = true;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = TokenDefaults.Issuer,
+            ValidAudience = TokenDefaults.Audience,
+            ValidAlgorithms = [TokenDefaults.Algorithm],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ClockSkew = TokenDefaults.ClockSkew,
+            NameClaimType = "sub",
+            RoleClaimType = "role",
+        };
+        options.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = RefuseRevokedAsync,
+            OnAuthenticationFailed = NoteKeyRetrievalFailure,
+            OnChallenge = AnswerKeysUnavailableAsync,
+        };
+    }
+
+    private static async Task RefuseRevokedAsync(TokenValidatedContext context)
+    {
+        var revocation = context.HttpContext.RequestServices.GetRequiredService<RevocationCheck>();
+        if (await revocation.IsRevokedAsync(context.Principal!))
+        {
+            context.Fail("The token has been revoked.");
+        }
+    }
+
+    private static Task NoteKeyRetrievalFailure(AuthenticationFailedContext context)
+    {
+        if (IsKeyRetrievalFailure(context.Exception))
+        {
+            context.HttpContext.Items[MetadataFailureKey] = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A token that could not be checked because Auth's keys could not be fetched: 503, not 401.</summary>
+    private static async Task AnswerKeysUnavailableAsync(JwtBearerChallengeContext context)
+    {
+        if (!context.HttpContext.Items.ContainsKey(MetadataFailureKey))
+        {
+            return;
+        }
+        context.HandleResponse();
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "5";
+        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new()
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = { Status = 503, Title = "Tokens cannot be checked: the Auth service is unavailable." },
+        });
     }
 
     private static AuthorizationBuilder AddRolePolicies(this AuthorizationBuilder authorization)

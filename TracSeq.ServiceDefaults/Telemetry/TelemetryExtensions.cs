@@ -47,15 +47,7 @@ public static class TelemetryExtensions
 
     public static TBuilder AddTracSeqTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // Structured JSON on the console; scopes carry TraceId, SpanId and the correlation id on every line.
-        builder.Logging.AddJsonConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
-        builder.Logging.Configure(o => o.ActivityTrackingOptions =
-            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        builder.AddJsonConsoleLogs();
         if (!builder.Configuration.IsTelemetryEnabled())
         {
             return builder;
@@ -65,7 +57,31 @@ public static class TelemetryExtensions
             o.IncludeFormattedMessage = true;
             o.IncludeScopes = true;
         });
+        builder.AddMetricsAndTracing();
 
+        // Export only where a collector is configured (the Aspire dashboard under `dotnet run`, Jaeger, ...).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Structured JSON on the console; scopes carry TraceId, SpanId and the correlation id on every line.</summary>
+    private static void AddJsonConsoleLogs(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+    }
+
+    private static void AddMetricsAndTracing(this IHostApplicationBuilder builder) =>
         builder.Services.AddOpenTelemetry()
             // Incoming HTTP requests are measured once, by prometheus-net (UseTracSeqHttpMetrics), which the dashboards
             // and alerts read; a second pipeline (OpenTelemetry's ASP.NET Core meter) cost CPU on every request for
@@ -82,13 +98,4 @@ public static class TelemetryExtensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructurePath(context.Request.Path))
                 .AddHttpClientInstrumentation());
-
-        // Export only where a collector is configured (the Aspire dashboard under `dotnet run`, Jaeger, ...).
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
-
-        return builder;
-    }
 }

@@ -32,7 +32,7 @@ public sealed class TemplatesService : IAsyncLifetime
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.ConfigurationManager = Tokens.Keys);
             // The typed clients AddSamplesServiceClient registers (named after their types), with their own retries,
             // timeouts and signing kept: only the network behind them is replaced.
-            foreach (var client in new[] { "SamplesBatchClient", "SamplesOutboxSink", TracSeq.ServiceDefaults.Projects.SamplesMembershipSource.ClientName })
+            foreach (var client in new[] { "SamplesBatchClient", "SamplesOutboxSink", TracSeq.Samples.Client.SamplesMembershipSource.ClientName })
             {
                 services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(Samples.CreateHandler);
             }

@@ -13,7 +13,9 @@ using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Samples.Client;
 using TracSeq.Templates.Templates;
+using SampleBatchRequest = TracSeq.Contracts.Internal.SampleBatchRequest<TracSeq.Templates.Submissions.BatchSample>;
 
 namespace TracSeq.Templates.Submissions;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using SequencingSide = TracSeq.Sequencing.SamplesService;
+using ClientSide = TracSeq.Samples.Client;
 using TemplatesSide = TracSeq.Templates.Submissions;
 
 namespace TracSeq.UnitTests.Problems;
@@ -55,15 +55,15 @@ public sealed class DownstreamFailureTests
         log.ShouldContain(line => line.Contains(logged, StringComparison.Ordinal), $"the log keeps the specifics: {string.Join(" | ", log)}");
     }
 
-    private static TemplatesSide.SampleBatchRequest Batch() => new(Guid.NewGuid(), Guid.NewGuid(), 1, []);
+    private static TracSeq.Contracts.Internal.SampleBatchRequest<TemplatesSide.BatchSample> Batch() => new(Guid.NewGuid(), Guid.NewGuid(), 1, []);
 
     [Fact]
     public async Task Templates_says_Samples_could_not_be_reached_without_the_socket_error()
     {
-        var log = new Recorded<TemplatesSide.SamplesBatchClient>();
-        var client = new TemplatesSide.SamplesBatchClient(Client(Refused), log);
+        var log = new Recorded<ClientSide.SamplesBatchClient>();
+        var client = new ClientSide.SamplesBatchClient(Client(Refused), log);
 
-        var refused = await Should.ThrowAsync<TemplatesSide.SamplesUnavailableException>(() => client.CreateAsync(Batch(), "Bearer t", CancellationToken.None));
+        var refused = await Should.ThrowAsync<ClientSide.SamplesUnavailableException>(() => client.CreateAsync(Batch(), "Bearer t", CancellationToken.None));
 
         SaysOnlyWhatFailed(refused, "Samples could not be reached.", log.Lines, SocketError);
     }
@@ -71,10 +71,10 @@ public sealed class DownstreamFailureTests
     [Fact]
     public async Task Templates_says_what_Samples_answered_without_its_body()
     {
-        var log = new Recorded<TemplatesSide.SamplesBatchClient>();
-        var client = new TemplatesSide.SamplesBatchClient(Client(Broken), log);
+        var log = new Recorded<ClientSide.SamplesBatchClient>();
+        var client = new ClientSide.SamplesBatchClient(Client(Broken), log);
 
-        var refused = await Should.ThrowAsync<TemplatesSide.SamplesUnavailableException>(() => client.CreateAsync(Batch(), "Bearer t", CancellationToken.None));
+        var refused = await Should.ThrowAsync<ClientSide.SamplesUnavailableException>(() => client.CreateAsync(Batch(), "Bearer t", CancellationToken.None));
 
         SaysOnlyWhatFailed(refused, "Samples answered 500.", log.Lines, "postgres-rw:5432");
     }
@@ -82,10 +82,10 @@ public sealed class DownstreamFailureTests
     [Fact]
     public async Task Sequencing_says_Samples_could_not_be_reached_without_the_socket_error()
     {
-        var log = new Recorded<SequencingSide.SamplesClient>();
-        var client = new SequencingSide.SamplesClient(Client(Refused), log);
+        var log = new Recorded<ClientSide.SamplesClient>();
+        var client = new ClientSide.SamplesClient(Client(Refused), log);
 
-        var refused = await Should.ThrowAsync<SequencingSide.SamplesUnavailableException>(() => client.GetSampleAsync(Guid.NewGuid(), "Bearer t", CancellationToken.None));
+        var refused = await Should.ThrowAsync<ClientSide.SamplesUnavailableException>(() => client.GetSampleAsync(Guid.NewGuid(), "Bearer t", CancellationToken.None));
 
         SaysOnlyWhatFailed(refused, "Samples could not be reached.", log.Lines, SocketError);
     }
@@ -93,10 +93,10 @@ public sealed class DownstreamFailureTests
     [Fact]
     public async Task Sequencing_says_what_Samples_answered_without_its_body()
     {
-        var log = new Recorded<SequencingSide.SamplesClient>();
-        var client = new SequencingSide.SamplesClient(Client(Broken), log);
+        var log = new Recorded<ClientSide.SamplesClient>();
+        var client = new ClientSide.SamplesClient(Client(Broken), log);
 
-        var refused = await Should.ThrowAsync<SequencingSide.SamplesUnavailableException>(() =>
+        var refused = await Should.ThrowAsync<ClientSide.SamplesUnavailableException>(() =>
             client.MoveForRunAsync(Guid.NewGuid(), "Run 1", "sequencing", null, [Guid.NewGuid()], "Bearer t", CancellationToken.None));
 
         SaysOnlyWhatFailed(refused, "Samples answered 500.", log.Lines, "postgres-rw:5432");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TracSeq.Contracts;
+using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Projects;
 using TracSeq.Templates.Submissions;
 

@@ -19,10 +19,21 @@ public static class FindingText
     public static FindingView For(Finding finding)
     {
         ArgumentNullException.ThrowIfNull(finding);
+        var (subject, what, fix, tone) = LibraryWords(finding) ?? LaneWords(finding);
+        if (Changes(finding.Corrections) is { } changes)
+        {
+            fix = $"{fix} ({changes})";
+        }
+        return new FindingView(subject, what + Strength(finding.Strength), finding.Label == "lane_qc" ? null : Evidence(finding), fix, tone);
+    }
+
+    /// <summary>The words of a finding about one library: subject, what happened, the fix, the tone; null for a lane's.</summary>
+    private static (string, string, string, string)? LibraryWords(Finding finding)
+    {
         var library = finding.LibraryBarcode ?? "A library";
         var kitWell = KitWell(finding.Kit);
         var otherLane = finding.OtherLane is { } other ? $"lane {other}" : "another lane";
-        var (subject, what, fix, tone) = finding.Label switch
+        return finding.Label switch
         {
             "i5_orientation" => (library, "i5 was read in reverse complement",
                 "change the sample sheet's i5 orientation or the library's index", "error"),
@@ -46,6 +57,17 @@ public static class FindingText
                 "check these libraries' indices by hand before changing the sheet", "warning"),
             "no_index_explanation" => (library, "got too few reads and no unknown barcode explains it",
                 "likely a failed library, not a sheet error: check its QC and re-make or top it up", "warning"),
+            _ => null,
+        };
+    }
+
+    /// <summary>The words of a finding about a lane, or of a label this front end does not know (shown, never dropped).</summary>
+    private static (string, string, string, string) LaneWords(Finding finding)
+    {
+        var library = finding.LibraryBarcode ?? "A library";
+        var kitWell = KitWell(finding.Kit);
+        return finding.Label switch
+        {
             "hopped" => ($"Lane {finding.Lane}", "index hopping: the i7 of one library with the i5 of another",
                 "nothing to change on the sheet; unique dual indices keep hopped reads out of the libraries", "info"),
             "not_on_sheet" => ($"Lane {finding.Lane}", $"reads with the indices of {kitWell}, which no library of this lane has",
@@ -60,11 +82,6 @@ public static class FindingText
             _ => (finding.LibraryBarcode ?? $"Lane {finding.Lane}", Unprefixed(finding.Fix, finding.LibraryBarcode ?? $"Lane {finding.Lane}") ?? $"finding '{finding.Label}'",
                 "see the run's results for details", "info"),
         };
-        if (Changes(finding.Corrections) is { } changes)
-        {
-            fix = $"{fix} ({changes})";
-        }
-        return new FindingView(subject, what + Strength(finding.Strength), finding.Label == "lane_qc" ? null : Evidence(finding), fix, tone);
     }
 
     /// <summary>Lane QC: the service's sentence names the value and the limit; the advice depends on the check.</summary>

@@ -2,9 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TracSeq.Contracts.Internal;
+using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
 
-namespace TracSeq.ServiceDefaults.Projects;
+namespace TracSeq.Samples.Client;
 
 /// <summary>
 /// Memberships as Samples (their home) tells them: <c>GET /internal/projects/access/{userId}</c>, by service discovery
@@ -16,26 +18,23 @@ namespace TracSeq.ServiceDefaults.Projects;
 public sealed class SamplesMembershipSource(IHttpClientFactory clients) : IProjectMembershipSource
 {
     public const string ClientName = "samples-memberships";
-    public const string AccessPath = "/internal/projects/access/";
+    public const string AccessPath = SamplesInternalCalls.ProjectAccessPath;
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(3);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    /// <summary>One entry of Samples' answer.</summary>
-    public sealed record Entry(Guid ProjectId, string Code, string Role);
 
     public async Task<ProjectMemberships> LoadAsync(Guid userId, CancellationToken cancellationToken)
     {
         var http = clients.CreateClient(ClientName);
         using var response = await http.GetAsync($"{AccessPath}{userId}", cancellationToken);
         response.EnsureSuccessStatusCode(); // anything else says nothing about the user: a dependency failure (503)
-        var entries = await response.Content.ReadFromJsonAsync<List<Entry>>(Json, cancellationToken) ?? [];
+        var entries = await response.Content.ReadFromJsonAsync<List<ProjectAccessEntry>>(Json, cancellationToken) ?? [];
         return From(entries);
     }
 
     /// <summary>The memberships of Samples' answer; an entry with a role this service does not know grants nothing.</summary>
-    public static ProjectMemberships From(IReadOnlyList<Entry> entries)
+    public static ProjectMemberships From(IReadOnlyList<ProjectAccessEntry> entries)
     {
         var known = entries.Where(e => Contracts.ProjectRoles.IsKnown(e.Role)).ToList();
         return new(known.ToDictionary(e => e.ProjectId, e => e.Role)) { Codes = known.ToDictionary(e => e.ProjectId, e => e.Code) };

@@ -1,8 +1,7 @@
 using TracSeq.Contracts;
-using TracSeq.Samples.Samples;
 using TracSeq.ServiceDefaults.Outbox;
 
-namespace TracSeq.Samples.Webhooks;
+namespace TracSeq.Samples.Samples;
 
 /// <summary>Samples' webhook events, each carrying the sample's project code for project-scoped subscriptions.</summary>
 public static class SampleWebhookEvents

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using TracSeq.Contracts.Internal;
 using TracSeq.ServiceDefaults.Security;
 
-namespace TracSeq.Sequencing.SamplesService;
+namespace TracSeq.Samples.Client;
 
 /// <summary>What Sequencing needs to know of a sample.</summary>
 public sealed record SampleInfo(Guid Id, string Barcode, string Name, string Status, string? ProjectCode, Guid? ProjectId = null);
@@ -14,9 +16,6 @@ public sealed record RefusedSample(Guid Id, string Barcode, string From);
 
 /// <summary>Samples' answer to a run's move: moved (or already there), or refused by one or more samples.</summary>
 public sealed record RunMoveOutcome(bool Moved, int MovedCount, int AlreadyThere, IReadOnlyList<RefusedSample> Refused);
-
-/// <summary>Samples could not be asked, or answered in a way that says nothing about the request (5xx, timeout).</summary>
-public sealed class SamplesUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// The Samples service, by service discovery (<c>http://samples</c>), always with the caller's own bearer token, so
@@ -44,8 +43,8 @@ public sealed class SamplesClient(HttpClient http, ILogger<SamplesClient> logger
     /// <summary>Writes <c>library_created</c> on the sample's audit trail; once per library, so a retry is harmless.</summary>
     public async Task RecordLibraryCreatedAsync(Guid sampleId, Guid libraryId, string libraryBarcode, string? authorization, CancellationToken ct)
     {
-        using var request = Request(HttpMethod.Post, $"/internal/samples/{sampleId}/events", authorization);
-        request.Content = JsonContent.Create(new { type = "library_created", libraryId, libraryBarcode }, options: Json);
+        using var request = Request(HttpMethod.Post, SamplesInternalCalls.EventsPath(sampleId), authorization);
+        request.Content = JsonContent.Create(new LibraryCreatedEventRequest(SamplesInternalCalls.LibraryCreated, libraryId, libraryBarcode), options: Json);
         using var response = await SendAsync(request, alive: true, ct);
         if (!response.IsSuccessStatusCode)
         {
@@ -60,22 +59,20 @@ public sealed class SamplesClient(HttpClient http, ILogger<SamplesClient> logger
     public async Task<RunMoveOutcome> MoveForRunAsync(Guid runId, string runName, string to, string? reason,
         IReadOnlyList<Guid> sampleIds, string? authorization, CancellationToken ct)
     {
-        using var request = Request(HttpMethod.Post, "/internal/samples/run-status", authorization);
+        using var request = Request(HttpMethod.Post, SamplesInternalCalls.RunStatusPath, authorization);
         // Bytes, not a streamed body: every retry sends exactly the same request.
-        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { runId, runName, to, reason, sampleIds }, Json))
+        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new RunStatusRequest(runId, runName, to, reason, sampleIds), Json))
         {
             Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
         };
-        request.Headers.Add("Idempotency-Key", $"run:{runId}:{to}");
+        request.Headers.Add("Idempotency-Key", SamplesInternalCalls.RunMoveKey(runId, to));
         using var response = await SendAsync(request, alive: true, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         switch (response.StatusCode)
         {
             case HttpStatusCode.OK:
-                using (var ok = JsonDocument.Parse(body))
-                {
-                    return new RunMoveOutcome(true, ok.RootElement.GetProperty("moved").GetInt32(), ok.RootElement.GetProperty("alreadyThere").GetInt32(), []);
-                }
+                var moved = JsonSerializer.Deserialize<RunStatusResult>(body, Json)!;
+                return new RunMoveOutcome(true, moved.Moved, moved.AlreadyThere, []);
             case HttpStatusCode.Conflict:
                 using (var problem = JsonDocument.Parse(body))
                 {
