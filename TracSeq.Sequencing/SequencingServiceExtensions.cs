@@ -31,6 +31,7 @@ public static class SequencingServiceExtensions
         builder.AddSamplesServiceClient<SamplesClient>("sequencing", SamplesAttemptTimeout, SamplesTotalTimeout);
         builder.AddProjectAccessFromSamples("sequencing"); // libraries are their samples' projects'; memberships come from Samples
         builder.Services.AddSingleton<ProjectGate>();
+        builder.Services.AddSingleton<SampleProjectsClient>();
         builder.Services.AddHostedService<LibraryProjectBackfill>(); // libraries made before projects join their samples' projects
         builder.AddOutboxRelayToSamples("sequencing"); // run.status_changed (and the results feature's events) for webhooks
         return builder;

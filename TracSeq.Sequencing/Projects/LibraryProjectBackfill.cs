@@ -1,10 +1,9 @@
-using System.Net.Http.Json;
 using System.Security.Claims;
 using Dapper;
 using Npgsql;
 using TracSeq.Contracts.Internal;
 using TracSeq.Sequencing.Audit;
-using TracSeq.ServiceDefaults.Projects;
+using TracSeq.Samples.Client;
 
 namespace TracSeq.Sequencing.Projects;
 
@@ -15,7 +14,7 @@ namespace TracSeq.Sequencing.Projects;
 /// only). While Samples is down it waits and tries again; a new library is always filed when it is made, so once a
 /// pass completes there is nothing left for later passes.
 /// </summary>
-public sealed partial class LibraryProjectBackfill(NpgsqlDataSource db, IHttpClientFactory clients, ILogger<LibraryProjectBackfill> logger)
+public sealed partial class LibraryProjectBackfill(NpgsqlDataSource db, SampleProjectsClient samples, ILogger<LibraryProjectBackfill> logger)
     : BackgroundService
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(15);
@@ -53,7 +52,7 @@ public sealed partial class LibraryProjectBackfill(NpgsqlDataSource db, IHttpCli
         var after = Guid.Empty;
         while (await UnfiledSamplesAsync(after, ct) is { Count: > 0 } sampleIds)
         {
-            filed += await FileAsync(await ProjectsOfAsync(sampleIds, ct), ct);
+            filed += await FileAsync(await samples.ProjectsOfAsync(sampleIds, ct), ct);
             after = sampleIds[^1];
         }
         return filed;
@@ -65,14 +64,6 @@ public sealed partial class LibraryProjectBackfill(NpgsqlDataSource db, IHttpCli
         return [.. await connection.QueryAsync<Guid>(
             "SELECT DISTINCT sample_id FROM libraries WHERE project_id IS NULL AND sample_id > @after ORDER BY sample_id LIMIT @limit",
             new { after, limit = SampleProjectsRequest.MaxSampleIds })];
-    }
-
-    private async Task<IReadOnlyList<SampleProject>> ProjectsOfAsync(IReadOnlyList<Guid> sampleIds, CancellationToken ct)
-    {
-        var http = clients.CreateClient(SamplesMembershipSource.ClientName);
-        using var response = await http.PostAsJsonAsync(SampleProjectsRequest.Path, new SampleProjectsRequest(sampleIds), ct);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<List<SampleProject>>(ct) ?? [];
     }
 
     /// <summary>Files the libraries of these samples that are still unfiled, each with a <c>project_changed</c> event.</summary>
