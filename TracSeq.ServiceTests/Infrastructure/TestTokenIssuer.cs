@@ -9,7 +9,11 @@ using TracSeq.ServiceDefaults.Security;
 namespace TracSeq.ServiceTests.Infrastructure;
 
 /// <summary>A signed-in user as a token carries them.</summary>
-public sealed record TestIdentity(Guid Id, string Email, string Role);
+public sealed record TestIdentity(Guid Id, string Email, string Role)
+{
+    /// <summary>The <c>name</c> claim, as Auth puts the user's display name in.</summary>
+    public string DisplayName => $"Test {Role}";
+}
 
 /// <summary>
 /// Stands in for Auth for every service but Auth: signs ES256 access tokens with the claims Auth's
@@ -61,7 +65,7 @@ public sealed class TestTokenIssuer
             {
                 ["sub"] = user.Id.ToString(),
                 ["email"] = user.Email,
-                ["name"] = $"Test {user.Role}",
+                ["name"] = user.DisplayName,
                 ["role"] = user.Role,
                 ["jti"] = Guid.NewGuid().ToString("N"),
                 ["ver"] = 0,

@@ -35,6 +35,9 @@ public sealed class SamplesService : IAsyncLifetime
     /// <summary>A client signed in as the run's user of <paramref name="role"/>. Dispose it.</summary>
     public HttpClient As(string role) => CreateClient(Tokens.TokenFor(role));
 
+    /// <summary>Where the service listens (Kestrel on a free loopback port).</summary>
+    public Uri Address => (_factory ?? throw new InvalidOperationException("Not started.")).Address;
+
     /// <summary>Samples' own login on its database, never the superuser.</summary>
     public string DatabaseConnectionString => Infrastructure.ConnectionString("samplesdb");
 
