@@ -53,18 +53,9 @@ public static class OpenApiSnapshot
         }
     }
 
-    /// <summary>The folder of the snapshots in the source tree (found from the test binaries upwards).</summary>
-    public static string SnapshotPath(string service)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TracSeq.sln")))
-            {
-                return Path.Combine(dir.FullName, "TracSeq.ServiceTests", "OpenApi", $"{service}.json");
-            }
-        }
-        throw new InvalidOperationException($"TracSeq.sln not found above {AppContext.BaseDirectory}.");
-    }
+    /// <summary>The snapshot in the source tree (not a copy in the test binaries: an update must land in the commit).</summary>
+    public static string SnapshotPath(string service) =>
+        Path.Combine(Infrastructure.RepositoryPaths.Root, "TracSeq.ServiceTests", "OpenApi", $"{service}.json");
 
     public static JsonNode Normalise(JsonNode document)
     {

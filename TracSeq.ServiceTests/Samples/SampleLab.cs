@@ -94,12 +94,7 @@ public sealed partial class SampleLab(SamplesService fixture)
         _ = resource;
         var token = (await SessionAsync(role)).AccessToken;
         await ProjectAsync(DefaultProject);
-        var client = new HttpClient(new DefaultProjectHandler(this)
-        {
-            InnerHandler = new SocketsHttpHandler { ActivityHeadersPropagator = System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator() },
-        }) { BaseAddress = fixture.Address };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
+        return OutsideClient.Create(fixture.Address, token, new DefaultProjectHandler(this));
     }
 
     /// <summary>Fills in <see cref="DefaultProject"/> where a new sample or batch row names no project (the key absent),
@@ -149,12 +144,7 @@ public sealed partial class SampleLab(SamplesService fixture)
                     }
                 }
             }
-            // The service runs in this process and its HttpClient instrumentation listens to this client too: it would
-            // start a trace of its own and put it in traceparent over the one a test sends, as no real client does.
-            using (OpenTelemetry.SuppressInstrumentationScope.Begin())
-            {
-                return await base.SendAsync(request, cancellationToken);
-            }
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 

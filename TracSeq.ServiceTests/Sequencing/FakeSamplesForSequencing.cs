@@ -8,6 +8,9 @@ using TracSeq.ServiceDefaults.Security;
 
 namespace TracSeq.ServiceTests.Sequencing;
 
+/// <summary>What Sequencing asked the fake Samples to record on a sample: a library made, or a status moved by a run.</summary>
+public sealed record FakeSampleEvent(string Type, string? FromStatus, string? ToStatus, string Detail);
+
 /// <summary>A sample as the fake Samples keeps it; <see cref="Events"/> are the audit entries Sequencing asked it to write.</summary>
 public sealed class FakeSample(Guid id, string barcode, string name, string status, string? projectCode, Guid? projectId)
 {
@@ -17,7 +20,7 @@ public sealed class FakeSample(Guid id, string barcode, string name, string stat
     public string Status { get; set; } = status;
     public string? ProjectCode { get; } = projectCode;
     public Guid? ProjectId { get; } = projectId;
-    public ConcurrentQueue<(string Type, string Detail)> Events { get; } = new();
+    public ConcurrentQueue<FakeSampleEvent> Events { get; } = new();
 }
 
 /// <summary>
@@ -109,7 +112,7 @@ public sealed class FakeSamplesForSequencing
             {
                 return Text(HttpStatusCode.NotFound, "{}", "application/problem+json");
             }
-            sample.Events.Enqueue(("library_created", body));
+            sample.Events.Enqueue(new FakeSampleEvent("library_created", null, null, body));
             return Text(HttpStatusCode.Created, body, "application/json");
         }
         return path == "/internal/webhooks/events" ? new HttpResponseMessage(HttpStatusCode.Accepted) : new HttpResponseMessage(HttpStatusCode.NotFound);
@@ -153,7 +156,7 @@ public sealed class FakeSamplesForSequencing
             }
             foreach (var sample in moving)
             {
-                sample.Events.Enqueue(("status_changed", $"{sample.Status}->{to}"));
+                sample.Events.Enqueue(new FakeSampleEvent("status_changed", sample.Status, to, body));
                 sample.Status = to;
             }
             return (200, JsonSerializer.Serialize(new { moved = moving.Count, alreadyThere = samples.Count - moving.Count }, Json));

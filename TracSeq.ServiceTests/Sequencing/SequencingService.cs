@@ -44,7 +44,10 @@ public sealed class SequencingService : IAsyncLifetime
         (_factory ?? throw new InvalidOperationException("Not started.")).CreateClient(accessToken);
 
     /// <summary>A client signed in as the run's user of <paramref name="role"/>. Dispose it.</summary>
-    public HttpClient As(string role) => CreateClient(Tokens.TokenFor(role));
+    public HttpClient As(string role) => OutsideClient.Create(Address, Tokens.TokenFor(role));
+
+    /// <summary>Where the service listens (Kestrel on a free loopback port).</summary>
+    public Uri Address => (_factory ?? throw new InvalidOperationException("Not started.")).Address;
 
     /// <summary>Sequencing's own login on its database, never the superuser.</summary>
     public string DatabaseConnectionString => Infrastructure.ConnectionString("sequencingdb");
