@@ -9,8 +9,8 @@ namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>
 /// The Samples service alone, in this process, on its own database and the shared Redis, with tokens from the
-/// <see cref="TestTokenIssuer"/> instead of Auth. Its one outgoing client (Sequencing's label items) points where
-/// nothing listens: no test of this tier prints labels. Started once per run.
+/// <see cref="TestTokenIssuer"/> instead of Auth, and <see cref="FakeSequencing"/> behind its one client of another
+/// service (Sequencing's label items and library moves). Started once per run.
 /// </summary>
 public sealed class SamplesService : IAsyncLifetime
 {
@@ -19,6 +19,8 @@ public sealed class SamplesService : IAsyncLifetime
 
     public TestTokenIssuer Tokens { get; } = new();
 
+    public FakeSequencing Sequencing { get; } = new();
+
     public LocalInfrastructure Infrastructure => _infrastructure ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
@@ -26,7 +28,12 @@ public sealed class SamplesService : IAsyncLifetime
         _infrastructure = await LocalInfrastructure.AcquireAsync();
         ServiceEnvironment.Apply(_infrastructure);
         _factory = await new ServiceFactory<SamplesProgram>(services =>
-            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.ConfigurationManager = Tokens.Keys)).StartAsync();
+        {
+            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.ConfigurationManager = Tokens.Keys);
+            // The client as the service registers it (named after its type), with its retries, timeouts and signing
+            // kept: only the network behind it is replaced.
+            services.AddHttpClient("SequencingLabelsClient").ConfigurePrimaryHttpMessageHandler(Sequencing.CreateHandler);
+        }).StartAsync();
     }
 
     public HttpClient CreateClient(string? accessToken = null) =>
