@@ -42,9 +42,6 @@ public sealed class FakeSamplesForSequencing
     private readonly ConcurrentDictionary<string, (int Status, string Body)> _runMoves = new(StringComparer.Ordinal);
     private int _serial;
 
-    /// <summary>Whether Samples answers at all (false: every call fails as a stopped service's would).</summary>
-    public volatile bool Down;
-
     /// <summary>The project of this code, made on first use; true in <paramref name="added"/> when it is new.</summary>
     public Guid Project(string code, out bool added)
     {
@@ -72,10 +69,6 @@ public sealed class FakeSamplesForSequencing
 
     private async Task<HttpResponseMessage> AnswerAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        if (Down)
-        {
-            throw new HttpRequestException("Connection refused (fake Samples is down).");
-        }
         var path = request.RequestUri!.AbsolutePath;
         if (request.Method == HttpMethod.Get && path == "/alive")
         {
