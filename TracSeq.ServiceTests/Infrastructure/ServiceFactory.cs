@@ -44,6 +44,9 @@ public sealed class ServiceFactory<TProgram>(Action<IServiceCollection>? configu
         }
     }
 
+    /// <summary>Where Kestrel listens, for a client of the test's own making (its own handlers in front).</summary>
+    public Uri Address => _address ?? throw new InvalidOperationException("Not started.");
+
     public HttpClient CreateClient(string? accessToken)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = _address ?? ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });

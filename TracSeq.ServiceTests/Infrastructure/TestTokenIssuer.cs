@@ -9,7 +9,11 @@ using TracSeq.ServiceDefaults.Security;
 namespace TracSeq.ServiceTests.Infrastructure;
 
 /// <summary>A signed-in user as a token carries them.</summary>
-public sealed record TestIdentity(Guid Id, string Email, string Role);
+public sealed record TestIdentity(Guid Id, string Email, string Role)
+{
+    /// <summary>The <c>name</c> claim, as Auth puts the user's display name in.</summary>
+    public string DisplayName => $"Test {Role}";
+}
 
 /// <summary>
 /// Stands in for Auth for every service but Auth: signs ES256 access tokens with the claims Auth's
@@ -35,6 +39,13 @@ public sealed class TestTokenIssuer
         }
     }
 
+    /// <summary>Every user handed out so far (one per role, plus any made with <see cref="NewUser"/>).</summary>
+    public IReadOnlyList<TestIdentity> Users => [.. _users.Values];
+
+    /// <summary>A user of <paramref name="role"/> of their own, not the run's shared one of that role.</summary>
+    public TestIdentity NewUser(string role) =>
+        _users.GetOrAdd($"{role}#{Guid.NewGuid():N}", _ => new TestIdentity(Guid.NewGuid(), $"{role.Replace('_', '.')}.{Guid.NewGuid():N}@lab.example.org", role));
+
     public TestIdentity User(string role) =>
         _users.GetOrAdd(role, r => new TestIdentity(Guid.NewGuid(), $"{r.Replace('_', '.')}.{Guid.NewGuid():N}@lab.example.org", r));
 
@@ -54,7 +65,7 @@ public sealed class TestTokenIssuer
             {
                 ["sub"] = user.Id.ToString(),
                 ["email"] = user.Email,
-                ["name"] = $"Test {user.Role}",
+                ["name"] = user.DisplayName,
                 ["role"] = user.Role,
                 ["jti"] = Guid.NewGuid().ToString("N"),
                 ["ver"] = 0,

@@ -3,16 +3,16 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>
 /// Requests a client gets wrong, each answered with the right 4xx (never a 5xx) and leaving the database exactly as it
 /// was: samples, their versions, events, locations and idempotency records.
 /// </summary>
-[Collection(AppHostCollection.Name)]
-public sealed class MalformedSampleRequestTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class MalformedSampleRequestTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 
@@ -151,7 +151,7 @@ public sealed class MalformedSampleRequestTests(AppHostFixture fixture)
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
 
-    private static readonly ConcurrentDictionary<AppHostFixture, Lazy<Task<Dictionary<string, string>>>> Things = new();
+    private static readonly ConcurrentDictionary<SamplesService, Lazy<Task<Dictionary<string, string>>>> Things = new();
 
     [Fact]
     public void There_are_at_least_fifty_cases() => Cases.Count.ShouldBeGreaterThanOrEqualTo(50);
@@ -176,7 +176,7 @@ public sealed class MalformedSampleRequestTests(AppHostFixture fixture)
         }
         if (c.Path.StartsWith("/internal/", StringComparison.Ordinal))
         {
-            await ServiceIdentityHeader.SignAsync(fixture, request);
+            await ServiceIdentityHeader.SignAsync(request);
         }
 
         using var response = await client.SendAsync(request);

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>
 /// Every sample and storage endpoint, for every role, against the role table of docs/roles.md: anyone signed in
 /// reads; research scientists create; lab technicians edit, change status, move and manage storage; only lab
 /// administrators discard.
 /// </summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SampleRoleTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class SampleRoleTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 
@@ -56,7 +56,7 @@ public sealed class SampleRoleTests(AppHostFixture fixture)
             var submissionId = Guid.NewGuid();
             using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, 2)) };
             request.Headers.Add("Idempotency-Key", submissionId.ToString());
-            await ServiceIdentityHeader.SignAsync(fixture, request);
+            await ServiceIdentityHeader.SignAsync(request);
             return await direct.SendAsync(request);
         });
 

@@ -2,24 +2,23 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>
-/// The project rules, end to end: two research groups (each a principal investigator who owns a project) and the
+/// The project rules, at Samples: two research groups (each a principal investigator who owns a project) and the
 /// facility staff. A group's samples do not exist for the other group, on every route of Samples' OpenAPI document
 /// (rule 1: the same 404 as an id that never existed), a viewer reads but may not write (rule 4: 403), staff see
 /// everything, lists, search, stats, export and the box grid show nothing of the other group, and a removed member
 /// loses access at once with the token they already hold.
 /// </summary>
-[Collection(AppHostCollection.Name)]
-public sealed class ProjectVisibilityTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class ProjectVisibilityTests(SamplesService fixture)
 {
     private static readonly string[] Methods = ProjectGroups.Methods;
     private readonly SampleLab _lab = new(fixture);
     private readonly ProjectGroups _groups = new(fixture);
-    private readonly AuthApiClient _auth = new(fixture);
 
     [Fact]
     public async Task Every_route_of_the_samples_document_called_with_the_other_groups_ids_answers_as_an_id_that_never_existed()
@@ -27,8 +26,8 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
         using var a = await _groups.GroupAsync("GA");
         using var b = await _groups.GroupAsync("GB");
         using var staff = await _lab.TechnicianAsync();
-        using var gateway = _auth.Client("gateway");
-        using var document = JsonDocument.Parse(await gateway.GetStringAsync("/openapi/samples.json"));
+        using var service = fixture.CreateClient();
+        using var document = JsonDocument.Parse(await service.GetStringAsync("/openapi/v1.json"));
 
         var checkedRoutes = new List<string>();
         var failures = new List<string>();
@@ -155,7 +154,7 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
             viewer.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         }
         // A plain client: the lab's own clients fill in its default project.
-        using var staff = _auth.Client("gateway", (await _lab.SessionAsync("lab_technician")).AccessToken);
+        using var staff = OutsideClient.Create(fixture.Address, (await _lab.SessionAsync("lab_technician")).AccessToken);
         using var filed = await staff.PostAsJsonAsync("/api/samples", new { name = "Staff, no project", sampleType = "dna" });
         filed.StatusCode.ShouldBe(HttpStatusCode.Created, await filed.Content.ReadAsStringAsync());
         var sample = (await filed.Content.ReadFromJsonAsync<SampleInfo>(SampleLab.Json))!;
@@ -197,7 +196,7 @@ public sealed class ProjectVisibilityTests(AppHostFixture fixture)
         (await a.OwnerClient.DeleteAsync($"/api/projects/{a.Project.Id}/members/{a.Owner.Id}")).StatusCode.ShouldBe(HttpStatusCode.Conflict);
 
         // The refusals are counted.
-        using var metrics = MetricsClient.For(fixture, "samples");
+        using var metrics = fixture.CreateClient();
         (await metrics.GetStringAsync("/metrics")).ShouldContain("tracseq_authorization_denials_total{service=\"samples\",reason=\"not_member\"}");
     }
 

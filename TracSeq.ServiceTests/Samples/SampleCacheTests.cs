@@ -2,17 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Npgsql;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>
 /// The Redis read cache: reads by id and barcode are served from it, and every change through the API replaces what
 /// it holds. To see the cache at work, a row is changed behind the API's back: until the API changes the sample, the
 /// cached copy (without that change) is what readers get.
 /// </summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SampleCacheTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class SampleCacheTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 

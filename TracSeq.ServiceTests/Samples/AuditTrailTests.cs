@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>The history a technician reads: complete, in order, field by field, and impossible to rewrite.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class AuditTrailTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class AuditTrailTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 

@@ -1,17 +1,17 @@
 using System.Net;
 using System.Text;
-using TracSeq.Tests.Infrastructure;
-using TracSeq.Tests.Samples;
+using TracSeq.ServiceTests.Infrastructure;
+using TracSeq.ServiceTests.Samples;
 
-namespace TracSeq.Tests.Sequencing;
+namespace TracSeq.ServiceTests.Sequencing;
 
 /// <summary>
 /// Who may call which sequencing route (reading: anyone signed in; index kits: principal investigator and above;
 /// libraries, index checks and QC: lab technician and above; pools and runs, which mix projects: facility staff), and requests a client gets wrong, each
 /// answered with the right 4xx naming the field, never a 5xx, and writing nothing.
 /// </summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SequencingAccessAndBadInputTests(AppHostFixture fixture)
+[Collection(SequencingServiceCollection.Name)]
+public sealed class SequencingAccessAndBadInputTests(SequencingService fixture)
 {
     private readonly SequencingLab _lab = new(fixture);
     private static readonly Guid Nobody = Guid.Parse("0b0b0b0b-0000-4000-8000-00000000dead");

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 using TracSeq.UnitTests.Contracts;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>The lifecycle of docs/lifecycle.md, tried for every (from, to) pair through the gateway.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SampleLifecycleTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class SampleLifecycleTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 
@@ -133,7 +133,7 @@ public sealed class SampleLifecycleTests(AppHostFixture fixture)
 
     private async Task<double> TransitionCountAsync(string from, string to)
     {
-        using var client = fixture.CreateClient("samples");
+        using var client = fixture.CreateClient();
         var metrics = await client.GetStringAsync("/metrics");
         var match = Regex.Match(metrics, $"^tracseq_sample_status_transitions_total\\{{from=\"{from}\",to=\"{to}\"\\}} (\\S+)$", RegexOptions.Multiline);
         match.Success.ShouldBeTrue($"no series for {from} → {to}");

@@ -2,14 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using TracSeq.Tests.Infrastructure;
-using TracSeq.Tests.Samples;
+using TracSeq.ServiceTests.Infrastructure;
+using TracSeq.ServiceTests.Samples;
 
-namespace TracSeq.Tests.Sequencing;
+namespace TracSeq.ServiceTests.Sequencing;
 
 /// <summary>QC measurements (append-only, latest per type on the target) and the append-only sequencing audit trail.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class QcAndAuditTests(AppHostFixture fixture)
+[Collection(SequencingServiceCollection.Name)]
+public sealed class QcAndAuditTests(SequencingService fixture)
 {
     private readonly SequencingLab _lab = new(fixture);
 
@@ -64,7 +64,7 @@ public sealed class QcAndAuditTests(AppHostFixture fixture)
         using (await RecordAsync("pool", pool.Id, "qubit", DateTime.UtcNow.AddMinutes(-5), new { concentrationNgUl = 1.0m }, "pass")) { }
         // As the superuser: the service's own login is refused before the trigger (the tables are sealed; see
         // SequencingHardeningTests), so the trigger is what even the superuser meets.
-        var superuser = new NpgsqlConnectionStringBuilder(await fixture.GetConnectionStringAsync("postgres")) { Database = "sequencingdb" };
+        var superuser = new NpgsqlConnectionStringBuilder(fixture.Infrastructure.SuperuserConnectionString("sequencingdb"));
         await using var db = new NpgsqlConnection(superuser.ConnectionString);
         await db.OpenAsync();
 

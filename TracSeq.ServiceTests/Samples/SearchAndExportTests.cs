@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>Finding samples: filters, free text over barcode, name, project code and metadata, paging, sorting, stats and CSV.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SearchAndExportTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class SearchAndExportTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 

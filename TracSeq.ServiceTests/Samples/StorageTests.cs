@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>Storage: the location tree, box positions, one sample per position, occupancy, and every move recorded.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class StorageTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class StorageTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 
@@ -252,7 +252,7 @@ public sealed class StorageTests(AppHostFixture fixture)
     /// <summary><c>tracseq_storage_occupied_positions{location}</c> as the samples service publishes it now.</summary>
     private async Task<double> OccupiedGaugeAsync(string boxBarcode)
     {
-        using var client = fixture.CreateClient("samples");
+        using var client = fixture.CreateClient();
         var metrics = await client.GetStringAsync("/metrics");
         var match = Regex.Match(metrics, $"^tracseq_storage_occupied_positions\\{{location=\"{Regex.Escape(boxBarcode)}\"\\}} (\\S+)$", RegexOptions.Multiline);
         match.Success.ShouldBeTrue($"no occupancy series for {boxBarcode}");

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>Creating samples: every field kept, barcodes generated or checked, and Idempotency-Key honoured.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SampleCreationTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class SampleCreationTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 

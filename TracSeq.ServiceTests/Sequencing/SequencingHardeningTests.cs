@@ -3,17 +3,17 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using TracSeq.Tests.Infrastructure;
-using TracSeq.Tests.Samples;
+using TracSeq.ServiceTests.Infrastructure;
+using TracSeq.ServiceTests.Samples;
 
-namespace TracSeq.Tests.Sequencing;
+namespace TracSeq.ServiceTests.Sequencing;
 
 /// <summary>
 /// The second hardening round on Sequencing (issue 24): bounded collision answers, runs that could never move refused
 /// at planning, index edits that would make a pool collide, and a run that checks only the index reads it has.
 /// </summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SequencingHardeningTests(AppHostFixture fixture)
+[Collection(SequencingServiceCollection.Name)]
+public sealed class SequencingHardeningTests(SequencingService fixture)
 {
     private readonly SequencingLab _lab = new(fixture);
 

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using TracSeq.Tests.Infrastructure;
+using TracSeq.ServiceTests.Infrastructure;
 
-namespace TracSeq.Tests.Samples;
+namespace TracSeq.ServiceTests.Samples;
 
 /// <summary>Editing a sample: ETags and If-Match, field-level history, and what PATCH refuses to touch.</summary>
-[Collection(AppHostCollection.Name)]
-public sealed class SampleEditingTests(AppHostFixture fixture)
+[Collection(SamplesServiceCollection.Name)]
+public sealed class SampleEditingTests(SamplesService fixture)
 {
     private readonly SampleLab _lab = new(fixture);
 
