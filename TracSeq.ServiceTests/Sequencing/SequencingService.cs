@@ -2,6 +2,7 @@ extern alias SequencingApp;
 
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceTests.Infrastructure;
 using SequencingProgram = SequencingApp::Program;
