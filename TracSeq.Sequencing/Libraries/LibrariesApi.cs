@@ -15,8 +15,10 @@ using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Sequencing.Qc;
+using TracSeq.Sequencing.IndexChecks;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Libraries;
 
 /// <summary>Where a library's index comes from: a kit well, kit index names, or custom sequences.</summary>
 public sealed record LibraryIndexRequest(Guid? KitId, string? Well, string? I7Name, string? I5Name, string? Index1, string? Index2);

@@ -15,7 +15,7 @@ using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Qc;
 
 public sealed record QcTarget(string? Kind, Guid? Id);
 

@@ -23,8 +23,9 @@ using TracSeq.Sequencing.SamplesService;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Sequencing.IndexChecks;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Runs;
 
 public sealed record ReadsRequest(int? Read1Cycles, int? Read2Cycles, int? Index1Cycles, int? Index2Cycles);
 public sealed record LaneRequest(int? Lane, Guid? PoolId);

@@ -12,8 +12,11 @@ using TracSeq.Sequencing.Projects;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Sequencing.Qc;
+using TracSeq.Sequencing.IndexChecks;
+using TracSeq.Sequencing.Libraries;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Pools;
 
 public sealed record CreatePoolRequest(string? Name, IReadOnlyList<Guid>? LibraryIds, int? BarcodeMismatchesIndex1, int? BarcodeMismatchesIndex2);
 
@@ -93,7 +96,7 @@ public static class PoolsApi
         if (!check.Ok)
         {
             SequencingMetrics.IndexCollisions.WithLabels("pool").Inc(check.TotalCollisions);
-            return CollisionConflict(check);
+            return IndexChecksApi.CollisionConflict(check);
         }
 
         var id = Guid.CreateVersion7();
@@ -182,14 +185,4 @@ public static class PoolsApi
             check.Warnings, pool.CreatedAt);
     }
 
-    /// <summary>The 409 for a pool whose libraries collide: the first pairs, how many in all, and whether the list is cut.</summary>
-    public static ProblemHttpResult CollisionConflict(IndexCheckResult check, string? title = null) =>
-        Endpoints.Conflict(title ?? string.Create(CultureInfo.InvariantCulture,
-                $"{check.TotalCollisions} pair(s) of libraries have indices too similar to tell apart; nothing was created."),
-            string.Create(CultureInfo.InvariantCulture,
-                $"Each pair is named by library barcode with its Index 1 and Index 2 Hamming distances; the first {IndexCollisionChecker.MaxReported} are listed."),
-            new Dictionary<string, object?>
-            {
-                ["collisions"] = check.Collisions, ["totalCollisions"] = check.TotalCollisions, ["truncated"] = check.Truncated, ["warnings"] = check.Warnings,
-            });
 }

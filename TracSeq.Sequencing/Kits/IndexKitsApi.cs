@@ -10,7 +10,7 @@ using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Kits;
 using TracSeq.ServiceDefaults.Problems;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Kits;
 
 public sealed record KitIndexRequest(string? Name, string? Sequence, int? Read);
 public sealed record KitWellRequest(string? Well, string? I7Name, string? I5Name);

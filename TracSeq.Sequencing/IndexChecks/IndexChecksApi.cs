@@ -6,7 +6,7 @@ using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
 using TracSeq.ServiceDefaults.Problems;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.IndexChecks;
 
 public sealed record IndexCheckEntryRequest(string? Id, string? Index1, string? Index2);
 
@@ -78,6 +78,17 @@ public static class IndexChecksApi
         SequencingMetrics.IndexCollisions.WithLabels("check").Inc(result.TotalCollisions);
         return TypedResults.Ok(IndexCheckResponse.From(result));
     }
+
+    /// <summary>The 409 for a pool whose libraries collide: the first pairs, how many in all, and whether the list is cut.</summary>
+    public static ProblemHttpResult CollisionConflict(IndexCheckResult check, string? title = null) =>
+        Endpoints.Conflict(title ?? string.Create(CultureInfo.InvariantCulture,
+                $"{check.TotalCollisions} pair(s) of libraries have indices too similar to tell apart; nothing was created."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"Each pair is named by library barcode with its Index 1 and Index 2 Hamming distances; the first {IndexCollisionChecker.MaxReported} are listed."),
+            new Dictionary<string, object?>
+            {
+                ["collisions"] = check.Collisions, ["totalCollisions"] = check.TotalCollisions, ["truncated"] = check.Truncated, ["warnings"] = check.Warnings,
+            });
 
     public static ValidationErrors CheckMismatches(this ValidationErrors errors, int? m1, int? m2) =>
         errors.Check(m1 is null or (>= 0 and <= IndexCollisionChecker.MaxMismatches), "barcodeMismatchesIndex1", "barcodeMismatchesIndex1 must be 0, 1 or 2.")
