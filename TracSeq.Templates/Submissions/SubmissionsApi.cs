@@ -105,8 +105,7 @@ public static class SubmissionsApi
             return badUpload!;
         }
         await using var connection = await s.Db.OpenConnectionAsync(ct);
-        var template = await TemplateStore.LoadAsync(connection, upload.TemplateId);
-        if (template is null)
+        if (await TemplateStore.LoadAsync(connection, upload.TemplateId) is not { } template)
         {
             return TemplatesApi.NotFound();
         }
@@ -126,8 +125,7 @@ public static class SubmissionsApi
         {
             return notYours;
         }
-        var claim = await SubmissionStore.ClaimAsync(connection, user.GetUserId(), idempotencyKey,
-            RequestHash(upload.TemplateId, upload.DryRun, upload.Project, bytes),
+        var claim = await SubmissionStore.ClaimAsync(connection, user.GetUserId(), idempotencyKey, RequestHash(upload, bytes),
             template.Id, template.Version, upload.FileName, upload.DryRun, SubmissionProjects.Named(validated));
         if (EarlierAnswer(http, claim) is { } earlier)
         {
@@ -398,8 +396,9 @@ public static class SubmissionsApi
         detail: string.Create(CultureInfo.InvariantCulture, $"A sheet may have at most {SubmissionLimits.MaxRows} rows; split larger ones into several submissions."));
 
     /// <summary>What an Idempotency-Key is bound to: the template, the mode, the form's project and the exact file.</summary>
-    private static byte[] RequestHash(Guid templateId, bool dryRun, string? project, byte[] file)
+    private static byte[] RequestHash(Upload upload, byte[] file)
     {
+        var (templateId, dryRun, project) = (upload.TemplateId, upload.DryRun, upload.Project);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         // Without a form project the hash is what it was before the field existed, so earlier keys still replay.
         hash.AppendData(Encoding.UTF8.GetBytes(project is null ? $"{templateId:N}|{dryRun}|" : $"{templateId:N}|{dryRun}|{project}|"));
