@@ -173,14 +173,10 @@ public static class LibrariesApi
         }
         var authorization = http.Request.Headers[HeaderNames.Authorization].ToString();
         var (sample, refused) = await UsableSampleAsync(request.SampleId!.Value, authorization, user, samples, projects, ct);
-        if (refused is not null)
-        {
-            return refused;
-        }
-        if (sample is null)
+        if (sample is null || refused is not null)
         {
             // Samples answers 404 for another project's sample too (rule 1): the same answer as an unknown id.
-            return new ValidationErrors().Add("sampleId", "No sample has this id.").ToProblem();
+            return refused is not null ? refused : new ValidationErrors().Add("sampleId", "No sample has this id.").ToProblem();
         }
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await Idempotency.EarlierAnswerAsync(connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/libraries")) is { } earlier)
