@@ -43,21 +43,7 @@ public static class IndexChecksApi
             .Check((request.Entries is null) != (request.LibraryIds is null), "entries", "Give either entries or libraryIds.")
             .Check(request.Entries is null or { Count: <= MaxEntries }, "entries", $"entries may list at most {MaxEntries}.")
             .Check(request.LibraryIds is null or { Count: <= MaxEntries }, "libraryIds", $"libraryIds may list at most {MaxEntries}.");
-        var entries = new List<IndexEntry>();
-        for (var i = 0; request.Entries is not null && i < request.Entries.Count && request.Entries.Count <= MaxEntries; i++)
-        {
-            var at = string.Create(CultureInfo.InvariantCulture, $"entries[{i}]");
-            var e = request.Entries[i];
-            errors.Check(e is not null, at, "An entry is an object {id, index1, index2?}.");
-            if (e is null)
-            {
-                continue;
-            }
-            errors.Text($"{at}.id", e.Id, 200)
-                .Check(IndexSequence.IsValid(e.Index1), $"{at}.index1", "index1 must be 4 to 24 bases, only A, C, G and T.")
-                .Check(e.Index2 is null || IndexSequence.IsValid(e.Index2), $"{at}.index2", "index2 must be 4 to 24 bases, only A, C, G and T.");
-            entries.Add(new IndexEntry(e.Id ?? "", e.Index1?.ToUpperInvariant() ?? "", e.Index2?.ToUpperInvariant()));
-        }
+        var entries = ReadEntries(request, errors);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -89,6 +75,27 @@ public static class IndexChecksApi
             {
                 ["collisions"] = check.Collisions, ["totalCollisions"] = check.TotalCollisions, ["truncated"] = check.Truncated, ["warnings"] = check.Warnings,
             });
+
+    /// <summary>The request's own entries (none when it names libraries), each checked.</summary>
+    private static List<IndexEntry> ReadEntries(IndexCheckRequest request, ValidationErrors errors)
+    {
+        var entries = new List<IndexEntry>();
+        for (var i = 0; request.Entries is not null && i < request.Entries.Count && request.Entries.Count <= MaxEntries; i++)
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"entries[{i}]");
+            var e = request.Entries[i];
+            errors.Check(e is not null, at, "An entry is an object {id, index1, index2?}.");
+            if (e is null)
+            {
+                continue;
+            }
+            errors.Text($"{at}.id", e.Id, 200)
+                .Check(IndexSequence.IsValid(e.Index1), $"{at}.index1", "index1 must be 4 to 24 bases, only A, C, G and T.")
+                .Check(e.Index2 is null || IndexSequence.IsValid(e.Index2), $"{at}.index2", "index2 must be 4 to 24 bases, only A, C, G and T.");
+            entries.Add(new IndexEntry(e.Id ?? "", e.Index1?.ToUpperInvariant() ?? "", e.Index2?.ToUpperInvariant()));
+        }
+        return entries;
+    }
 
     public static ValidationErrors CheckMismatches(this ValidationErrors errors, int? m1, int? m2) =>
         errors.Check(m1 is null or (>= 0 and <= IndexCollisionChecker.MaxMismatches), "barcodeMismatchesIndex1", "barcodeMismatchesIndex1 must be 0, 1 or 2.")
