@@ -1,4 +1,9 @@
-using TracSeq.Sequencing.Api;
+using TracSeq.Sequencing.IndexChecks;
+using TracSeq.Sequencing.Kits;
+using TracSeq.Sequencing.Libraries;
+using TracSeq.Sequencing.Pools;
+using TracSeq.Sequencing.Qc;
+using TracSeq.Sequencing.Runs;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Results;
 using TracSeq.Sequencing.SampleSheets;

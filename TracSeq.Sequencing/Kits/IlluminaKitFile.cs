@@ -263,21 +263,29 @@ public static class IlluminaKitFile
                 _errors.Add(line, "IndexReadNumber", _errors.Lists(line) ? $"IndexReadNumber is 1 (i7) or 2 (i5), not '{readText}'." : null);
                 return;
             }
-            var names = _names[read - 1].GetAlternateLookup<ReadOnlySpan<char>>();
-            if (name.Length > 0 && names.TryGetValue(name, out var first))
-            {
-                ok = false;
-                _errors.Add(line, "Name", _errors.Lists(line)
-                    ? IndexKitRules.DuplicateIndexName(name.ToString(), read, string.Create(CultureInfo.InvariantCulture, $"line {first}")) : null);
-            }
-            else if (name.Length > 0)
-            {
-                names[name] = line;
-            }
+            ok &= FirstOfItsName(line, name, read);
             if (ok)
             {
                 _indices.Add(new KitIndex(name.ToString(), sequence.ToString().ToUpperInvariant(), read));
             }
+        }
+
+        /// <summary>Remembers the index's name for its read; false, with an error, when an earlier row of that read has it.</summary>
+        private bool FirstOfItsName(int line, ReadOnlySpan<char> name, int read)
+        {
+            if (name.Length == 0)
+            {
+                return true;
+            }
+            var names = _names[read - 1].GetAlternateLookup<ReadOnlySpan<char>>();
+            if (names.TryGetValue(name, out var first))
+            {
+                _errors.Add(line, "Name", _errors.Lists(line)
+                    ? IndexKitRules.DuplicateIndexName(name.ToString(), read, string.Create(CultureInfo.InvariantCulture, $"line {first}")) : null);
+                return false;
+            }
+            names[name] = line;
+            return true;
         }
 
         /// <summary>The columns of <paramref name="names"/> in a section's header row (the current line), or an error.</summary>

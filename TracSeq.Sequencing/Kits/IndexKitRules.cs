@@ -26,45 +26,56 @@ public static class IndexKitRules
                 errors.Add(new KitError(null, field, message));
             }
         }
-
         Add("name", KitName(kit.Name));
         Add("strategy", Strategy(kit.Strategy));
-        var firstByName = new Dictionary<(int Read, string Name), int>();
-        for (var i = 0; i < kit.Indices.Count; i++)
-        {
-            var index = kit.Indices[i];
-            var at = string.Create(CultureInfo.InvariantCulture, $"indices[{i}]");
-            Add($"{at}.name", IndexName(index.Name));
-            Add($"{at}.sequence", Sequence(index.Sequence));
-            Add($"{at}.read", Read(index.Read));
-            if (index.Name is not null && !firstByName.TryAdd((index.Read, index.Name), i))
-            {
-                Add($"{at}.name", DuplicateIndexName(index.Name, index.Read, string.Create(CultureInfo.InvariantCulture, $"indices[{firstByName[(index.Read, index.Name)]}]")));
-            }
-        }
+        ValidateIndices(kit, Add);
         foreach (var (key, sequence) in kit.Adapters)
         {
             Add(HasControlCharacters(key) ? "adapters" : $"adapters.{key}",
                 HasControlCharacters(key) ? "An adapter's name has no control characters." : Adapter(sequence));
         }
+        ValidateWells(kit, Add);
+        errors.AddRange(Consistency(kit).Select(e => new KitError(null, e.Field, e.Message)));
+        return errors;
+    }
+
+    /// <summary>Each index's name, sequence and read, and no two indices of one read by the same name.</summary>
+    private static void ValidateIndices(IndexKitDefinition kit, Action<string, string?> add)
+    {
+        var firstByName = new Dictionary<(int Read, string Name), int>();
+        for (var i = 0; i < kit.Indices.Count; i++)
+        {
+            var index = kit.Indices[i];
+            var at = string.Create(CultureInfo.InvariantCulture, $"indices[{i}]");
+            add($"{at}.name", IndexName(index.Name));
+            add($"{at}.sequence", Sequence(index.Sequence));
+            add($"{at}.read", Read(index.Read));
+            if (index.Name is not null && !firstByName.TryAdd((index.Read, index.Name), i))
+            {
+                add($"{at}.name", DuplicateIndexName(index.Name, index.Read, string.Create(CultureInfo.InvariantCulture, $"indices[{firstByName[(index.Read, index.Name)]}]")));
+            }
+        }
+    }
+
+    /// <summary>Each well once, naming indices the kit has.</summary>
+    private static void ValidateWells(IndexKitDefinition kit, Action<string, string?> add)
+    {
         var wells = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < kit.Wells.Count; i++)
         {
             var well = kit.Wells[i];
             var at = string.Create(CultureInfo.InvariantCulture, $"wells[{i}]");
-            Add($"{at}.well", Well(well.Well, out var normalized));
+            add($"{at}.well", Well(well.Well, out var normalized));
             if (normalized is not null && !wells.TryAdd(normalized, i))
             {
-                Add($"{at}.well", DuplicateWell(normalized, string.Create(CultureInfo.InvariantCulture, $"wells[{wells[normalized]}]")));
+                add($"{at}.well", DuplicateWell(normalized, string.Create(CultureInfo.InvariantCulture, $"wells[{wells[normalized]}]")));
             }
-            Add($"{at}.i7Name", UnknownIndex(kit, well.I7Name, read: 1));
+            add($"{at}.i7Name", UnknownIndex(kit, well.I7Name, read: 1));
             if (well.I5Name is not null)
             {
-                Add($"{at}.i5Name", UnknownIndex(kit, well.I5Name, read: 2));
+                add($"{at}.i5Name", UnknownIndex(kit, well.I5Name, read: 2));
             }
         }
-        errors.AddRange(Consistency(kit).Select(e => new KitError(null, e.Field, e.Message)));
-        return errors;
     }
 
     public static string? KitName(string? name) =>

@@ -10,10 +10,10 @@ using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Results.Diagnosis;
 using TracSeq.Sequencing.Results.Import;
 using TracSeq.Sequencing.Results.Verdicts;
-using TracSeq.Sequencing.Runs;
 using TracSeq.Sequencing.SampleSheets;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Sequencing.Runs;
 
 namespace TracSeq.Sequencing.Results;
 
@@ -170,7 +170,7 @@ public static class ResultsApi
         var rows = await ResultsStore.SheetRowsAsync(connection, id);
         var corrections = stored is null ? [] : CorrectedSheet.Corrections(stored.Document);
         // The same run settings (adapters, BCL Convert version) as the run's own sheet, so a re-demultiplex trims alike.
-        var corrected = await Api.RunsApi.WithRunSettingsAsync(CorrectedSheet.Apply(run, rows, corrections), connection, id, options.Value);
+        var corrected = await RunsApi.WithRunSettingsAsync(CorrectedSheet.Apply(run, rows, corrections), connection, id, options.Value);
         var sheet = CorrectedSheet.Annotate(SampleSheetWriter.Write(corrected, sheetFormat), corrections);
         http.Response.Headers.ContentDisposition = "attachment; filename=SampleSheet.corrected.csv";
         return TypedResults.Content(sheet, "text/csv", new UTF8Encoding(false));

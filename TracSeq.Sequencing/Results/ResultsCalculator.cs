@@ -20,10 +20,44 @@ public static class ResultsCalculator
         {
             CheckCycles(run, job, warnings);
         }
-        var onLane = run.Libraries.GroupBy(l => (l.Lane, l.Barcode)).ToDictionary(g => g.Key, g => g.First());
         var unmatched = new List<UnmatchedDto>();
-        var perLibrary = new Dictionary<(int, Guid), (long Reads, long Perfect, long One, long? Two, long? Yield, long? Q30)>();
-        var laneIds = run.Libraries.Select(l => l.Lane).ToHashSet();
+        var perLibrary = SumByLibrary(run, jobs, unmatched);
+        var quality = QualityByJob(jobs);
+        var (lanes, laneTotals) = LaneResults(run, jobs, quality, warnings);
+        var flowcellType = jobs.Select(j => j.Parameters?.FlowcellType).FirstOrDefault(t => t is not null);
+        var jobDtos = jobs.Select(j => new JobDto(j.Job, [], j.Parameters?.FlowcellType, j.Completion?.Status, j.Completion?.Error)).ToList();
+        if (lanes.Count == 0)
+        {
+            return new ResultsDocument(warnings, unmatched, [], [], [], jobDtos, flowcellType);
+        }
+        var (libraries, laneLibraries) = LibraryResults(run, perLibrary, quality, laneTotals);
+        if (jobs.SelectMany(j => j.Demux).Any() && laneLibraries.Count(l => l.Reads == 0 && laneTotals.ContainsKey(l.Lane)) is var missing and > 0)
+        {
+            warnings.Add($"{missing} of the run's libraries have no row in the reports (0 reads).");
+        }
+        var runInfo = jobs[0].RunInfo;
+        var unknowns = jobs.SelectMany(j => j.Unknown).ToList();
+        var diagnosis = DemuxDiagnosis.Run(new DemuxDiagnosis.Input(ReadingOf(run, runInfo), laneLibraries, laneTotals, unknowns, run.KitWells, run.Elsewhere));
+        warnings.AddRange(diagnosis.Warnings);
+        var threshold = QcThresholdRules.Pick(run.Thresholds, run.Instrument, flowcellType, runInfo.Read1Cycles > 0 ? runInfo.Read1Cycles : run.Reads.Read1Cycles);
+        var laneQc = LaneQc.Check(threshold, flowcellType,
+            [.. lanes.Select(l => new LaneQc.LaneFigures(l.Lane, l.TotalReads, l.ClustersPf, l.UndeterminedFraction, [.. l.Q30ByRead.Select(r => (r.Read, r.Q30Fraction))]))],
+            laneLibraries, unknowns, warnings);
+        foreach (var c in jobs.Select(j => j.Completion).OfType<CompletionData>().Where(c => !c.CompletedAsPlanned).Take(1))
+        {
+            warnings.Add($"The instrument reports the run as {c.Status}{(c.Error is null ? "" : ": " + c.Error)}.");
+        }
+        return new ResultsDocument(warnings, unmatched, lanes, libraries, [.. laneQc, .. diagnosis.Findings], jobDtos, flowcellType);
+    }
+
+    /// <summary>One library's reads on one lane, summed over the jobs (null: no job reported the figure).</summary>
+    private readonly record struct Counts(long Reads, long Perfect, long One, long? Two, long? Yield, long? Q30);
+
+    /// <summary>Every job's sample rows summed per (lane, library); rows of no library on that lane go to <paramref name="unmatched"/>.</summary>
+    private static Dictionary<(int, Guid), Counts> SumByLibrary(RunContext run, IReadOnlyList<JobData> jobs, List<UnmatchedDto> unmatched)
+    {
+        var onLane = run.Libraries.GroupBy(l => (l.Lane, l.Barcode)).ToDictionary(g => g.Key, g => g.First());
+        var perLibrary = new Dictionary<(int, Guid), Counts>();
         foreach (var row in jobs.SelectMany(j => j.Demux).Where(r => !r.IsUndetermined))
         {
             if (!onLane.TryGetValue((row.Lane, row.SampleId), out var library))
@@ -32,12 +66,17 @@ public static class ResultsCalculator
                 continue;
             }
             var before = perLibrary.GetValueOrDefault((row.Lane, library.LibraryId));
-            perLibrary[(row.Lane, library.LibraryId)] = (before.Reads + row.Reads, before.Perfect + row.PerfectReads, before.One + row.OneMismatchReads,
+            perLibrary[(row.Lane, library.LibraryId)] = new(before.Reads + row.Reads, before.Perfect + row.PerfectReads, before.One + row.OneMismatchReads,
                 Add(before.Two, row.TwoMismatchReads), Add(before.Yield, row.Yield), Add(before.Q30, row.YieldQ30));
         }
-        var quality = QualityByJob(jobs);
-        var qualityOf = quality.ToLookup(q => (q.Lane, q.SampleId));
+        return perLibrary;
+    }
 
+    /// <summary>Each lane in the reports with its totals and quality, and the total expected reads are shares of.</summary>
+    private static (List<LaneResultDto> Lanes, Dictionary<int, long> Totals) LaneResults(
+        RunContext run, IReadOnlyList<JobData> jobs, List<QualityRow> quality, List<string> warnings)
+    {
+        var laneIds = run.Libraries.Select(l => l.Lane).ToHashSet();
         var lanes = new List<LaneResultDto>();
         var laneTotals = new Dictionary<int, long>();
         foreach (var lane in jobs.SelectMany(j => j.Demux).Select(r => r.Lane).Distinct().Order())
@@ -60,12 +99,14 @@ public static class ResultsCalculator
                 warnings.Add($"Lane {lane} is in the results but the run has no pool on it: its samples are listed as unmatched.");
             }
         }
+        return (lanes, laneTotals);
+    }
 
-        if (lanes.Count == 0)
-        {
-            return new ResultsDocument(warnings, unmatched, [], [], [], [.. jobs.Select(j => new JobDto(j.Job, [], j.Parameters?.FlowcellType, j.Completion?.Status, j.Completion?.Error))],
-                jobs.Select(j => j.Parameters?.FlowcellType).FirstOrDefault(t => t is not null));
-        }
+    /// <summary>Each library of the run with its reads, quality and expected share; and the same as the diagnosis reads them.</summary>
+    private static (List<LibraryResultDto> Results, List<LaneLibrary> ForDiagnosis) LibraryResults(
+        RunContext run, Dictionary<(int, Guid), Counts> perLibrary, List<QualityRow> quality, Dictionary<int, long> laneTotals)
+    {
+        var qualityOf = quality.ToLookup(q => (q.Lane, q.SampleId));
         var expected = ExpectedFractions(run.Libraries);
         var libraries = new List<LibraryResultDto>();
         var laneLibraries = new List<LaneLibrary>();
@@ -81,31 +122,13 @@ public static class ResultsCalculator
                 laneTotal > 0 ? Round((double)f.Reads / laneTotal) : null, Round(fraction), Math.Round(fraction * laneTotal), l.NegativeControl, null, null));
             laneLibraries.Add(new LaneLibrary(l.Lane, l.LibraryId, l.Barcode, l.Index1, l.Index2, f.Reads, fraction * laneTotal, l.NegativeControl, l.KitName, l.Well));
         }
-        if (jobs.SelectMany(j => j.Demux).Any() && laneLibraries.Count(l => l.Reads == 0 && laneTotals.ContainsKey(l.Lane)) is var missing and > 0)
-        {
-            warnings.Add($"{missing} of the run's libraries have no row in the reports (0 reads).");
-        }
-
-        var runInfo = jobs[0].RunInfo;
-        var reading = new IndexReading(
-            I5Orientation.IsReverseComplementWorkflow(run.Instrument, run.Chemistry) || runInfo.Index2ReverseComplement,
-            runInfo.Index1Cycles > 0 ? runInfo.Index1Cycles : run.Reads.Index1Cycles, runInfo.Index2Cycles > 0 ? runInfo.Index2Cycles : run.Reads.Index2Cycles);
-        var unknowns = jobs.SelectMany(j => j.Unknown).ToList();
-        var diagnosis = DemuxDiagnosis.Run(new DemuxDiagnosis.Input(reading, laneLibraries, laneTotals, unknowns, run.KitWells, run.Elsewhere));
-        warnings.AddRange(diagnosis.Warnings);
-
-        var flowcellType = jobs.Select(j => j.Parameters?.FlowcellType).FirstOrDefault(t => t is not null);
-        var threshold = QcThresholdRules.Pick(run.Thresholds, run.Instrument, flowcellType, runInfo.Read1Cycles > 0 ? runInfo.Read1Cycles : run.Reads.Read1Cycles);
-        var laneQc = LaneQc.Check(threshold, flowcellType,
-            [.. lanes.Select(l => new LaneQc.LaneFigures(l.Lane, l.TotalReads, l.ClustersPf, l.UndeterminedFraction, [.. l.Q30ByRead.Select(r => (r.Read, r.Q30Fraction))]))],
-            laneLibraries, unknowns, warnings);
-        foreach (var c in jobs.Select(j => j.Completion).OfType<CompletionData>().Where(c => !c.CompletedAsPlanned).Take(1))
-        {
-            warnings.Add($"The instrument reports the run as {c.Status}{(c.Error is null ? "" : ": " + c.Error)}.");
-        }
-        var jobDtos = jobs.Select(j => new JobDto(j.Job, [], j.Parameters?.FlowcellType, j.Completion?.Status, j.Completion?.Error)).ToList();
-        return new ResultsDocument(warnings, unmatched, lanes, libraries, [.. laneQc, .. diagnosis.Findings], jobDtos, flowcellType);
+        return (libraries, laneLibraries);
     }
+
+    /// <summary>How the instrument read the indices: the cycles RunInfo.xml reports (the planned ones if it has none) and the i5 orientation.</summary>
+    private static IndexReading ReadingOf(RunContext run, RunInfoData runInfo) => new(
+        I5Orientation.IsReverseComplementWorkflow(run.Instrument, run.Chemistry) || runInfo.Index2ReverseComplement,
+        runInfo.Index1Cycles > 0 ? runInfo.Index1Cycles : run.Reads.Index1Cycles, runInfo.Index2Cycles > 0 ? runInfo.Index2Cycles : run.Reads.Index2Cycles);
 
     private static void CheckCycles(RunContext run, JobData job, List<string> warnings)
     {

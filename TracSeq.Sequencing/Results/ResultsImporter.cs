@@ -2,7 +2,8 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using TracSeq.Sequencing.Api;
+using TracSeq.Sequencing.Libraries;
+using TracSeq.Sequencing.Runs;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Results.Import;
 using TracSeq.Sequencing.Results.Verdicts;
@@ -41,36 +42,49 @@ public static class ResultsImporter
         {
             return new(StatusCodes.Status200OK, await ResultsReader.ToDtoAsync(connection, runId, current, tx), null, null);
         }
-
         var jobs = new Dictionary<string, StoredJob>(current?.Jobs ?? new Dictionary<string, StoredJob>(), StringComparer.Ordinal)
         {
             [upload.Job] = new StoredJob(upload.Checksums, job),
         };
-        var ordered = jobs.OrderBy(j => j.Key, StringComparer.Ordinal).Select(j => j.Value.Data).ToList();
-        var prefixes = ordered.SelectMany(j => j.Unknown).GroupBy(u => u.Lane).SelectMany(l => l.OrderByDescending(u => u.Reads).Take(100))
-            .Where(u => u.Index.Length >= 6).Select(u => u.Index[..6]).Distinct().ToArray();
-        var context = await ResultsStore.LoadContextAsync(connection, tx, run, prefixes);
-        var document = ResultsCalculator.Compute(context, ordered);
-        document = document with
-        {
-            Warnings = [.. document.Warnings, .. upload.Ignored.Where(n => n.Length > 0).Take(50).Select(n => $"{n} is not read by TracSeq and was ignored.")],
-            Jobs = [.. document.Jobs.Select(j => j with { Files = jobs[j.Job].Files })],
-        };
-
+        var (context, document) = await ComputeAsync(connection, tx, run, jobs, upload);
         var version = (current?.Version ?? 0) + 1;
         var verdicts = await DecideAsync(connection, tx, runId, context, document);
-        var runVerdict = Verdicts.Verdicts.ForRun(verdicts.Select(v => v.Verdict));
-        await ResultsStore.InsertVersionAsync(connection, tx, runId, version, upload.Job, Fingerprint(upload), upload.Checksums, jobs, document, runVerdict, user.GetUserId());
-        await ResultsStore.InsertVerdictsAsync(connection, tx, user, runId, version,
-            [.. verdicts.Select(v => (v.LibraryId, v.Verdict, v.Reason, v.Reads, v.Target, v.Changed))]);
-        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, runId, "results_imported",
-            new { version, job = upload.Job, files = upload.Checksums, verdict = runVerdict });
-        await AnnounceAsync(connection, tx, run, document, verdicts);
+        await StoreAsync(connection, tx, user, run, version, upload, jobs, document, verdicts);
         var stored = (await ResultsStore.VersionAsync(connection, runId, version, tx))!;
         var dto = await ResultsReader.ToDtoAsync(connection, runId, stored, tx);
         await tx.CommitAsync(ct);
         ResultsMetrics.Imported(runId, document, verdicts.Where(v => v.Changed).Select(v => v.Verdict));
         return new(StatusCodes.Status201Created, dto, null, document);
+    }
+
+    /// <summary>The results of every job of the new version, with the upload's ignored files and each job's checksums.</summary>
+    private static async Task<(RunContext Context, ResultsDocument Document)> ComputeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, ResultsRun run, Dictionary<string, StoredJob> jobs, ResultsUpload.Upload upload)
+    {
+        var ordered = jobs.OrderBy(j => j.Key, StringComparer.Ordinal).Select(j => j.Value.Data).ToList();
+        var prefixes = ordered.SelectMany(j => j.Unknown).GroupBy(u => u.Lane).SelectMany(l => l.OrderByDescending(u => u.Reads).Take(100))
+            .Where(u => u.Index.Length >= 6).Select(u => u.Index[..6]).Distinct().ToArray();
+        var context = await ResultsStore.LoadContextAsync(connection, tx, run, prefixes);
+        var document = ResultsCalculator.Compute(context, ordered);
+        return (context, document with
+        {
+            Warnings = [.. document.Warnings, .. upload.Ignored.Where(n => n.Length > 0).Take(50).Select(n => $"{n} is not read by TracSeq and was ignored.")],
+            Jobs = [.. document.Jobs.Select(j => j with { Files = jobs[j.Job].Files })],
+        });
+    }
+
+    /// <summary>The new version, its verdicts, the audit event and the announcements, in the import's transaction.</summary>
+    private static async Task StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ClaimsPrincipal user, ResultsRun run, int version,
+        ResultsUpload.Upload upload, Dictionary<string, StoredJob> jobs, ResultsDocument document,
+        List<(Guid LibraryId, string Verdict, string Reason, long Reads, double Target, bool Changed, string? From)> verdicts)
+    {
+        var runVerdict = Verdicts.Verdicts.ForRun(verdicts.Select(v => v.Verdict));
+        await ResultsStore.InsertVersionAsync(connection, tx, run.Id, version, upload.Job, Fingerprint(upload), upload.Checksums, jobs, document, runVerdict, user.GetUserId());
+        await ResultsStore.InsertVerdictsAsync(connection, tx, user, run.Id, version,
+            [.. verdicts.Select(v => (v.LibraryId, v.Verdict, v.Reason, v.Reads, v.Target, v.Changed))]);
+        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, run.Id, "results_imported",
+            new { version, job = upload.Job, files = upload.Checksums, verdict = runVerdict });
+        await AnnounceAsync(connection, tx, run, document, verdicts);
     }
 
     /// <summary>The run must be sequencing, completed or failed, and the files from its flow cell.</summary>

@@ -119,25 +119,7 @@ public static class SampleSheetWriter
         /// <summary>bcl2fastq / IEM: header, read lengths (index reads are implied), settings, data.</summary>
         public string V1()
         {
-            Section("Header");
-            Line("IEMFileVersion", "5");
-            Line("Experiment Name", SampleSheetText.Sanitize(_run.RunName));
-            if (_run.Date is { } date)
-            {
-                Line("Date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            }
-            Line("Workflow", "GenerateFASTQ");
-            Line("Application", "FASTQ Only");
-            Line("Instrument Type", Instruments.PlatformName(_run.Instrument));
-            Line("Assay", "");
-            if (_run.IndexAdapters is not null)
-            {
-                Line("Index Adapters", SampleSheetText.Sanitize(_run.IndexAdapters));
-            }
-            // IEM's Chemistry: "Amplicon" for dual-indexed runs, "Default" for single-indexed ones.
-            Line("Chemistry", HasIndex2 ? "Amplicon" : "Default");
-            Blank();
-
+            V1Header();
             Section("Reads");
             Line(Number(_reads.Read1Cycles));
             if (_reads.Read2Cycles > 0)
@@ -162,32 +144,32 @@ public static class SampleSheetWriter
             return _text.ToString();
         }
 
+        private void V1Header()
+        {
+            Section("Header");
+            Line("IEMFileVersion", "5");
+            Line("Experiment Name", SampleSheetText.Sanitize(_run.RunName));
+            if (_run.Date is { } date)
+            {
+                Line("Date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            }
+            Line("Workflow", "GenerateFASTQ");
+            Line("Application", "FASTQ Only");
+            Line("Instrument Type", Instruments.PlatformName(_run.Instrument));
+            Line("Assay", "");
+            if (_run.IndexAdapters is not null)
+            {
+                Line("Index Adapters", SampleSheetText.Sanitize(_run.IndexAdapters));
+            }
+            // IEM's Chemistry: "Amplicon" for dual-indexed runs, "Default" for single-indexed ones.
+            Line("Chemistry", HasIndex2 ? "Amplicon" : "Default");
+            Blank();
+        }
+
         /// <summary>BCL Convert: header, reads, settings (mismatches, adapters, OverrideCycles), data.</summary>
         public string V2()
         {
-            Section("Header");
-            Line("FileFormatVersion", "2");
-            Line("RunName", SampleSheetText.Sanitize(_run.RunName));
-            var (platform, type) = V2Instrument(_run.Instrument);
-            Line("InstrumentPlatform", platform);
-            Line("InstrumentType", type);
-            if (_run.Instrument == Instruments.NovaSeqX)
-            {
-                // The NovaSeq X's on-board planning writes it, and this writer gives Index2 forward for it in v2.
-                Line("IndexOrientation", "Forward");
-            }
-            Blank();
-
-            Section("Reads");
-            foreach (var (key, cycles) in new[] { ("Read1Cycles", _reads.Read1Cycles), ("Read2Cycles", _reads.Read2Cycles), ("Index1Cycles", _reads.Index1Cycles), ("Index2Cycles", _reads.Index2Cycles) })
-            {
-                if (cycles > 0)
-                {
-                    Line(key, Number(cycles));
-                }
-            }
-            Blank();
-
+            V2Header();
             var overrides = _rows.Select(r => OverrideCycles.For(_reads, r.Index1.Length, r.Index2.Length, _index2NsFirst)).ToList();
             var masked = _rows.Any(r => OverrideCycles.Masks(_reads.Index1Cycles, r.Index1.Length) || OverrideCycles.Masks(_reads.Index2Cycles, r.Index2.Length));
             // One OverrideCycles for the run when every library has the same index lengths; otherwise a per-sample column
@@ -213,6 +195,33 @@ public static class SampleSheetWriter
                 Line(Columns([Number(row.Lane), SampleSheetText.Sanitize(row.LibraryBarcode)], HasIndex1 ? index1 : null, HasIndex2 ? index2 : null, tail));
             }
             return _text.ToString();
+        }
+
+        /// <summary>v2's [Header] and [Reads]: every read with cycles, index reads included.</summary>
+        private void V2Header()
+        {
+            Section("Header");
+            Line("FileFormatVersion", "2");
+            Line("RunName", SampleSheetText.Sanitize(_run.RunName));
+            var (platform, type) = V2Instrument(_run.Instrument);
+            Line("InstrumentPlatform", platform);
+            Line("InstrumentType", type);
+            if (_run.Instrument == Instruments.NovaSeqX)
+            {
+                // The NovaSeq X's on-board planning writes it, and this writer gives Index2 forward for it in v2.
+                Line("IndexOrientation", "Forward");
+            }
+            Blank();
+
+            Section("Reads");
+            foreach (var (key, cycles) in new[] { ("Read1Cycles", _reads.Read1Cycles), ("Read2Cycles", _reads.Read2Cycles), ("Index1Cycles", _reads.Index1Cycles), ("Index2Cycles", _reads.Index2Cycles) })
+            {
+                if (cycles > 0)
+                {
+                    Line(key, Number(cycles));
+                }
+            }
+            Blank();
         }
 
         /// <summary>

@@ -45,8 +45,32 @@ public static partial class SheetValidator
     public static ValidatedSheet Validate(Template template, Sheet sheet, DateTimeOffset now, CancellationToken ct)
     {
         var errors = new SubmissionErrors();
+        var columns = ReadHeader(template, sheet, errors);
+        var columnFor = columns.Where(c => c.Field?.MapsTo is not null).ToDictionary(c => c.Field!.MapsTo!, c => c.Header, StringComparer.Ordinal);
+        var samples = new List<BatchSample>(sheet.Rows.Count);
+        var rowNumbers = new List<int>(sheet.Rows.Count);
+        foreach (var row in sheet.Rows)
+        {
+            ct.ThrowIfCancellationRequested();
+            samples.Add(CheckRow(row, columns, errors, now));
+            rowNumbers.Add(row.Number);
+        }
+        if (columnFor.TryGetValue(SampleProperties.Barcode, out var barcodeColumn))
+        {
+            CheckBarcodesUnique(samples, rowNumbers, barcodeColumn, errors);
+        }
+        return new ValidatedSheet(sheet.Rows.Count, errors.Sorted(), errors.Omitted, ValidatedSheet.RejectedRows(sheet.Rows.Count, errors),
+            samples, rowNumbers, columnFor);
+    }
+
+    /// <summary>A sheet column: its position, its header as written, and the template field it fills (null: metadata).</summary>
+    private readonly record struct Column(int Index, string Header, TemplateField? Field);
+
+    /// <summary>The named columns, with header errors (unnamed values, duplicates, missing required columns) reported on row 1.</summary>
+    private static List<Column> ReadHeader(Template template, Sheet sheet, SubmissionErrors errors)
+    {
         var byKey = template.Fields.ToDictionary(f => TemplateRules.NormalizeHeader(f.Key), StringComparer.Ordinal);
-        var columns = new List<(int Index, string Header, TemplateField? Field)>();
+        var columns = new List<Column>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < sheet.Headers.Count; i++)
         {
@@ -65,90 +89,90 @@ public static partial class SheetValidator
                 errors.Add(new(1, header, header, $"The column '{header}' appears twice (as '{seen[normalized]}' too); keep one."));
                 continue;
             }
-            columns.Add((i, header, byKey.GetValueOrDefault(normalized)));
+            columns.Add(new(i, header, byKey.GetValueOrDefault(normalized)));
         }
         foreach (var field in template.Fields.Where(f => f.Required && !columns.Any(c => c.Field == f)))
         {
             errors.Add(new(1, field.Key, null, $"The required column '{field.Key}' is missing."));
         }
-        var columnFor = columns.Where(c => c.Field?.MapsTo is not null).ToDictionary(c => c.Field!.MapsTo!, c => c.Header, StringComparer.Ordinal);
+        return columns;
+    }
 
-        var samples = new List<BatchSample>(sheet.Rows.Count);
-        var rowNumbers = new List<int>(sheet.Rows.Count);
-        foreach (var row in sheet.Rows)
+    private static BatchSample CheckRow(SheetRow row, List<Column> columns, SubmissionErrors errors, DateTimeOffset now)
+    {
+        var sample = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var metadata = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var column in columns)
         {
-            ct.ThrowIfCancellationRequested();
-            var sample = new Dictionary<string, object?>(StringComparer.Ordinal);
-            var metadata = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var (index, header, field) in columns)
+            CheckCell(row.Number, column, row[column.Index], sample, metadata, errors, now);
+        }
+        if (metadata.Count > 0 && JsonSerializer.Serialize(metadata).Length > SampleLimits.MaxMetadataLength)
+        {
+            errors.Add(new(row.Number, columns.First(c => c.Field?.MapsTo is null).Header, null,
+                "The columns outside the template hold more than 16 KB of text in this row; shorten them."));
+        }
+        return new BatchSample(
+            sample.GetValueOrDefault(SampleProperties.Name) as string ?? "",
+            sample.GetValueOrDefault(SampleProperties.SampleType) as string ?? "",
+            sample.GetValueOrDefault(SampleProperties.Barcode) as string,
+            sample.GetValueOrDefault(SampleProperties.Volume) as decimal?,
+            sample.GetValueOrDefault(SampleProperties.Concentration) as decimal?,
+            sample.GetValueOrDefault(SampleProperties.ProjectCode) as string,
+            sample.GetValueOrDefault(SampleProperties.CollectedAt) as DateTimeOffset?,
+            sample.GetValueOrDefault(SampleProperties.Notes) as string,
+            metadata);
+    }
+
+    /// <summary>One cell: a template field's value goes to the sample (or, unmapped, to metadata), an unknown column's text to metadata.</summary>
+    private static void CheckCell(int rowNumber, Column column, SheetCell cell, Dictionary<string, object?> sample,
+        Dictionary<string, object?> metadata, SubmissionErrors errors, DateTimeOffset now)
+    {
+        if (column.Field is not { } field)
+        {
+            if (!cell.IsBlank)
             {
-                var cell = row[index];
-                if (field is null)
-                {
-                    if (!cell.IsBlank)
-                    {
-                        metadata[header] = cell.Text.Trim();
-                    }
-                    continue;
-                }
-                if (cell.IsBlank)
-                {
-                    if (field.Required)
-                    {
-                        errors.Add(new(row.Number, header, null, "A value is required here."));
-                    }
-                    continue;
-                }
-                var (value, problem) = FieldValues.Parse(field, cell);
-                if (problem is null && field.MapsTo is { } property)
-                {
-                    (value, problem) = CheckForSamples(property, value, cell.Text.Trim(), now);
-                }
-                if (problem is not null)
-                {
-                    errors.Add(new(row.Number, header, cell.Text, problem));
-                }
-                else if (field.MapsTo is { } mapsTo)
-                {
-                    sample[mapsTo] = value;
-                }
-                else
-                {
-                    metadata[field.Key] = value is DateTimeOffset date ? FieldValues.FormatDate(date) : value;
-                }
+                metadata[column.Header] = cell.Text.Trim();
             }
-            samples.Add(new BatchSample(
-                sample.GetValueOrDefault(SampleProperties.Name) as string ?? "",
-                sample.GetValueOrDefault(SampleProperties.SampleType) as string ?? "",
-                sample.GetValueOrDefault(SampleProperties.Barcode) as string,
-                sample.GetValueOrDefault(SampleProperties.Volume) as decimal?,
-                sample.GetValueOrDefault(SampleProperties.Concentration) as decimal?,
-                sample.GetValueOrDefault(SampleProperties.ProjectCode) as string,
-                sample.GetValueOrDefault(SampleProperties.CollectedAt) as DateTimeOffset?,
-                sample.GetValueOrDefault(SampleProperties.Notes) as string,
-                metadata));
-            rowNumbers.Add(row.Number);
-            if (metadata.Count > 0 && JsonSerializer.Serialize(metadata).Length > SampleLimits.MaxMetadataLength)
+            return;
+        }
+        if (cell.IsBlank)
+        {
+            if (field.Required)
             {
-                errors.Add(new(row.Number, columns.First(c => c.Field?.MapsTo is null).Header, null,
-                    "The columns outside the template hold more than 16 KB of text in this row; shorten them."));
+                errors.Add(new(rowNumber, column.Header, null, "A value is required here."));
+            }
+            return;
+        }
+        var (value, problem) = FieldValues.Parse(field, cell);
+        if (problem is null && field.MapsTo is { } property)
+        {
+            (value, problem) = CheckForSamples(property, value, cell.Text.Trim(), now);
+        }
+        if (problem is not null)
+        {
+            errors.Add(new(rowNumber, column.Header, cell.Text, problem));
+        }
+        else if (field.MapsTo is { } mapsTo)
+        {
+            sample[mapsTo] = value;
+        }
+        else
+        {
+            metadata[field.Key] = value is DateTimeOffset date ? FieldValues.FormatDate(date) : value;
+        }
+    }
+
+    private static void CheckBarcodesUnique(List<BatchSample> samples, List<int> rowNumbers, string barcodeColumn, SubmissionErrors errors)
+    {
+        foreach (var group in samples.Select((s, i) => (s.Barcode, Row: rowNumbers[i])).Where(x => x.Barcode is not null)
+                     .GroupBy(x => x.Barcode!, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            foreach (var (barcode, rowNumber) in group)
+            {
+                var others = string.Join(", ", group.Where(x => x.Row != rowNumber).Select(x => x.Row));
+                errors.Add(new(rowNumber, barcodeColumn, barcode, $"The barcode '{barcode}' is used more than once in this sheet (also in row {others})."));
             }
         }
-
-        if (columnFor.TryGetValue(SampleProperties.Barcode, out var barcodeColumn))
-        {
-            foreach (var group in samples.Select((s, i) => (s.Barcode, Row: rowNumbers[i])).Where(x => x.Barcode is not null)
-                         .GroupBy(x => x.Barcode!, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            {
-                foreach (var (barcode, rowNumber) in group)
-                {
-                    var others = string.Join(", ", group.Where(x => x.Row != rowNumber).Select(x => x.Row));
-                    errors.Add(new(rowNumber, barcodeColumn, barcode, $"The barcode '{barcode}' is used more than once in this sheet (also in row {others})."));
-                }
-            }
-        }
-        return new ValidatedSheet(sheet.Rows.Count, errors.Sorted(), errors.Omitted, ValidatedSheet.RejectedRows(sheet.Rows.Count, errors),
-            samples, rowNumbers, columnFor);
     }
 
     /// <summary>Samples' own rules for the properties a column fills, said in the sheet's terms.</summary>

@@ -101,32 +101,76 @@ public static class SubmissionsApi
         HttpContext http, ClaimsPrincipal user, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
         [AsParameters] SubmissionServices s, CancellationToken ct)
     {
+        var (upload, badUpload) = await ReadUploadAsync(http, idempotencyKey, ct);
+        if (upload is null)
+        {
+            return badUpload!;
+        }
+        await using var connection = await s.Db.OpenConnectionAsync(ct);
+        if (await TemplateStore.LoadAsync(connection, upload.TemplateId) is not { } template)
+        {
+            return TemplatesApi.NotFound();
+        }
+        if (NotPublished(template) is { } notPublished)
+        {
+            return notPublished;
+        }
+        var bytes = await ReadBytesAsync(upload.File, ct);
+        var (validated, unreadable) = CheckSheet(template, bytes, upload.FileName, s.Clock, ct);
+        if (validated is null)
+        {
+            return unreadable!;
+        }
+        var access = await s.Projects.ForAsync(user, ct);
+        validated = SubmissionProjects.WithMissingProjects(access, SubmissionProjects.WithDefault(validated, upload.Project));
+        if (SubmissionProjects.Refusal(access, validated, s.Denials) is { } notYours)
+        {
+            return notYours;
+        }
+        var claim = await SubmissionStore.ClaimAsync(connection, user.GetUserId(), idempotencyKey, RequestHash(upload, bytes),
+            template.Id, template.Version, upload.FileName, upload.DryRun, SubmissionProjects.Named(validated));
+        if (EarlierAnswer(http, claim) is { } earlier)
+        {
+            return earlier;
+        }
+        return upload.DryRun || !validated.IsValid
+            ? await RecordUncommittedAsync(connection, claim.Id, upload.DryRun, validated, s.Clock)
+            : await CommitAsync(http, connection, claim.Id, template, validated, s, ct);
+    }
+
+    /// <summary>The checked form fields of one upload; <see cref="SubmissionForm"/> is how OpenAPI shows them.</summary>
+    private sealed record Upload(IFormFile File, Guid TemplateId, bool DryRun, string FileName, string? Project);
+
+    private static async Task<(Upload? Upload, IResult? Problem)> ReadUploadAsync(HttpContext http, string? idempotencyKey, CancellationToken ct)
+    {
         if (http.Request.ContentLength > SubmissionLimits.MaxRequestBytes)
         {
             // Read the (gateway-capped) body before answering: a proxy still sending it would turn an early
             // answer into a broken connection and report 503 instead of this 413.
             await http.Request.Body.CopyToAsync(Stream.Null, ct);
-            return TooLarge();
+            return (null, TooLarge());
         }
         if (!http.Request.HasFormContentType)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Send the sheet as multipart/form-data with the fields file, templateId and (optionally) dryRun.");
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Send the sheet as multipart/form-data with the fields file, templateId and (optionally) dryRun."));
         }
-        IFormCollection form;
         try
         {
-            form = await http.Request.ReadFormAsync(ct);
+            return CheckForm(await http.Request.ReadFormAsync(ct), idempotencyKey);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge();
+            return (null, TooLarge());
         }
         catch (Exception e) when (e is BadHttpRequestException or InvalidDataException or IOException)
         {
-            return new ValidationErrors().Add("file", $"The upload could not be read: {e.Message}").ToProblem();
+            return (null, new ValidationErrors().Add("file", $"The upload could not be read: {e.Message}").ToProblem());
         }
+    }
 
+    private static (Upload? Upload, IResult? Problem) CheckForm(IFormCollection form, string? idempotencyKey)
+    {
         var file = form.Files.GetFile("file");
         var errors = new ValidationErrors()
             .Check(file is not null, "file", "Attach the filled sheet as the form field 'file' (CSV or XLSX).")
@@ -136,67 +180,58 @@ public static class SubmissionsApi
             .Check(idempotencyKey is null || IdempotencyKeys.IsValid(idempotencyKey), IdempotencyHeader, IdempotencyKeys.Problem);
         if (!errors.IsValid)
         {
-            return errors.ToProblem();
+            return (null, errors.ToProblem());
         }
         if (file!.Length > SubmissionLimits.MaxFileBytes)
         {
-            return TooLarge();
+            return (null, TooLarge());
         }
-        var dryRun = bool.TryParse(form["dryRun"], out var d) && d;
         var fileName = Path.GetFileName(string.IsNullOrWhiteSpace(file.FileName) ? "sheet.csv" : file.FileName);
-        fileName = fileName[..Math.Min(fileName.Length, 255)];
+        var dryRun = bool.TryParse(form["dryRun"], out var d) && d;
+        return (new Upload(file, templateId, dryRun, fileName[..Math.Min(fileName.Length, 255)], FormProject(form)), null);
+    }
 
-        await using var connection = await s.Db.OpenConnectionAsync(ct);
-        var template = await TemplateStore.LoadAsync(connection, templateId);
-        if (template is null)
-        {
-            return TemplatesApi.NotFound();
-        }
-        if (template.Status != TemplateStatus.Published)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"This template version is {template.Status}.",
-                detail: template.Status == TemplateStatus.Draft
-                    ? "Sheets can be submitted only against a published template."
-                    : "A newer version has replaced it: download the current sheet and copy your rows into it.");
-        }
+    private static ProblemHttpResult? NotPublished(Template template) => template.Status == TemplateStatus.Published
+        ? null
+        : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"This template version is {template.Status}.",
+            detail: template.Status == TemplateStatus.Draft
+                ? "Sheets can be submitted only against a published template."
+                : "A newer version has replaced it: download the current sheet and copy your rows into it.");
 
-        byte[] bytes;
-        using (var buffer = new MemoryStream((int)file.Length))
-        {
-            await file.CopyToAsync(buffer, ct);
-            bytes = buffer.ToArray();
-        }
+    private static async Task<byte[]> ReadBytesAsync(IFormFile file, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+
+    private static (ValidatedSheet? Sheet, IResult? Problem) CheckSheet(
+        Template template, byte[] bytes, string fileName, TimeProvider clock, CancellationToken ct)
+    {
         // Reading and checking run on a budget tied to the request: when the client or the gateway gives up, or the
         // budget runs out, the work stops (a hostile sheet or template cannot keep the service busy).
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         budget.CancelAfter(SubmissionLimits.CheckBudget);
-        ValidatedSheet validated;
         try
         {
             var sheet = SheetReader.Read(bytes, fileName);
-            validated = SheetValidator.Validate(template, sheet, s.Clock.GetUtcNow(), budget.Token);
+            return (SheetValidator.Validate(template, sheet, clock.GetUtcNow(), budget.Token), null);
         }
         catch (UnreadableSheetException e)
         {
-            return TypedResults.Problem(statusCode: e.StatusCode, title: e.Message);
+            return (null, TypedResults.Problem(statusCode: e.StatusCode, title: e.Message));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
                 title: string.Create(CultureInfo.InvariantCulture, $"The sheet could not be checked within {SubmissionLimits.CheckBudget.TotalSeconds:0} s."),
-                detail: "Split it into smaller submissions.");
+                detail: "Split it into smaller submissions."));
         }
+    }
 
-        var access = await s.Projects.ForAsync(user, ct);
-        validated = SubmissionProjects.WithMissingProjects(access, SubmissionProjects.WithDefault(validated, FormProject(form)));
-        if (SubmissionProjects.Refusal(access, validated, s.Denials) is { } notYours)
-        {
-            return notYours;
-        }
-
-        var userId = user.GetUserId();
-        var claim = await SubmissionStore.ClaimAsync(connection, userId, idempotencyKey, RequestHash(templateId, dryRun, FormProject(form), bytes),
-            template.Id, template.Version, fileName, dryRun, SubmissionProjects.Named(validated));
+    /// <summary>The answer when the Idempotency-Key was seen before: a refusal, "still running", or the earlier answer replayed.</summary>
+    private static IResult? EarlierAnswer(HttpContext http, SubmissionClaim claim)
+    {
         switch (claim.State)
         {
             case ClaimState.KeyReused:
@@ -209,47 +244,65 @@ public static class SubmissionsApi
             case ClaimState.Replay:
                 http.Response.Headers[IdempotencyKeys.ReplayedHeaderName] = "true";
                 return Answer(claim.Earlier!);
+            default:
+                return null;
         }
+    }
 
-        if (dryRun || !validated.IsValid)
-        {
-            var outcome = dryRun ? SubmissionOutcome.DryRun : SubmissionOutcome.Rejected;
-            var recorded = await SubmissionStore.CompleteAsync(connection, claim.Id, outcome, validated.Rows, ErrorReport.Of(validated), [], null, s.Clock);
-            SubmissionMetrics.Count(outcome, recorded.Rejected);
-            return Answer(recorded);
-        }
+    private static async Task<IResult> RecordUncommittedAsync(
+        NpgsqlConnection connection, Guid claimId, bool dryRun, ValidatedSheet validated, TimeProvider clock)
+    {
+        var outcome = dryRun ? SubmissionOutcome.DryRun : SubmissionOutcome.Rejected;
+        var recorded = await SubmissionStore.CompleteAsync(connection, claimId, outcome, validated.Rows, ErrorReport.Of(validated), [], null, clock);
+        SubmissionMetrics.Count(outcome, recorded.Rejected);
+        return Answer(recorded);
+    }
 
+    private static async Task<IResult> CommitAsync(HttpContext http, NpgsqlConnection connection, Guid claimId, Template template,
+        ValidatedSheet validated, SubmissionServices s, CancellationToken ct)
+    {
         BatchOutcome result;
         try
         {
-            result = await s.Samples.CreateAsync(new SampleBatchRequest(claim.Id, template.Id, template.Version, validated.Samples),
+            result = await s.Samples.CreateAsync(new SampleBatchRequest(claimId, template.Id, template.Version, validated.Samples),
                 http.Request.Headers.Authorization.ToString(), ct);
         }
         catch (SamplesUnavailableException e)
         {
-            s.Logger.LogWarning("Submission {SubmissionId} not committed: {Reason}", claim.Id, e.Message);
-            await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Failed, validated.Rows, ErrorReport.None, [], e.Message, s.Clock);
-            SubmissionMetrics.Count(SubmissionOutcome.Failed, 0);
-            http.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The Samples service is unavailable; nothing was committed.",
-                detail: $"Send the same upload again with the same {IdempotencyHeader} shortly; it will be committed once.",
-                extensions: new Dictionary<string, object?> { ["submissionId"] = claim.Id });
+            return await SamplesUnavailableAsync(http, connection, claimId, validated, e, s);
         }
-
         if (result.Created is { } created)
         {
-            var accepted = await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Accepted, validated.Rows, ErrorReport.None,
+            var accepted = await SubmissionStore.CompleteAsync(connection, claimId, SubmissionOutcome.Accepted, validated.Rows, ErrorReport.None,
                 [.. created.Samples.Select(x => x.Id)], null, s.Clock);
             SubmissionMetrics.Count(SubmissionOutcome.Accepted, 0);
             return Answer(accepted);
         }
-        // Samples refused rows (a barcode taken since, or a rule we do not mirror): the same report, nothing committed.
+        return await RecordRefusedAsync(connection, claimId, validated, result, s.Clock);
+    }
+
+    private static async Task<IResult> SamplesUnavailableAsync(HttpContext http, NpgsqlConnection connection, Guid claimId,
+        ValidatedSheet validated, SamplesUnavailableException e, SubmissionServices s)
+    {
+        s.Logger.LogWarning("Submission {SubmissionId} not committed: {Reason}", claimId, e.Message);
+        await SubmissionStore.CompleteAsync(connection, claimId, SubmissionOutcome.Failed, validated.Rows, ErrorReport.None, [], e.Message, s.Clock);
+        SubmissionMetrics.Count(SubmissionOutcome.Failed, 0);
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "The Samples service is unavailable; nothing was committed.",
+            detail: $"Send the same upload again with the same {IdempotencyHeader} shortly; it will be committed once.",
+            extensions: new Dictionary<string, object?> { ["submissionId"] = claimId });
+    }
+
+    /// <summary>Samples refused rows (a barcode taken since, or a rule we do not mirror): the same report, nothing committed.</summary>
+    private static async Task<IResult> RecordRefusedAsync(
+        NpgsqlConnection connection, Guid claimId, ValidatedSheet validated, BatchOutcome result, TimeProvider clock)
+    {
         var refused = result.Refused.Select(r => new SubmissionError(
             validated.RowNumbers[r.Index], validated.ColumnFor.GetValueOrDefault(r.Property, r.Property),
             r.Value ?? (r.Property == SampleProperties.Barcode ? validated.Samples[r.Index].Barcode : null), r.Message));
-        var rejected = await SubmissionStore.CompleteAsync(connection, claim.Id, SubmissionOutcome.Rejected, validated.Rows,
-            ErrorReport.Of(validated.Rows, refused), [], null, s.Clock);
+        var rejected = await SubmissionStore.CompleteAsync(connection, claimId, SubmissionOutcome.Rejected, validated.Rows,
+            ErrorReport.Of(validated.Rows, refused), [], null, clock);
         SubmissionMetrics.Count(SubmissionOutcome.Rejected, rejected.Rejected);
         return Answer(rejected);
     }
@@ -345,8 +398,9 @@ public static class SubmissionsApi
         detail: string.Create(CultureInfo.InvariantCulture, $"A sheet may have at most {SubmissionLimits.MaxRows} rows; split larger ones into several submissions."));
 
     /// <summary>What an Idempotency-Key is bound to: the template, the mode, the form's project and the exact file.</summary>
-    private static byte[] RequestHash(Guid templateId, bool dryRun, string? project, byte[] file)
+    private static byte[] RequestHash(Upload upload, byte[] file)
     {
+        var (templateId, dryRun, project) = (upload.TemplateId, upload.DryRun, upload.Project);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         // Without a form project the hash is what it was before the field existed, so earlier keys still replay.
         hash.AppendData(Encoding.UTF8.GetBytes(project is null ? $"{templateId:N}|{dryRun}|" : $"{templateId:N}|{dryRun}|{project}|"));

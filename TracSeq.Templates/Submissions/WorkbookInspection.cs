@@ -21,36 +21,47 @@ public static class WorkbookInspection
             {
                 throw Refuse($"The workbook has {archive.Entries.Count} entries; a sheet has a few dozen.");
             }
-            long declared = 0;
-            foreach (var entry in archive.Entries)
-            {
-                declared += entry.Length;
-                if (declared > SubmissionLimits.MaxUnzippedBytes || TooCompressed(entry.Length, entry.CompressedLength))
-                {
-                    throw Refuse("The workbook would expand to far more than its size.");
-                }
-            }
-            long inflated = 0;
-            var buffer = new byte[81920];
-            foreach (var entry in archive.Entries)
-            {
-                using var part = entry.Open();
-                long read = 0;
-                int n;
-                while ((n = part.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    read += n;
-                    inflated += n;
-                    if (read > entry.Length || inflated > SubmissionLimits.MaxUnzippedBytes)
-                    {
-                        throw Refuse("The workbook would expand to far more than its size.");
-                    }
-                }
-            }
+            CheckDeclaredSizes(archive);
+            CheckInflatedSizes(archive);
         }
         catch (InvalidDataException)
         {
             throw new UnreadableSheetException(400, "The workbook could not be read: it may be damaged or password-protected. Save it again from Excel, or as CSV.");
+        }
+    }
+
+    private static void CheckDeclaredSizes(ZipArchive archive)
+    {
+        long declared = 0;
+        foreach (var entry in archive.Entries)
+        {
+            declared += entry.Length;
+            if (declared > SubmissionLimits.MaxUnzippedBytes || TooCompressed(entry.Length, entry.CompressedLength))
+            {
+                throw Refuse("The workbook would expand to far more than its size.");
+            }
+        }
+    }
+
+    /// <summary>Inflates every part into nothing, stopping as soon as a part outgrows its declared size or the whole the limit.</summary>
+    private static void CheckInflatedSizes(ZipArchive archive)
+    {
+        long inflated = 0;
+        var buffer = new byte[81920];
+        foreach (var entry in archive.Entries)
+        {
+            using var part = entry.Open();
+            long read = 0;
+            int n;
+            while ((n = part.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                read += n;
+                inflated += n;
+                if (read > entry.Length || inflated > SubmissionLimits.MaxUnzippedBytes)
+                {
+                    throw Refuse("The workbook would expand to far more than its size.");
+                }
+            }
         }
     }
 

@@ -64,36 +64,12 @@ public static class BlankSheet
         var sheet = workbook.Worksheets.Add("Samples");
         var lists = workbook.Worksheets.Add("Lists");
         var listColumn = 0;
-        var lastRow = SubmissionLimits.MaxRows + 1;
         foreach (var field in template.Fields)
         {
-            var column = field.Position + 1;
-            var header = sheet.Cell(1, column);
-            header.SetValue(Inert(field.Key)); // a string value, never a formula
-            header.Style.Font.Bold = true;
-            header.Comment.AddText(Describe(field));
-            var body = sheet.Range(2, column, lastRow, column);
-            if (field.Type == FieldTypes.Date)
-            {
-                body.Style.NumberFormat.Format = "yyyy-mm-dd";
-            }
-            else if (field.Type is FieldTypes.Text or FieldTypes.Select or FieldTypes.Multiselect)
-            {
-                body.Style.NumberFormat.Format = "@"; // text: Excel must not turn 00123 or 1-2 into numbers or dates
-            }
+            var body = WriteColumn(sheet, field);
             if (field.Type == FieldTypes.Select)
             {
-                listColumn++;
-                lists.Cell(1, listColumn).SetValue(Inert(field.Key));
-                for (var i = 0; i < field.Options.Length; i++)
-                {
-                    lists.Cell(i + 2, listColumn).SetValue(field.Options[i]);
-                }
-                var validation = body.SetDataValidation();
-                validation.List(lists.Range(2, listColumn, field.Options.Length + 1, listColumn), true);
-                validation.IgnoreBlanks = true;
-                validation.ErrorTitle = field.Key;
-                validation.ErrorMessage = $"Choose one of the listed values for {field.Key}.";
+                AddChoiceList(lists, ++listColumn, field, body);
             }
         }
         lists.Visibility = XLWorksheetVisibility.Hidden;
@@ -102,6 +78,41 @@ public static class BlankSheet
         using var buffer = new MemoryStream();
         workbook.SaveAs(buffer);
         return buffer.ToArray();
+    }
+
+    /// <summary>The field's header (bold, described in a comment) and its body's number format; returns the body.</summary>
+    private static IXLRange WriteColumn(IXLWorksheet sheet, TemplateField field)
+    {
+        var column = field.Position + 1;
+        var header = sheet.Cell(1, column);
+        header.SetValue(Inert(field.Key)); // a string value, never a formula
+        header.Style.Font.Bold = true;
+        header.Comment.AddText(Describe(field));
+        var body = sheet.Range(2, column, SubmissionLimits.MaxRows + 1, column);
+        if (field.Type == FieldTypes.Date)
+        {
+            body.Style.NumberFormat.Format = "yyyy-mm-dd";
+        }
+        else if (field.Type is FieldTypes.Text or FieldTypes.Select or FieldTypes.Multiselect)
+        {
+            body.Style.NumberFormat.Format = "@"; // text: Excel must not turn 00123 or 1-2 into numbers or dates
+        }
+        return body;
+    }
+
+    /// <summary>A select column's options, listed on the hidden sheet, become the body's drop-down.</summary>
+    private static void AddChoiceList(IXLWorksheet lists, int listColumn, TemplateField field, IXLRange body)
+    {
+        lists.Cell(1, listColumn).SetValue(Inert(field.Key));
+        for (var i = 0; i < field.Options.Length; i++)
+        {
+            lists.Cell(i + 2, listColumn).SetValue(field.Options[i]);
+        }
+        var validation = body.SetDataValidation();
+        validation.List(lists.Range(2, listColumn, field.Options.Length + 1, listColumn), true);
+        validation.IgnoreBlanks = true;
+        validation.ErrorTitle = field.Key;
+        validation.ErrorMessage = $"Choose one of the listed values for {field.Key}.";
     }
 
     /// <summary>Keys that look like formulas are refused when a template is saved; one stored before that rule is

@@ -215,31 +215,42 @@ public static class TemplatesApi
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This version is still a draft.",
                 detail: "Edit the draft itself; new versions are made from published ones.");
         }
-        var newId = Guid.CreateVersion7();
-        var now = s.Clock.GetUtcNow().UtcDateTime;
         var next = await connection.ExecuteScalarAsync<int>(
             "SELECT max(version) + 1 FROM templates WHERE lineage_id = @LineageId", new { source.LineageId }, tx);
-        var draft = new Template
-        {
-            Id = newId, LineageId = source.LineageId, Version = next, Name = source.Name, Description = source.Description,
-            Category = source.Category, Status = TemplateStatus.Draft, CreatedBy = user.GetUserId(), CreatedAt = now, UpdatedAt = now,
-        };
-        draft.Fields.AddRange(source.Fields.Select(f => TemplateField.From(f.ToRequest(), newId, f.Position)));
+        var draft = DraftOf(source, next, user.GetUserId(), s.Clock.GetUtcNow().UtcDateTime);
         try
         {
             await TemplateStore.InsertAsync(connection, tx, draft);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The transaction is aborted by the violation: find the existing draft on a connection of its own.
-            await using var other = await s.Db.OpenConnectionAsync(ct);
-            var draftId = await other.ExecuteScalarAsync<Guid?>(
-                "SELECT id FROM templates WHERE lineage_id = @LineageId AND status = 'draft'", new { source.LineageId });
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This template already has a draft version.",
-                detail: "Edit and publish that draft first.", extensions: new Dictionary<string, object?> { ["draftId"] = draftId });
+            return await DraftExistsAsync(s.Db, source.LineageId, ct);
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/templates/{newId}", draft.ToDto());
+        return TypedResults.Created($"/api/templates/{draft.Id}", draft.ToDto());
+    }
+
+    /// <summary>A new draft numbered <paramref name="version"/> with a copy of <paramref name="source"/>'s fields.</summary>
+    private static Template DraftOf(Template source, int version, Guid createdBy, DateTime now)
+    {
+        var newId = Guid.CreateVersion7();
+        var draft = new Template
+        {
+            Id = newId, LineageId = source.LineageId, Version = version, Name = source.Name, Description = source.Description,
+            Category = source.Category, Status = TemplateStatus.Draft, CreatedBy = createdBy, CreatedAt = now, UpdatedAt = now,
+        };
+        draft.Fields.AddRange(source.Fields.Select(f => TemplateField.From(f.ToRequest(), newId, f.Position)));
+        return draft;
+    }
+
+    private static async Task<ProblemHttpResult> DraftExistsAsync(NpgsqlDataSource db, Guid lineageId, CancellationToken ct)
+    {
+        // The transaction is aborted by the violation: find the existing draft on a connection of its own.
+        await using var other = await db.OpenConnectionAsync(ct);
+        var draftId = await other.ExecuteScalarAsync<Guid?>(
+            "SELECT id FROM templates WHERE lineage_id = @LineageId AND status = 'draft'", new { LineageId = lineageId });
+        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This template already has a draft version.",
+            detail: "Edit and publish that draft first.", extensions: new Dictionary<string, object?> { ["draftId"] = draftId });
     }
 
     private static TemplateFieldRequest ToRequest(this TemplateField f) =>

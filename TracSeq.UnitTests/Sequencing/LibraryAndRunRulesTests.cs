@@ -1,4 +1,5 @@
-using TracSeq.Sequencing.Api;
+using TracSeq.Sequencing.Libraries;
+using TracSeq.Sequencing.Runs;
 
 namespace TracSeq.UnitTests.Sequencing;
 

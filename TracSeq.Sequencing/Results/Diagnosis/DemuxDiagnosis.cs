@@ -54,61 +54,7 @@ public static class DemuxDiagnosis
     {
         var lane = index[library.Lane];
         var (i7, s5) = (library.I7, S5(input.Reading, library.I5));
-        var rc7 = Barcodes.Rc(i7);
-        var rc5 = s5 is null ? null : Barcodes.Rc(s5);
-
-        (LaneIndex.Agg Hit, string Label, string Form, int? OtherLane, KitWell? Well, string? I7To, string? S5To, bool DropI5)? match = null;
-        if (s5 is not null && lane.HasI5 && lane.Find(i7, rc5) is { } r1)
-        {
-            match = (r1, FindingLabels.I5Orientation, "(i7, rc i5)", null, null, null, rc5, false);
-        }
-        else if (lane.Find(rc7, s5) is { } r2a)
-        {
-            match = (r2a, FindingLabels.I7ReverseComplemented, "(rc i7, i5)", null, null, rc7, null, false);
-        }
-        else if (s5 is not null && lane.HasI5 && lane.Find(rc7, rc5) is { } r2b)
-        {
-            match = (r2b, FindingLabels.I7ReverseComplemented, "(rc i7, rc i5)", null, null, rc7, rc5, false);
-        }
-        else if (s5 is not null && lane.HasI5 && lane.Find(s5, i7) is { } r3a)
-        {
-            match = (r3a, FindingLabels.IndicesSwapped, "(i5, i7)", null, null, s5, i7, false);
-        }
-        else if (s5 is not null && lane.HasI5 && lane.Find(rc5!, rc7) is { } r3b)
-        {
-            match = (r3b, FindingLabels.IndicesSwapped, "(rc i5, rc i7)", null, null, rc5, rc7, false);
-        }
-        else if (lane.HasI5 && lane.UnusedWell(library.KitName, runPairs) is { } r4)
-        {
-            match = (r4.Hit, FindingLabels.WrongWell, "another kit well", null, r4.Well, r4.Well.I7, S5(input.Reading, r4.Well.I5), false);
-        }
-        else if (s5 is not null && lane.HasI5 && lane.OtherKitI5(i7, library.KitName, s5) is { } r5)
-        {
-            match = (r5.Hit, FindingLabels.WrongI5Plate, "(i7, i5 of another kit)", null, new KitWell(r5.Kit, "", "", null), null, r5.Hit.Index2, false);
-        }
-        else if (lane.HasI5 && lane.WithI7(i7, a => Barcodes.IsAdapterI5(a.Index2)) is { } r6)
-        {
-            match = (r6, FindingLabels.NoI5, "(i7, adapter or poly-G i5)", null, null, null, null, true);
-        }
-        else if (s5 is not null && lane.HasI5 && lane.WithI5(s5, a => Barcodes.IsPolyG(a.Index)) is { } r7)
-        {
-            match = (r7, FindingLabels.I7NotRead, "(poly-G i7, i5)", null, null, null, null, false);
-        }
-        else if (lane.Shifted(i7, s5) is { } r8)
-        {
-            match = (r8.Hit, FindingLabels.ShiftedIndex, r8.Form, null, null, r8.I7, r8.S5, false);
-        }
-        else
-        {
-            foreach (var other in index.Values.Where(o => o.Lane != library.Lane))
-            {
-                if (other.Find(i7, s5) is { } r9)
-                {
-                    match = (r9, FindingLabels.WrongLane, "(i7, i5) in another lane", other.Lane, null, null, null, false);
-                    break;
-                }
-            }
-        }
+        var match = TurnedMatch(lane, i7, s5) ?? PlateMatch(input.Reading, lane, library, runPairs, i7, s5) ?? OtherLaneMatch(index, library, i7, s5);
         if (match is { } m)
         {
             return (Build(input.Reading, library, m.Hit, m.Label, m.Form, m.OtherLane, m.Well, m.I7To, m.S5To, m.DropI5), m.Hit);
@@ -122,6 +68,70 @@ public static class DemuxDiagnosis
         }
         return (new Finding(FindingLabels.NoIndexExplanation, null, library.Lane, library.LibraryId, library.Barcode, null, null, library.Reads, null, null,
             $"No unknown barcode looks like {library.Barcode}'s indices: the library itself probably failed (check its QC) rather than the sample sheet."), null);
+    }
+
+    /// <summary>An unknown barcode that explains a weak library, and how the sheet would have to change to read it.</summary>
+    private readonly record struct Match(
+        LaneIndex.Agg Hit, string Label, string Form, int? OtherLane, KitWell? Well, string? I7To, string? S5To, bool DropI5);
+
+    /// <summary>R1–R3: the library's pair read with an index reverse-complemented, or the two indices swapped.</summary>
+    private static Match? TurnedMatch(LaneIndex lane, string i7, string? s5)
+    {
+        var rc7 = Barcodes.Rc(i7);
+        var rc5 = s5 is null ? null : Barcodes.Rc(s5);
+        var dual = s5 is not null && lane.HasI5;
+        if (dual && lane.Find(i7, rc5) is { } r1)
+        {
+            return new(r1, FindingLabels.I5Orientation, "(i7, rc i5)", null, null, null, rc5, false);
+        }
+        if (lane.Find(rc7, s5) is { } r2a)
+        {
+            return new(r2a, FindingLabels.I7ReverseComplemented, "(rc i7, i5)", null, null, rc7, null, false);
+        }
+        if (dual && lane.Find(rc7, rc5) is { } r2b)
+        {
+            return new(r2b, FindingLabels.I7ReverseComplemented, "(rc i7, rc i5)", null, null, rc7, rc5, false);
+        }
+        if (dual && lane.Find(s5!, i7) is { } r3a)
+        {
+            return new(r3a, FindingLabels.IndicesSwapped, "(i5, i7)", null, null, s5, i7, false);
+        }
+        return dual && lane.Find(rc5!, rc7) is { } r3b ? new(r3b, FindingLabels.IndicesSwapped, "(rc i5, rc i7)", null, null, rc5, rc7, false) : null;
+    }
+
+    /// <summary>R4–R8: another kit well, an i5 of another kit, a missing or unread index, an index shifted by one base.</summary>
+    private static Match? PlateMatch(IndexReading reading, LaneIndex lane, LaneLibrary library, List<(string I7, string? S5)> runPairs, string i7, string? s5)
+    {
+        if (lane.HasI5 && lane.UnusedWell(library.KitName, runPairs) is { } r4)
+        {
+            return new(r4.Hit, FindingLabels.WrongWell, "another kit well", null, r4.Well, r4.Well.I7, S5(reading, r4.Well.I5), false);
+        }
+        if (s5 is not null && lane.HasI5 && lane.OtherKitI5(i7, library.KitName, s5) is { } r5)
+        {
+            return new(r5.Hit, FindingLabels.WrongI5Plate, "(i7, i5 of another kit)", null, new KitWell(r5.Kit, "", "", null), null, r5.Hit.Index2, false);
+        }
+        if (lane.HasI5 && lane.WithI7(i7, a => Barcodes.IsAdapterI5(a.Index2)) is { } r6)
+        {
+            return new(r6, FindingLabels.NoI5, "(i7, adapter or poly-G i5)", null, null, null, null, true);
+        }
+        if (s5 is not null && lane.HasI5 && lane.WithI5(s5, a => Barcodes.IsPolyG(a.Index)) is { } r7)
+        {
+            return new(r7, FindingLabels.I7NotRead, "(poly-G i7, i5)", null, null, null, null, false);
+        }
+        return lane.Shifted(i7, s5) is { } r8 ? new(r8.Hit, FindingLabels.ShiftedIndex, r8.Form, null, null, r8.I7, r8.S5, false) : null;
+    }
+
+    /// <summary>R9: the library's own pair found in another lane.</summary>
+    private static Match? OtherLaneMatch(Dictionary<int, LaneIndex> index, LaneLibrary library, string i7, string? s5)
+    {
+        foreach (var other in index.Values.Where(o => o.Lane != library.Lane))
+        {
+            if (other.Find(i7, s5) is { } r9)
+            {
+                return new(r9, FindingLabels.WrongLane, "(i7, i5) in another lane", other.Lane, null, null, null, false);
+            }
+        }
+        return null;
     }
 
     /// <summary>R9's second form: its share in this lane below 1 % of its share in another lane of the run.</summary>

@@ -39,19 +39,33 @@ internal sealed class LaneIndex
     {
         (_input, Lane) = (input, lane);
         _laneReads = input.LaneReads.TryGetValue(lane, out var t) ? t : 0;
-        var reading = input.Reading;
-        var libraries = input.Libraries.Where(l => l.Lane == lane).ToList();
         var unknowns = input.Unknowns.Where(u => u.Lane == lane).ToList();
-        _k1 = new[] { reading.Index1Cycles > 0 ? reading.Index1Cycles : int.MaxValue }
+        (_k1, _k2) = KeyLengths(input.Reading, [.. input.Libraries.Where(l => l.Lane == lane)], unknowns);
+        IndexUnknowns(unknowns, warnings);
+        foreach (var l in input.Libraries)
+        {
+            if (Key(l.I7, DemuxDiagnosis.S5(input.Reading, l.I5)) is { } k)
+            {
+                _runPairs.Add(k);
+            }
+        }
+        IndexKitWells();
+    }
+
+    /// <summary>The key lengths: the shortest of the cycles read and the lane's library and report indices (0: no i5 to compare).</summary>
+    private static (int K1, int K2) KeyLengths(IndexReading reading, List<LaneLibrary> libraries, List<Import.UnknownBarcode> unknowns)
+    {
+        var k1 = new[] { reading.Index1Cycles > 0 ? reading.Index1Cycles : int.MaxValue }
             .Concat(libraries.Select(l => l.I7.Length)).Concat(unknowns.Select(u => u.Index.Length)).Min();
         var i5Lengths = libraries.Where(l => l.I5 is not null).Select(l => l.I5!.Length).ToList();
         var unknownI5 = unknowns.Where(u => u.Index2 is not null).Select(u => u.Index2!.Length).ToList();
-        _k2 = reading.Index2Cycles == 0 || i5Lengths.Count == 0 || unknownI5.Count == 0 ? 0 : i5Lengths.Concat(unknownI5).Append(reading.Index2Cycles).Min();
-        if (_k1 == int.MaxValue)
-        {
-            _k1 = 0;
-        }
+        var k2 = reading.Index2Cycles == 0 || i5Lengths.Count == 0 || unknownI5.Count == 0 ? 0 : i5Lengths.Concat(unknownI5).Append(reading.Index2Cycles).Min();
+        return (k1 == int.MaxValue ? 0 : k1, k2);
+    }
 
+    /// <summary>Sums the lane's unknown barcodes by key (those with N by N pattern) and lists the exact ones by each index, most-read first.</summary>
+    private void IndexUnknowns(List<Import.UnknownBarcode> unknowns, List<string> warnings)
+    {
         var ignoredMasks = 0L;
         foreach (var u in unknowns)
         {
@@ -61,17 +75,7 @@ internal sealed class LaneIndex
             }
             if (key.Contains('N'))
             {
-                var mask = MaskOf(key);
-                if (!_masked.TryGetValue(mask, out var table))
-                {
-                    if (_masked.Count >= DemuxDiagnosis.MaxMasks)
-                    {
-                        ignoredMasks += u.Reads;
-                        continue;
-                    }
-                    _masked[mask] = table = new(StringComparer.Ordinal);
-                }
-                Add(table, key, u);
+                ignoredMasks += AddMasked(key, u) ? 0 : u.Reads;
                 continue;
             }
             var agg = Add(_pairs, key, u);
@@ -87,23 +91,36 @@ internal sealed class LaneIndex
         if (ignoredMasks > 0)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Lane {lane}: unknown barcodes with more than {DemuxDiagnosis.MaxMasks} different N patterns ({ignoredMasks} reads) were not matched."));
+                $"Lane {Lane}: unknown barcodes with more than {DemuxDiagnosis.MaxMasks} different N patterns ({ignoredMasks} reads) were not matched."));
         }
         foreach (var list in _byI7.Values.Concat(_byI5.Values))
         {
             list.Sort((a, b) => b.Reads.CompareTo(a.Reads));
         }
+    }
 
-        foreach (var l in input.Libraries)
+    /// <summary>Adds a barcode with N to its pattern's table; false when the table would be one pattern too many.</summary>
+    private bool AddMasked(string key, Import.UnknownBarcode u)
+    {
+        var mask = MaskOf(key);
+        if (!_masked.TryGetValue(mask, out var table))
         {
-            if (Key(l.I7, DemuxDiagnosis.S5(reading, l.I5)) is { } k)
+            if (_masked.Count >= DemuxDiagnosis.MaxMasks)
             {
-                _runPairs.Add(k);
+                return false;
             }
+            _masked[mask] = table = new(StringComparer.Ordinal);
         }
-        foreach (var well in input.KitWells)
+        Add(table, key, u);
+        return true;
+    }
+
+    /// <summary>Every kit well by key and each kit's i5s; for R4, the most-read pair of a well no library of the run has.</summary>
+    private void IndexKitWells()
+    {
+        foreach (var well in _input.KitWells)
         {
-            var s5 = DemuxDiagnosis.S5(reading, well.I5);
+            var s5 = DemuxDiagnosis.S5(_input.Reading, well.I5);
             if (s5 is not null && _k2 > 0 && s5.Length >= _k2)
             {
                 _kitI5.TryAdd(s5[.._k2], well.Kit);
@@ -268,6 +285,46 @@ internal sealed class LaneIndex
         {
             yield break;
         }
+        var known = KnownPairs();
+        var threshold = DemuxDiagnosis.SignificantShare * _laneReads;
+        var (hoppedReads, hoppedCount) = (0L, 0);
+        var kitGroups = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, agg) in _pairs.Concat(_masked.Values.SelectMany(t => t)))
+        {
+            if (explained.Contains(agg) || known.LanePairs.Contains(key))
+            {
+                continue;
+            }
+            var verdict = Explain(key, agg, agg.Reads >= threshold, known);
+            if (verdict.Finding is { } finding)
+            {
+                yield return finding;
+            }
+            else if (verdict.Hopped)
+            {
+                (hoppedReads, hoppedCount) = (hoppedReads + agg.Reads, hoppedCount + 1);
+            }
+            else if (verdict.Kit is { } kit)
+            {
+                kitGroups[kit] = kitGroups.GetValueOrDefault(kit) + agg.Reads;
+            }
+        }
+        foreach (var group in GroupFindings(threshold, hoppedReads, hoppedCount, kitGroups))
+        {
+            yield return group;
+        }
+    }
+
+    /// <summary>The pairs an unknown barcode may be: this lane's libraries (whole and by each index), other lanes', other pools'.</summary>
+    private sealed record Known(
+        Dictionary<string, LaneLibrary> I7s, Dictionary<string, LaneLibrary> I5s, HashSet<string> LanePairs,
+        Dictionary<string, ElsewhereLibrary> Elsewhere, Dictionary<string, LaneLibrary> OtherLanes);
+
+    /// <summary>What one unknown barcode is: a finding when significant, or else (hopped, a kit's well) reads for a group.</summary>
+    private readonly record struct Verdict(Finding? Finding, bool Hopped = false, string? Kit = null);
+
+    private Known KnownPairs()
+    {
         var reading = _input.Reading;
         var lane = _input.Libraries.Where(l => l.Lane == Lane).ToList();
         var i7s = new Dictionary<string, LaneLibrary>(StringComparer.Ordinal);
@@ -284,88 +341,63 @@ internal sealed class LaneIndex
             }
         }
         var lanePairs = lane.Select(l => Key(l.I7, DemuxDiagnosis.S5(reading, l.I5))).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var elsewhere = new Dictionary<string, ElsewhereLibrary>(StringComparer.Ordinal);
-        foreach (var e in _input.Elsewhere)
+        return new Known(i7s, i5s, lanePairs, ByPair(_input.Elsewhere, e => (e.I7, e.I5)),
+            ByPair(_input.Libraries.Where(l => l.Lane != Lane), l => (l.I7, l.I5)));
+    }
+
+    /// <summary>The items by their trimmed pair key, the first of each key kept.</summary>
+    private Dictionary<string, T> ByPair<T>(IEnumerable<T> items, Func<T, (string I7, string? I5)> pair)
+    {
+        var byPair = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var item in items)
         {
-            if (Key(e.I7, DemuxDiagnosis.S5(reading, e.I5)) is { } k)
+            var (i7, i5) = pair(item);
+            if (Key(i7, DemuxDiagnosis.S5(_input.Reading, i5)) is { } k)
             {
-                elsewhere.TryAdd(k, e);
+                byPair.TryAdd(k, item);
             }
         }
-        var otherLanes = new Dictionary<string, LaneLibrary>(StringComparer.Ordinal);
-        foreach (var l in _input.Libraries.Where(l => l.Lane != Lane))
+        return byPair;
+    }
+
+    private Verdict Explain(string key, Agg agg, bool significant, Known known)
+    {
+        var k5 = _k2 > 0 ? key[(_k1 + 1)..] : null;
+        if (k5 is not null && known.I7s.TryGetValue(key[.._k1], out var a) && known.I5s.TryGetValue(k5, out var b) && a.LibraryId != b.LibraryId)
         {
-            if (Key(l.I7, DemuxDiagnosis.S5(reading, l.I5)) is { } k)
-            {
-                otherLanes.TryAdd(k, l);
-            }
+            return significant
+                ? new(Significant(FindingLabels.Hopped, agg, null, null,
+                    $"i7 of {a.Barcode} with i5 of {b.Barcode}: index hopping or a contaminated well, not a sheet error."))
+                : new(null, Hopped: true);
         }
-        var threshold = DemuxDiagnosis.SignificantShare * _laneReads;
-        var (hoppedReads, hoppedCount) = (0L, 0);
-        var kitGroups = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (key, agg) in _pairs.Concat(_masked.Values.SelectMany(t => t)))
+        if (known.Elsewhere.TryGetValue(key, out var other))
         {
-            if (explained.Contains(agg) || lanePairs.Contains(key))
-            {
-                continue;
-            }
-            var significant = agg.Reads >= threshold;
-            var k7 = key[.._k1];
-            var k5 = _k2 > 0 ? key[(_k1 + 1)..] : null;
-            if (k5 is not null && i7s.TryGetValue(k7, out var a) && i5s.TryGetValue(k5, out var b) && a.LibraryId != b.LibraryId)
-            {
-                if (significant)
-                {
-                    yield return Significant(FindingLabels.Hopped, agg, null, null,
-                        $"i7 of {a.Barcode} with i5 of {b.Barcode}: index hopping or a contaminated well, not a sheet error.");
-                }
-                else
-                {
-                    (hoppedReads, hoppedCount) = (hoppedReads + agg.Reads, hoppedCount + 1);
-                }
-                continue;
-            }
-            if (elsewhere.TryGetValue(key, out var other))
-            {
-                if (significant)
-                {
-                    yield return Significant(FindingLabels.WrongPool, agg, null, null,
-                        $"The indices of {other.Barcode} (pool {other.Pool}), which is not on this lane: was the wrong pool loaded, or that library mixed in?")
-                        with { LibraryBarcode = other.Barcode };
-                }
-                continue;
-            }
-            if (otherLanes.TryGetValue(key, out var neighbour))
-            {
-                if (significant)
-                {
-                    yield return Significant(FindingLabels.NotOnSheet, agg, null, neighbour.Lane,
-                        $"The indices of {neighbour.Barcode}, which the sheet puts on lane {neighbour.Lane}, not this one.")
-                        with { LibraryId = neighbour.LibraryId, LibraryBarcode = neighbour.Barcode };
-                }
-                continue;
-            }
-            if (_wells.TryGetValue(key, out var well))
-            {
-                if (significant)
-                {
-                    yield return Significant(FindingLabels.NotOnSheet, agg, new FindingKit(well.Kit, well.Well), null,
-                        $"Well {well.Well} of {well.Kit}, which no library of this lane has: a library missing from the sheet?");
-                }
-                else
-                {
-                    kitGroups[well.Kit] = kitGroups.GetValueOrDefault(well.Kit) + agg.Reads;
-                }
-                continue;
-            }
-            if (!significant)
-            {
-                continue;
-            }
-            yield return Barcodes.IsPolyG(agg.Index) && (agg.Index2 is null || Barcodes.IsAdapterI5(agg.Index2))
+            return new(significant ? Significant(FindingLabels.WrongPool, agg, null, null,
+                    $"The indices of {other.Barcode} (pool {other.Pool}), which is not on this lane: was the wrong pool loaded, or that library mixed in?")
+                with { LibraryBarcode = other.Barcode } : null);
+        }
+        if (known.OtherLanes.TryGetValue(key, out var neighbour))
+        {
+            return new(significant ? Significant(FindingLabels.NotOnSheet, agg, null, neighbour.Lane,
+                    $"The indices of {neighbour.Barcode}, which the sheet puts on lane {neighbour.Lane}, not this one.")
+                with { LibraryId = neighbour.LibraryId, LibraryBarcode = neighbour.Barcode } : null);
+        }
+        if (_wells.TryGetValue(key, out var well))
+        {
+            return significant
+                ? new(Significant(FindingLabels.NotOnSheet, agg, new FindingKit(well.Kit, well.Well), null,
+                    $"Well {well.Well} of {well.Kit}, which no library of this lane has: a library missing from the sheet?"))
+                : new(null, Kit: well.Kit);
+        }
+        return new(!significant ? null
+            : Barcodes.IsPolyG(agg.Index) && (agg.Index2 is null || Barcodes.IsAdapterI5(agg.Index2))
                 ? Significant(FindingLabels.NoIndexSignature, agg, null, null, "Reads without an index (PhiX or adapter dimers): informational.")
-                : Significant(FindingLabels.Unexplained, agg, null, null, "No library, kit well or known signature has this barcode.");
-        }
+                : Significant(FindingLabels.Unexplained, agg, null, null, "No library, kit well or known signature has this barcode."));
+    }
+
+    /// <summary>Hopped pairs and unused kit wells each too small alone, reported together when they reach the threshold.</summary>
+    private IEnumerable<Finding> GroupFindings(double threshold, long hoppedReads, int hoppedCount, Dictionary<string, long> kitGroups)
+    {
         if (hoppedReads >= threshold)
         {
             yield return new Finding(FindingLabels.Hopped, null, Lane, null, null, null, null, hoppedReads, null, null,

@@ -27,54 +27,74 @@ public static class Bcl2FastqStatsReader
         using (document)
         {
             var root = document.RootElement;
-            var (demux, quality, unknown, clusters) = (new List<DemuxRow>(), new List<QualityRow>(), new List<UnknownBarcode>(), new Dictionary<int, long>());
+            var (demux, quality, clusters) = (new List<DemuxRow>(), new List<QualityRow>(), new Dictionary<int, long>());
             var conversions = Array(root, "ConversionResults", "ConversionResults");
             for (var c = 0; c < conversions.Count; c++)
             {
-                var lane = Lane(conversions[c], $"ConversionResults[{c}]");
-                if (conversions[c].TryGetProperty("TotalClustersPF", out var pf) && pf.TryGetInt64(out var pfCount))
-                {
-                    clusters[lane] = pfCount;
-                }
-                var results = Array(conversions[c], "DemuxResults", $"ConversionResults[{c}].DemuxResults");
-                for (var d = 0; d < results.Count; d++)
-                {
-                    var where = $"ConversionResults[{c}].DemuxResults[{d}]";
-                    var sample = Text(results[d], "SampleId", where);
-                    Sample(results[d], lane, sample, where, demux, quality);
-                    Limit(demux.Count);
-                }
-                if (conversions[c].TryGetProperty("Undetermined", out var undetermined) && undetermined.ValueKind == JsonValueKind.Object)
-                {
-                    Sample(undetermined, lane, "Undetermined", $"ConversionResults[{c}].Undetermined", demux, quality);
-                }
+                Conversion(conversions[c], c, demux, quality, clusters);
             }
-            if (root.TryGetProperty("UnknownBarcodes", out var unknownLanes) && unknownLanes.ValueKind == JsonValueKind.Array)
-            {
-                var u = 0;
-                foreach (var laneEntry in unknownLanes.EnumerateArray())
-                {
-                    var lane = Lane(laneEntry, $"UnknownBarcodes[{u}]", "Lane");
-                    if (laneEntry.TryGetProperty("Barcodes", out var barcodes) && barcodes.ValueKind == JsonValueKind.Object)
-                    {
-                        foreach (var barcode in barcodes.EnumerateObject())
-                        {
-                            var parts = barcode.Name.ToUpperInvariant().Split('+');
-                            if (parts.Length > 2 || parts.Any(p => p.Length is 0 or > 24 || p.Any(ch => ch is not ('A' or 'C' or 'G' or 'T' or 'N'))) ||
-                                !barcode.Value.TryGetInt64(out var reads) || reads < 0)
-                            {
-                                throw ResultsImportException.Bad(FileName, $"UnknownBarcodes[{u}].Barcodes", $"Stats.json UnknownBarcodes[{u}]: '{Clip(barcode.Name)}' is not an index pair with a read count.");
-                            }
-                            unknown.Add(new UnknownBarcode(lane, parts[0], parts.Length > 1 ? parts[1] : null, reads));
-                            Limit(unknown.Count);
-                        }
-                    }
-                    u++;
-                }
-            }
+            var unknown = UnknownBarcodes(root);
             var flowcell = root.TryGetProperty("Flowcell", out var fc) && fc.ValueKind == JsonValueKind.String ? fc.GetString() : null;
             return new Stats(demux, quality, unknown, clusters, flowcell);
         }
+    }
+
+    /// <summary>One lane's ConversionResults entry: its clusters passing filter, its samples and its Undetermined row.</summary>
+    private static void Conversion(JsonElement conversion, int c, List<DemuxRow> demux, List<QualityRow> quality, Dictionary<int, long> clusters)
+    {
+        var lane = Lane(conversion, $"ConversionResults[{c}]");
+        if (conversion.TryGetProperty("TotalClustersPF", out var pf) && pf.TryGetInt64(out var pfCount))
+        {
+            clusters[lane] = pfCount;
+        }
+        var results = Array(conversion, "DemuxResults", $"ConversionResults[{c}].DemuxResults");
+        for (var d = 0; d < results.Count; d++)
+        {
+            var where = $"ConversionResults[{c}].DemuxResults[{d}]";
+            var sample = Text(results[d], "SampleId", where);
+            Sample(results[d], lane, sample, where, demux, quality);
+            Limit(demux.Count);
+        }
+        if (conversion.TryGetProperty("Undetermined", out var undetermined) && undetermined.ValueKind == JsonValueKind.Object)
+        {
+            Sample(undetermined, lane, "Undetermined", $"ConversionResults[{c}].Undetermined", demux, quality);
+        }
+    }
+
+    /// <summary>UnknownBarcodes[].Barcodes: "i7+i5" (or "i7") keys with read counts, per lane.</summary>
+    private static List<UnknownBarcode> UnknownBarcodes(JsonElement root)
+    {
+        var unknown = new List<UnknownBarcode>();
+        if (!root.TryGetProperty("UnknownBarcodes", out var unknownLanes) || unknownLanes.ValueKind != JsonValueKind.Array)
+        {
+            return unknown;
+        }
+        var u = 0;
+        foreach (var laneEntry in unknownLanes.EnumerateArray())
+        {
+            var lane = Lane(laneEntry, $"UnknownBarcodes[{u}]", "Lane");
+            if (laneEntry.TryGetProperty("Barcodes", out var barcodes) && barcodes.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var barcode in barcodes.EnumerateObject())
+                {
+                    unknown.Add(UnknownPair(lane, u, barcode));
+                    Limit(unknown.Count);
+                }
+            }
+            u++;
+        }
+        return unknown;
+    }
+
+    private static UnknownBarcode UnknownPair(int lane, int u, JsonProperty barcode)
+    {
+        var parts = barcode.Name.ToUpperInvariant().Split('+');
+        if (parts.Length > 2 || parts.Any(p => p.Length is 0 or > 24 || p.Any(ch => ch is not ('A' or 'C' or 'G' or 'T' or 'N'))) ||
+            !barcode.Value.TryGetInt64(out var reads) || reads < 0)
+        {
+            throw ResultsImportException.Bad(FileName, $"UnknownBarcodes[{u}].Barcodes", $"Stats.json UnknownBarcodes[{u}]: '{Clip(barcode.Name)}' is not an index pair with a read count.");
+        }
+        return new UnknownBarcode(lane, parts[0], parts.Length > 1 ? parts[1] : null, reads);
     }
 
     private static void Sample(JsonElement element, int lane, string sample, string where, List<DemuxRow> demux, List<QualityRow> quality)

@@ -123,44 +123,46 @@ public static partial class ResultsUpload
                     $"{zipName} has {entries.Count} entries; at most {ResultsLimits.MaxZipEntries}."));
             }
             var wanted = entries.Where(e => Known.Contains(e.Name, StringComparer.OrdinalIgnoreCase)).ToList();
-            long declared = 0;
-            foreach (var entry in wanted)
-            {
-                declared += entry.Length;
-                if (declared > ResultsLimits.MaxImportBytes)
-                {
-                    throw TooLarge($"{zipName}:{entry.FullName}");
-                }
-                if (entry.Length > 1024 * 1024 && entry.Length > (long)ResultsLimits.MaxZipRatio * Math.Max(1, entry.CompressedLength))
-                {
-                    throw ResultsImportException.Bad($"{zipName}:{entry.FullName}", null, string.Create(CultureInfo.InvariantCulture,
-                        $"{entry.FullName} in {zipName} expands {entry.Length / Math.Max(1, entry.CompressedLength)}-fold; at most {ResultsLimits.MaxZipRatio}-fold is accepted."));
-                }
-            }
-            var result = new List<(string, byte[])>();
-            foreach (var entry in entries)
-            {
-                if (!wanted.Contains(entry))
-                {
-                    result.Add((entry.Name, []));
-                    continue;
-                }
-                using var input = entry.Open();
-                using var output = new MemoryStream((int)Math.Min(entry.Length, ResultsLimits.MaxImportBytes));
-                var buffer = new byte[81920];
-                int n;
-                while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    output.Write(buffer, 0, n);
-                    if (output.Length > entry.Length)
-                    {
-                        throw ResultsImportException.Bad($"{zipName}:{entry.FullName}", null, $"{entry.FullName} in {zipName} is larger than its header says.");
-                    }
-                }
-                result.Add((entry.Name, output.ToArray()));
-            }
-            return result;
+            CheckDeclaredSizes(zipName, wanted);
+            return [.. entries.Select(entry => (entry.Name, wanted.Contains(entry) ? ReadBounded(zipName, entry) : []))];
         }
+    }
+
+    /// <summary>The wanted entries' declared sizes, together and each against its compressed size, before anything is inflated.</summary>
+    private static void CheckDeclaredSizes(string zipName, List<ZipArchiveEntry> wanted)
+    {
+        long declared = 0;
+        foreach (var entry in wanted)
+        {
+            declared += entry.Length;
+            if (declared > ResultsLimits.MaxImportBytes)
+            {
+                throw TooLarge($"{zipName}:{entry.FullName}");
+            }
+            if (entry.Length > 1024 * 1024 && entry.Length > (long)ResultsLimits.MaxZipRatio * Math.Max(1, entry.CompressedLength))
+            {
+                throw ResultsImportException.Bad($"{zipName}:{entry.FullName}", null, string.Create(CultureInfo.InvariantCulture,
+                    $"{entry.FullName} in {zipName} expands {entry.Length / Math.Max(1, entry.CompressedLength)}-fold; at most {ResultsLimits.MaxZipRatio}-fold is accepted."));
+            }
+        }
+    }
+
+    /// <summary>An entry's bytes, refused as soon as it inflates past the size its header declared (a zip can lie).</summary>
+    private static byte[] ReadBounded(string zipName, ZipArchiveEntry entry)
+    {
+        using var input = entry.Open();
+        using var output = new MemoryStream((int)Math.Min(entry.Length, ResultsLimits.MaxImportBytes));
+        var buffer = new byte[81920];
+        int n;
+        while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            output.Write(buffer, 0, n);
+            if (output.Length > entry.Length)
+            {
+                throw ResultsImportException.Bad($"{zipName}:{entry.FullName}", null, $"{entry.FullName} in {zipName} is larger than its header says.");
+            }
+        }
+        return output.ToArray();
     }
 
     public static ResultsImportException TooLarge(string file) =>
@@ -181,52 +183,64 @@ public static class JobReader
         var warnings = new List<string>();
         var parameters = files.TryGetValue(RunParametersReader.FileName, out var p) ? RunParametersReader.Read(p) : null;
         var completion = files.TryGetValue(CompletionStatusReader.FileName, out var c) ? CompletionStatusReader.Read(c) : null;
-        IReadOnlyList<DemuxRow> demux;
-        IReadOnlyList<QualityRow> quality = [];
-        IReadOnlyList<UnknownBarcode> unknown = [];
-        IReadOnlyDictionary<int, long> clusters = new Dictionary<int, long>();
+        Reports reports;
         if (files.TryGetValue(DemultiplexStatsReader.FileName, out var d))
         {
-            demux = DemultiplexStatsReader.Read(d);
-            if (files.TryGetValue(QualityMetricsReader.FileName, out var q))
-            {
-                quality = QualityMetricsReader.Read(q);
-            }
-            if (files.TryGetValue(TopUnknownReader.FileName, out var u))
-            {
-                unknown = TopUnknownReader.Read(u);
-            }
-            else
-            {
-                warnings.Add("No Top_Unknown_Barcodes.csv: weak libraries cannot be diagnosed from unknown barcodes.");
-            }
-            if (files.ContainsKey(Bcl2FastqStatsReader.FileName))
-            {
-                warnings.Add("Stats.json was ignored: Demultiplex_Stats.csv (BCL Convert) was sent with it.");
-            }
+            reports = BclConvert(d, files, warnings);
         }
         else if (files.TryGetValue(Bcl2FastqStatsReader.FileName, out var s))
         {
-            var stats = Bcl2FastqStatsReader.Read(s);
-            (demux, quality, unknown, clusters) = (stats.Demux, stats.Quality, stats.Unknown, stats.ClustersPf);
-            if (stats.Flowcell is { Length: > 0 } fc && !fc.Equals(runInfo.Flowcell, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ResultsImportException(StatusCodes.Status409Conflict, Bcl2FastqStatsReader.FileName, "Flowcell",
-                    $"Stats.json is from flow cell {fc}, RunInfo.xml from {runInfo.Flowcell}.");
-            }
+            reports = Bcl2Fastq(s, runInfo);
         }
         else
         {
             // The instrument's files alone (the run finished, demultiplexing has not): stored, nothing judged yet.
-            demux = [];
+            reports = new([], [], [], new Dictionary<int, long>());
             warnings.Add("No Demultiplex_Stats.csv or Stats.json: the instrument's files were imported; reads, verdicts and the diagnosis wait for the demultiplexing reports.");
         }
         var hopped = files.TryGetValue(IndexHoppingReader.FileName, out var h) ? IndexHoppingReader.Read(h) : [];
-        if (demux.Count == 0 && (files.ContainsKey(DemultiplexStatsReader.FileName) || files.ContainsKey(Bcl2FastqStatsReader.FileName)))
+        if (reports.Demux.Count == 0 && (files.ContainsKey(DemultiplexStatsReader.FileName) || files.ContainsKey(Bcl2FastqStatsReader.FileName)))
         {
             throw ResultsImportException.Bad(files.ContainsKey(DemultiplexStatsReader.FileName) ? DemultiplexStatsReader.FileName : Bcl2FastqStatsReader.FileName,
                 null, "The demultiplexing report has no rows.");
         }
-        return new JobData(job, runInfo, parameters, completion, demux, quality, unknown, hopped, clusters, warnings);
+        return new JobData(job, runInfo, parameters, completion, reports.Demux, reports.Quality, reports.Unknown, hopped, reports.Clusters, warnings);
+    }
+
+    /// <summary>What one job's demultiplexing reports say, whichever software wrote them.</summary>
+    private sealed record Reports(
+        IReadOnlyList<DemuxRow> Demux, IReadOnlyList<QualityRow> Quality, IReadOnlyList<UnknownBarcode> Unknown, IReadOnlyDictionary<int, long> Clusters);
+
+    /// <summary>BCL Convert's reports; a Stats.json sent with them is ignored.</summary>
+    private static Reports BclConvert(byte[] demultiplexStats, IReadOnlyDictionary<string, byte[]> files, List<string> warnings)
+    {
+        var demux = DemultiplexStatsReader.Read(demultiplexStats);
+        IReadOnlyList<QualityRow> quality = files.TryGetValue(QualityMetricsReader.FileName, out var q) ? QualityMetricsReader.Read(q) : [];
+        IReadOnlyList<UnknownBarcode> unknown = [];
+        if (files.TryGetValue(TopUnknownReader.FileName, out var u))
+        {
+            unknown = TopUnknownReader.Read(u);
+        }
+        else
+        {
+            warnings.Add("No Top_Unknown_Barcodes.csv: weak libraries cannot be diagnosed from unknown barcodes.");
+        }
+        if (files.ContainsKey(Bcl2FastqStatsReader.FileName))
+        {
+            warnings.Add("Stats.json was ignored: Demultiplex_Stats.csv (BCL Convert) was sent with it.");
+        }
+        return new Reports(demux, quality, unknown, new Dictionary<int, long>());
+    }
+
+    /// <summary>bcl2fastq's Stats.json, refused when it is from another flow cell than RunInfo.xml.</summary>
+    private static Reports Bcl2Fastq(byte[] statsJson, RunInfoData runInfo)
+    {
+        var stats = Bcl2FastqStatsReader.Read(statsJson);
+        if (stats.Flowcell is { Length: > 0 } fc && !fc.Equals(runInfo.Flowcell, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ResultsImportException(StatusCodes.Status409Conflict, Bcl2FastqStatsReader.FileName, "Flowcell",
+                $"Stats.json is from flow cell {fc}, RunInfo.xml from {runInfo.Flowcell}.");
+        }
+        return new Reports(stats.Demux, stats.Quality, stats.Unknown, stats.ClustersPf);
     }
 }

@@ -6,7 +6,7 @@ using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
 using TracSeq.ServiceDefaults.Problems;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.IndexChecks;
 
 public sealed record IndexCheckEntryRequest(string? Id, string? Index1, string? Index2);
 
@@ -43,21 +43,7 @@ public static class IndexChecksApi
             .Check((request.Entries is null) != (request.LibraryIds is null), "entries", "Give either entries or libraryIds.")
             .Check(request.Entries is null or { Count: <= MaxEntries }, "entries", $"entries may list at most {MaxEntries}.")
             .Check(request.LibraryIds is null or { Count: <= MaxEntries }, "libraryIds", $"libraryIds may list at most {MaxEntries}.");
-        var entries = new List<IndexEntry>();
-        for (var i = 0; request.Entries is not null && i < request.Entries.Count && request.Entries.Count <= MaxEntries; i++)
-        {
-            var at = string.Create(CultureInfo.InvariantCulture, $"entries[{i}]");
-            var e = request.Entries[i];
-            errors.Check(e is not null, at, "An entry is an object {id, index1, index2?}.");
-            if (e is null)
-            {
-                continue;
-            }
-            errors.Text($"{at}.id", e.Id, 200)
-                .Check(IndexSequence.IsValid(e.Index1), $"{at}.index1", "index1 must be 4 to 24 bases, only A, C, G and T.")
-                .Check(e.Index2 is null || IndexSequence.IsValid(e.Index2), $"{at}.index2", "index2 must be 4 to 24 bases, only A, C, G and T.");
-            entries.Add(new IndexEntry(e.Id ?? "", e.Index1?.ToUpperInvariant() ?? "", e.Index2?.ToUpperInvariant()));
-        }
+        var entries = ReadEntries(request, errors);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
@@ -77,6 +63,38 @@ public static class IndexChecksApi
         var result = IndexCollisionChecker.Check(entries, request.BarcodeMismatchesIndex1 ?? 1, request.BarcodeMismatchesIndex2 ?? 1);
         SequencingMetrics.IndexCollisions.WithLabels("check").Inc(result.TotalCollisions);
         return TypedResults.Ok(IndexCheckResponse.From(result));
+    }
+
+    /// <summary>The 409 for a pool whose libraries collide: the first pairs, how many in all, and whether the list is cut.</summary>
+    public static ProblemHttpResult CollisionConflict(IndexCheckResult check, string? title = null) =>
+        Endpoints.Conflict(title ?? string.Create(CultureInfo.InvariantCulture,
+                $"{check.TotalCollisions} pair(s) of libraries have indices too similar to tell apart; nothing was created."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"Each pair is named by library barcode with its Index 1 and Index 2 Hamming distances; the first {IndexCollisionChecker.MaxReported} are listed."),
+            new Dictionary<string, object?>
+            {
+                ["collisions"] = check.Collisions, ["totalCollisions"] = check.TotalCollisions, ["truncated"] = check.Truncated, ["warnings"] = check.Warnings,
+            });
+
+    /// <summary>The request's own entries (none when it names libraries), each checked.</summary>
+    private static List<IndexEntry> ReadEntries(IndexCheckRequest request, ValidationErrors errors)
+    {
+        var entries = new List<IndexEntry>();
+        for (var i = 0; request.Entries is not null && i < request.Entries.Count && request.Entries.Count <= MaxEntries; i++)
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"entries[{i}]");
+            var e = request.Entries[i];
+            errors.Check(e is not null, at, "An entry is an object {id, index1, index2?}.");
+            if (e is null)
+            {
+                continue;
+            }
+            errors.Text($"{at}.id", e.Id, 200)
+                .Check(IndexSequence.IsValid(e.Index1), $"{at}.index1", "index1 must be 4 to 24 bases, only A, C, G and T.")
+                .Check(e.Index2 is null || IndexSequence.IsValid(e.Index2), $"{at}.index2", "index2 must be 4 to 24 bases, only A, C, G and T.");
+            entries.Add(new IndexEntry(e.Id ?? "", e.Index1?.ToUpperInvariant() ?? "", e.Index2?.ToUpperInvariant()));
+        }
+        return entries;
     }
 
     public static ValidationErrors CheckMismatches(this ValidationErrors errors, int? m1, int? m2) =>

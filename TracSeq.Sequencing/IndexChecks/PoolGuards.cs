@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TracSeq.Sequencing.Indexing;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.IndexChecks;
 
 /// <summary>
 /// What keeps a pool free of collisions after it is made. Every writer that can change what a pool's libraries read
@@ -40,7 +40,7 @@ public static class PoolGuards
             if (!check.Ok)
             {
                 SequencingMetrics.IndexCollisions.WithLabels("pool").Inc(check.TotalCollisions);
-                return PoolsApi.CollisionConflict(check, string.Create(CultureInfo.InvariantCulture,
+                return IndexChecksApi.CollisionConflict(check, string.Create(CultureInfo.InvariantCulture,
                     $"The new index collides with {check.TotalCollisions} other library(ies) of pool {pool.Key.PoolBarcode}; nothing was changed."));
             }
         }

@@ -10,7 +10,7 @@ using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Kits;
 using TracSeq.ServiceDefaults.Problems;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Kits;
 
 public sealed record KitIndexRequest(string? Name, string? Sequence, int? Read);
 public sealed record KitWellRequest(string? Well, string? I7Name, string? I5Name);
@@ -144,25 +144,28 @@ public static class IndexKitsApi
         {
             return (null, "file", TooLarge());
         }
-        string text;
-        await using (var stream = file.OpenReadStream())
-        using (var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true))
-        {
-            try
-            {
-                text = await reader.ReadToEndAsync(ct);
-            }
-            catch (DecoderFallbackException)
-            {
-                return (null, "file", FieldProblem("file", "The kit file is not UTF-8 text."));
-            }
-        }
+        var text = await ReadUtf8Async(file, ct);
         if (string.IsNullOrWhiteSpace(text))
         {
-            return (null, "file", FieldProblem("file", "The kit file is empty."));
+            return (null, "file", FieldProblem("file", text is null ? "The kit file is not UTF-8 text." : "The kit file is empty."));
         }
         var parsed = IlluminaKitFile.Parse(text, ct);
         return parsed.Ok ? (parsed.Kit, "file", null) : (null, "file", AsProblem(KitErrors(parsed.Errors, parsed.TotalErrors)));
+    }
+
+    /// <summary>The file's text, or null when it is not UTF-8 (a byte order mark is honoured).</summary>
+    private static async Task<string?> ReadUtf8Async(IFormFile file, CancellationToken ct)
+    {
+        await using var stream = file.OpenReadStream();
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        try
+        {
+            return await reader.ReadToEndAsync(ct);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     private static IResult FieldProblem(string field, string message) => AsProblem(new ValidationErrors().Add(field, message).ToProblem());
@@ -183,6 +186,23 @@ public static class IndexKitsApi
         {
             return (null, "json", FieldProblem("body", "Send a JSON object."));
         }
+        if (CheckShape(request) is { } invalid)
+        {
+            return (null, "json", AsProblem(invalid));
+        }
+        var wells = request.Wells ?? [];
+        var kit = new IndexKitDefinition(
+            request.Name?.Trim() ?? "", Blank(request.DisplayName), Blank(request.Version), request.Strategy!, FixedLayout: wells.Count > 0,
+            [.. request.Indices!.Select(x => new KitIndex(x!.Name?.Trim() ?? "", x.Sequence?.Trim().ToUpperInvariant() ?? "", x.Read!.Value))],
+            [.. wells.Select(w => new KitWell(w!.Well?.Trim() ?? "", w.I7Name?.Trim() ?? "", Blank(w.I5Name)))],
+            request.Adapters ?? [], []);
+        var kitErrors = IndexKitRules.Validate(kit);
+        return kitErrors.Count > 0 ? (null, "json", AsProblem(KitErrors(kitErrors))) : (kit, "json", null);
+    }
+
+    /// <summary>What the JSON must have before it can be read as a kit: a strategy, bounded lists, a read per index.</summary>
+    private static ValidationProblem? CheckShape(IndexKitRequest request)
+    {
         var strategy = request.Strategy;
         var errors = new ValidationErrors()
             .Check(strategy is KitStrategies.Single or KitStrategies.Dual or KitStrategies.UniqueDual, "strategy",
@@ -199,18 +219,7 @@ public static class IndexKitsApi
         {
             errors.Check(request.Wells[i] is not null, $"wells[{i}]", "A well is an object {well, i7Name, i5Name}.");
         }
-        if (!errors.IsValid)
-        {
-            return (null, "json", AsProblem(errors.ToProblem()));
-        }
-        var wells = request.Wells ?? [];
-        var kit = new IndexKitDefinition(
-            request.Name?.Trim() ?? "", Blank(request.DisplayName), Blank(request.Version), strategy!, FixedLayout: wells.Count > 0,
-            [.. request.Indices!.Select(x => new KitIndex(x!.Name?.Trim() ?? "", x.Sequence?.Trim().ToUpperInvariant() ?? "", x.Read!.Value))],
-            [.. wells.Select(w => new KitWell(w!.Well?.Trim() ?? "", w.I7Name?.Trim() ?? "", Blank(w.I5Name)))],
-            request.Adapters ?? [], []);
-        var kitErrors = IndexKitRules.Validate(kit);
-        return kitErrors.Count > 0 ? (null, "json", AsProblem(KitErrors(kitErrors))) : (kit, "json", null);
+        return errors.IsValid ? null : errors.ToProblem();
     }
 
     /// <summary>Kit-file errors are keyed by line (<c>line 12</c>), JSON errors by field path.</summary>

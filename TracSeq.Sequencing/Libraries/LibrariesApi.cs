@@ -15,8 +15,11 @@ using TracSeq.ServiceDefaults.OpenApi;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Sequencing.Qc;
+using TracSeq.Sequencing.IndexChecks;
+using TracSeq.Sequencing.Kits;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Libraries;
 
 /// <summary>Where a library's index comes from: a kit well, kit index names, or custom sequences.</summary>
 public sealed record LibraryIndexRequest(Guid? KitId, string? Well, string? I7Name, string? I5Name, string? Index1, string? Index2);
@@ -158,14 +161,9 @@ public static class LibrariesApi
         CreateLibraryRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples,
         TimeProvider clock, ProjectGate projects, CancellationToken ct)
     {
-        var errors = new ValidationErrors().CheckKey(idempotencyKey, required: false)
-            .Check(request.SampleId is { } s && s != Guid.Empty, "sampleId", "sampleId is required.")
-            .CheckMeasures(request.Name, request.PrepKit, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl)
-            .CheckTarget(request.TargetReads)
-            .Check(request.Index is not null, "index", "index is required: {kitId, well}, {kitId, i7Name, i5Name?} or {index1, index2?}.");
-        if (!errors.IsValid)
+        if (CheckCreate(request, idempotencyKey) is { } invalid)
         {
-            return errors.ToProblem();
+            return invalid;
         }
         await using var connection = await db.OpenConnectionAsync(ct);
         var (index, indexErrors) = await ResolveIndexAsync(connection, request.Index!);
@@ -173,86 +171,88 @@ public static class LibrariesApi
         {
             return indexErrors;
         }
-
         var authorization = http.Request.Headers[HeaderNames.Authorization].ToString();
-        SampleInfo? sample;
-        try
-        {
-            sample = await samples.GetSampleAsync(request.SampleId!.Value, authorization, ct);
-        }
-        catch (SamplesUnavailableException e)
-        {
-            return Endpoints.SamplesUnavailable(e.Message);
-        }
-        if (sample is null)
+        var (sample, refused) = await UsableSampleAsync(request.SampleId!.Value, authorization, user, samples, projects, ct);
+        if (sample is null || refused is not null)
         {
             // Samples answers 404 for another project's sample too (rule 1): the same answer as an unknown id.
-            return new ValidationErrors().Add("sampleId", "No sample has this id.").ToProblem();
+            return refused is not null ? refused : new ValidationErrors().Add("sampleId", "No sample has this id.").ToProblem();
         }
-        if (projects.WriteRefusal(await projects.ForAsync(user, ct), sample.ProjectId) is { } refused)
-        {
-            return refused; // a viewer of the sample's project (403); Samples has already hidden the rest
-        }
-        if (!LibraryRules.SampleStatusesForLibraries.Contains(sample.Status))
-        {
-            return Endpoints.Conflict($"A library cannot be made from a sample that is {sample.Status}.",
-                $"The sample must be {string.Join(", ", LibraryRules.SampleStatusesForLibraries)}.",
-                new Dictionary<string, object?> { ["sampleId"] = sample.Id, ["sampleStatus"] = sample.Status });
-        }
-
-        var now = clock.GetUtcNow();
-        var id = Guid.CreateVersion7();
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (idempotencyKey is not null)
+        if (await Idempotency.EarlierAnswerAsync(connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/libraries")) is { } earlier)
         {
-            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, IdempotencyRecords.Hash(request));
-            if (claim.State == IdempotencyState.KeyReused)
-            {
-                return IdempotencyRecords.KeyReused();
-            }
-            if (claim.State == IdempotencyState.Replay)
-            {
-                return IdempotencyRecords.Replay(http, claim, $"/api/libraries/{IdempotencyRecords.StoredId(claim)}");
-            }
+            return earlier.KeyReused is { } reused ? reused : earlier.Replayed!;
         }
-        var barcode = LibraryRules.Barcode(now, await connection.ExecuteScalarAsync<long>("SELECT nextval('library_barcode_seq')", transaction: tx));
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO libraries (id, barcode, sample_id, sample_barcode, sample_project, name, prep_kit, kit_id, kit_name, well,
-                                   i7_name, i5_name, index1, index2, fragment_size_bp, concentration_ng_ul, volume_ul, status, created_by,
-                                   target_reads, negative_control, project_id)
-            VALUES (@id, @barcode, @sampleId, @sampleBarcode, @sampleProject, @name, @prepKit, @KitId, @KitName, @Well,
-                    @I7Name, @I5Name, @Index1, @Index2, @FragmentSizeBp, @ConcentrationNgUl, @VolumeUl, 'active', @createdBy,
-                    @targetReads, @negativeControl, @projectId)
-            """,
-            new
-            {
-                id, barcode, sampleId = sample.Id, sampleBarcode = sample.Barcode, sampleProject = sample.ProjectCode,
-                name = Blank(request.Name) ?? sample.Name, prepKit = Blank(request.PrepKit), index!.KitId, index.KitName, index.Well,
-                index.I7Name, index.I5Name, index.Index1, index.Index2, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl,
-                createdBy = user.GetUserId(), targetReads = request.TargetReads, negativeControl = request.NegativeControl ?? false,
-                projectId = sample.ProjectId,
-            }, tx);
+        var (id, barcode) = (Guid.CreateVersion7(), await LibraryStore.NextBarcodeAsync(connection, tx, clock.GetUtcNow()));
+        await LibraryStore.InsertAsync(connection, tx, id, barcode, sample, Blank(request.Name) ?? sample.Name, Blank(request.PrepKit), index!, request, user.GetUserId());
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "created",
             new { barcode, sampleId = sample.Id, sampleBarcode = sample.Barcode, index });
-        try
+        if (await RecordOnSampleAsync(samples, sample.Id, id, barcode, authorization, ct) is { } unavailable)
         {
-            // Before commit: if Samples cannot record the event, the library is not made either. Samples keys the
-            // event by library id, so its retries (or a commit lost after it) never write it twice.
-            await samples.RecordLibraryCreatedAsync(sample.Id, id, barcode, authorization, ct);
+            return unavailable;
         }
-        catch (SamplesUnavailableException e)
-        {
-            return Endpoints.SamplesUnavailable(e.Message);
-        }
-        var created = (await LoadAsync(connection, id, tx))!.ToDto();
-        if (idempotencyKey is not null)
-        {
-            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, StatusCodes.Status201Created, created);
-        }
+        var created = (await LibraryStore.LoadAsync(connection, id, tx))!.ToDto();
+        await Idempotency.CompleteAsync(connection, tx, user, CreateScope, idempotencyKey, StatusCodes.Status201Created, created);
         await tx.CommitAsync(ct);
         SequencingMetrics.LibrariesCreated.Inc();
         return TypedResults.Created($"/api/libraries/{id}", created);
+    }
+
+    private static ValidationProblem? CheckCreate(CreateLibraryRequest request, string? idempotencyKey)
+    {
+        var errors = new ValidationErrors().CheckKey(idempotencyKey, required: false)
+            .Check(request.SampleId is { } s && s != Guid.Empty, "sampleId", "sampleId is required.")
+            .CheckMeasures(request.Name, request.PrepKit, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl)
+            .CheckTarget(request.TargetReads)
+            .Check(request.Index is not null, "index", "index is required: {kitId, well}, {kitId, i7Name, i5Name?} or {index1, index2?}.");
+        return errors.IsValid ? null : errors.ToProblem();
+    }
+
+    /// <summary>
+    /// The sample, read from Samples with the caller's token, when a library may be made of it: (null, null) when Samples
+    /// does not know it; a refusal when Samples is down, the caller only views its project, or its status does not allow one.
+    /// </summary>
+    private static async Task<(SampleInfo? Sample, ProblemHttpResult? Refused)> UsableSampleAsync(
+        Guid sampleId, string authorization, ClaimsPrincipal user, SamplesClient samples, ProjectGate projects, CancellationToken ct)
+    {
+        SampleInfo? sample;
+        try
+        {
+            sample = await samples.GetSampleAsync(sampleId, authorization, ct);
+        }
+        catch (SamplesUnavailableException e)
+        {
+            return (null, Endpoints.SamplesUnavailable(e.Message));
+        }
+        if (sample is null)
+        {
+            return (null, null);
+        }
+        if (projects.WriteRefusal(await projects.ForAsync(user, ct), sample.ProjectId) is { } refused)
+        {
+            return (sample, refused); // a viewer of the sample's project (403); Samples has already hidden the rest
+        }
+        return LibraryRules.SampleStatusesForLibraries.Contains(sample.Status)
+            ? (sample, null)
+            : (sample, Endpoints.Conflict($"A library cannot be made from a sample that is {sample.Status}.",
+                $"The sample must be {string.Join(", ", LibraryRules.SampleStatusesForLibraries)}.",
+                new Dictionary<string, object?> { ["sampleId"] = sample.Id, ["sampleStatus"] = sample.Status }));
+    }
+
+    /// <summary>The sample's library_created event, before commit: if Samples cannot record it, the library is not made either.</summary>
+    private static async Task<ProblemHttpResult?> RecordOnSampleAsync(
+        SamplesClient samples, Guid sampleId, Guid libraryId, string barcode, string authorization, CancellationToken ct)
+    {
+        try
+        {
+            // Samples keys the event by library id, so its retries (or a commit lost after it) never write it twice.
+            await samples.RecordLibraryCreatedAsync(sampleId, libraryId, barcode, authorization, ct);
+            return null;
+        }
+        catch (SamplesUnavailableException e)
+        {
+            return Endpoints.SamplesUnavailable(e.Message);
+        }
     }
 
     public static async Task<Results<Ok<PagedResult<LibraryDto>>, ValidationProblem>> ListAsync(
@@ -268,19 +268,9 @@ public static class LibrariesApi
         {
             return errors.ToProblem();
         }
-        const string where = """
-            (@sampleId::uuid IS NULL OR sample_id = @sampleId)
-            AND (@poolId::uuid IS NULL OR id IN (SELECT library_id FROM pool_libraries WHERE pool_id = @poolId))
-            AND (@status::text IS NULL OR status = @status)
-            AND (@q::text IS NULL OR barcode ILIKE '%' || @q || '%' OR name ILIKE '%' || @q || '%' OR sample_barcode ILIKE '%' || @q || '%')
-            AND (@visible::uuid[] IS NULL OR project_id = ANY(@visible))
-            """;
         var visible = (await projects.ForAsync(user, ct)).VisibleProjectIds; // rule 1: rows and totals of the caller's projects only
-        var parameters = new { sampleId, poolId, status, q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), visible, limit = paging.PageSize, offset = paging.Offset };
         await using var connection = await db.OpenConnectionAsync(ct);
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM libraries WHERE {where}", parameters);
-        var rows = await connection.QueryAsync<Library>(
-            $"SELECT {Library.Columns} FROM libraries WHERE {where} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset", parameters);
+        var (total, rows) = await LibraryStore.PageAsync(connection, sampleId, poolId, status, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), visible, paging);
         return TypedResults.Ok(new PagedResult<LibraryDto>([.. rows.Select(r => r.ToDto())], paging.Page, paging.PageSize, total));
     }
 
@@ -288,7 +278,7 @@ public static class LibrariesApi
     {
         var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var library = await LoadAsync(connection, id);
+        var library = await LibraryStore.LoadAsync(connection, id);
         if (library is null)
         {
             return Endpoints.NotFound("library");
@@ -307,6 +297,44 @@ public static class LibrariesApi
     public static async Task<Results<Ok<LibraryDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateLibraryRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, ProjectGate projects, CancellationToken ct)
     {
+        if (CheckUpdate(request) is { } invalid)
+        {
+            return invalid;
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var (index, indexErrors) = request.Index is null ? (null, null) : await ResolveIndexAsync(connection, request.Index);
+        if (indexErrors is not null)
+        {
+            return indexErrors;
+        }
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (index is not null)
+        {
+            await PoolGuards.LockPoolsOfAsync(connection, tx, id);
+        }
+        var (before, refused) = await LockWritableAsync(connection, tx, id, user, projects, ct);
+        if (before is null)
+        {
+            return refused!;
+        }
+        if (index is not null && await LibraryStore.IsOnRunAsync(connection, tx, id))
+        {
+            return Endpoints.Conflict("The index of a library on a run cannot change.",
+                "The library is in a pool that is on a run: its sample sheet depends on this index.");
+        }
+        await LibraryStore.UpdateAsync(connection, tx, id, request, index, clock.GetUtcNow());
+        if (index is not null && await PoolGuards.CollisionAfterIndexChangeAsync(connection, tx, id) is { } collision)
+        {
+            return collision;
+        }
+        var after = (await LibraryStore.LoadAsync(connection, id, tx))!;
+        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "updated", new { before = before.ToDto(), after = after.ToDto() });
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(after.ToDto());
+    }
+
+    private static ValidationProblem? CheckUpdate(UpdateLibraryRequest request)
+    {
         var errors = new ValidationErrors()
             .CheckMeasures(request.Name, request.PrepKit, request.FragmentSizeBp, request.ConcentrationNgUl, request.VolumeUl)
             .CheckTarget(request.TargetReads)
@@ -318,68 +346,19 @@ public static class LibrariesApi
         {
             errors.Text("name", request.Name, 200);
         }
-        if (!errors.IsValid)
+        return errors.IsValid ? null : errors.ToProblem();
+    }
+
+    /// <summary>Locks the library for a change: 404 when there is none, 403 when the caller only views its project.</summary>
+    private static async Task<(Library? Library, ProblemHttpResult? Refused)> LockWritableAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, ClaimsPrincipal user, ProjectGate projects, CancellationToken ct)
+    {
+        var library = await LibraryStore.LoadAsync(connection, id, tx, forUpdate: true);
+        if (library is null)
         {
-            return errors.ToProblem();
+            return (null, Endpoints.NotFound("library"));
         }
-        await using var connection = await db.OpenConnectionAsync(ct);
-        ResolvedIndex? index = null;
-        if (request.Index is not null)
-        {
-            var (resolved, indexErrors) = await ResolveIndexAsync(connection, request.Index);
-            if (indexErrors is not null)
-            {
-                return indexErrors;
-            }
-            index = resolved;
-        }
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (index is not null)
-        {
-            await PoolGuards.LockPoolsOfAsync(connection, tx, id);
-        }
-        var before = await LoadAsync(connection, id, tx, forUpdate: true);
-        if (before is null)
-        {
-            return Endpoints.NotFound("library");
-        }
-        if (projects.WriteRefusal(await projects.ForAsync(user, ct), before.ProjectId) is { } refused)
-        {
-            return refused;
-        }
-        if (index is not null && await connection.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM pool_libraries pl JOIN run_lanes rl ON rl.pool_id = pl.pool_id WHERE pl.library_id = @id)", new { id }, tx))
-        {
-            return Endpoints.Conflict("The index of a library on a run cannot change.",
-                "The library is in a pool that is on a run: its sample sheet depends on this index.");
-        }
-        await connection.ExecuteAsync(
-            """
-            UPDATE libraries SET name = coalesce(@name, name), prep_kit = coalesce(@prepKit, prep_kit),
-                   fragment_size_bp = coalesce(@FragmentSizeBp, fragment_size_bp),
-                   concentration_ng_ul = coalesce(@ConcentrationNgUl, concentration_ng_ul), volume_ul = coalesce(@VolumeUl, volume_ul),
-                   kit_id = CASE WHEN @changeIndex THEN @kitId ELSE kit_id END, kit_name = CASE WHEN @changeIndex THEN @kitName ELSE kit_name END,
-                   well = CASE WHEN @changeIndex THEN @well ELSE well END, i7_name = CASE WHEN @changeIndex THEN @i7Name ELSE i7_name END,
-                   i5_name = CASE WHEN @changeIndex THEN @i5Name ELSE i5_name END, index1 = CASE WHEN @changeIndex THEN @index1 ELSE index1 END,
-                   index2 = CASE WHEN @changeIndex THEN @index2 ELSE index2 END, updated_at = @now,
-                   target_reads = coalesce(@targetReads, target_reads), negative_control = coalesce(@negativeControl, negative_control)
-            WHERE id = @id
-            """,
-            new
-            {
-                id, name = request.Name?.Trim(), prepKit = request.PrepKit?.Trim(), request.FragmentSizeBp, request.ConcentrationNgUl,
-                request.VolumeUl, changeIndex = index is not null, kitId = index?.KitId, kitName = index?.KitName, well = index?.Well,
-                i7Name = index?.I7Name, i5Name = index?.I5Name, index1 = index?.Index1, index2 = index?.Index2, now = clock.GetUtcNow(),
-                targetReads = request.TargetReads, negativeControl = request.NegativeControl,
-            }, tx);
-        if (index is not null && await PoolGuards.CollisionAfterIndexChangeAsync(connection, tx, id) is { } collision)
-        {
-            return collision;
-        }
-        var after = (await LoadAsync(connection, id, tx))!;
-        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "updated", new { before = before.ToDto(), after = after.ToDto() });
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(after.ToDto());
+        return projects.WriteRefusal(await projects.ForAsync(user, ct), library.ProjectId) is { } refused ? (null, refused) : (library, null);
     }
 
     public static async Task<Results<Ok<LibraryDto>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(
@@ -394,25 +373,20 @@ public static class LibrariesApi
         }
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var library = await LoadAsync(connection, id, tx, forUpdate: true);
+        var (library, refused) = await LockWritableAsync(connection, tx, id, user, projects, ct);
         if (library is null)
         {
-            return Endpoints.NotFound("library");
-        }
-        if (projects.WriteRefusal(await projects.ForAsync(user, ct), library.ProjectId) is { } refused)
-        {
-            return refused;
+            return refused!;
         }
         if (library.Status is LibraryRules.Failed or LibraryRules.Archived)
         {
             return Endpoints.Conflict($"A library that is {library.Status} does not change status any more.", null,
                 new Dictionary<string, object?> { ["from"] = library.Status, ["to"] = request.To });
         }
-        await connection.ExecuteAsync("UPDATE libraries SET status = @to, status_reason = @reason, updated_at = @now WHERE id = @id",
-            new { id, to = request.To, reason = request.Reason!.Trim(), now = clock.GetUtcNow() }, tx);
+        await LibraryStore.SetStatusAsync(connection, tx, id, request.To!, request.Reason!.Trim(), clock.GetUtcNow());
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "status_changed",
             new { from = library.Status, to = request.To, reason = request.Reason.Trim() });
-        var changed = (await LoadAsync(connection, id, tx))!;
+        var changed = (await LibraryStore.LoadAsync(connection, id, tx))!;
         await tx.CommitAsync(ct);
         return TypedResults.Ok(changed.ToDto());
     }
@@ -422,7 +396,7 @@ public static class LibrariesApi
     {
         var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var library = await LoadAsync(connection, id);
+        var library = await LibraryStore.LoadAsync(connection, id);
         if (library is null)
         {
             return Endpoints.NotFound("library");
@@ -433,10 +407,6 @@ public static class LibrariesApi
         }
         return TypedResults.Ok(await SequencingEvents.ListAsync(connection, EntityKinds.Library, id));
     }
-
-    public static async Task<Library?> LoadAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? tx = null, bool forUpdate = false) =>
-        await connection.QuerySingleOrDefaultAsync<Library>(
-            $"SELECT {Library.Columns} FROM libraries WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")}", new { id }, tx);
 
     /// <summary>Turns one of the three index forms into sequences, naming the field of <c>index</c> that is wrong.</summary>
     public static async Task<(ResolvedIndex? Index, ValidationProblem? Errors)> ResolveIndexAsync(NpgsqlConnection connection, LibraryIndexRequest request)
@@ -457,12 +427,14 @@ public static class LibrariesApi
             .Check(request.Well is null || Kits.IndexKitRules.Well(request.Well, out _) is null, "index.well", "well is a plate well, A01 to P24.")
             .Check(request.I7Name is null || Kits.IndexKitRules.IndexName(request.I7Name) is null, "index.i7Name", "i7Name is 1 to 100 printable characters.")
             .Check(request.I5Name is null || Kits.IndexKitRules.IndexName(request.I5Name) is null, "index.i5Name", "i5Name is 1 to 100 printable characters.");
-        if (!errors.IsValid)
-        {
-            return (null, errors.ToProblem());
-        }
-        var kit = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Name, bool FixedLayout)>(
-            "SELECT id, name::text, fixed_layout FROM index_kits WHERE id = @id", new { id = request.KitId });
+        return errors.IsValid ? await KitIndexAsync(connection, request.KitId.Value, request, errors) : (null, errors.ToProblem());
+    }
+
+    /// <summary>A kit's index, by well or by index names, checked against what the stored kit has.</summary>
+    private static async Task<(ResolvedIndex? Index, ValidationProblem? Errors)> KitIndexAsync(
+        NpgsqlConnection connection, Guid kitId, LibraryIndexRequest request, ValidationErrors errors)
+    {
+        var kit = await IndexKitStore.KitAsync(connection, kitId);
         if (kit.Id == Guid.Empty)
         {
             return (null, errors.Add("index.kitId", "No index kit has this id.").ToProblem());
@@ -471,19 +443,15 @@ public static class LibrariesApi
         if (request.Well is not null)
         {
             Kits.IndexKitRules.Well(request.Well, out var normalized);
-            var found = await connection.QuerySingleOrDefaultAsync<(string I7Name, string? I5Name)?>(
-                "SELECT i7_name, i5_name FROM index_kit_wells WHERE kit_id = @kitId AND well = @well", new { kitId = kit.Id, well = normalized ?? request.Well });
-            if (found is null)
+            if (await IndexKitStore.WellAsync(connection, kit.Id, normalized ?? request.Well) is not { } found)
             {
                 return (null, errors.Add("index.well", kit.FixedLayout
                     ? $"The kit {kit.Name} has no well {request.Well}."
                     : $"The kit {kit.Name} has no fixed layout; give i7Name (and i5Name).").ToProblem());
             }
-            (i7Name, i5Name, well) = (found.Value.I7Name, found.Value.I5Name, normalized);
+            (i7Name, i5Name, well) = (found.I7Name, found.I5Name, normalized);
         }
-        var sequences = (await connection.QueryAsync<(int Read, string Name, string Sequence)>(
-            "SELECT read, name, sequence FROM index_kit_indices WHERE kit_id = @kitId AND ((read = 1 AND name = @i7Name) OR (read = 2 AND name = @i5Name))",
-            new { kitId = kit.Id, i7Name, i5Name })).ToDictionary(x => x.Read, x => x.Sequence);
+        var sequences = await IndexKitStore.SequencesAsync(connection, kit.Id, i7Name, i5Name);
         errors.Check(sequences.ContainsKey(1), "index.i7Name", $"The kit {kit.Name} has no i7 index named {i7Name}.")
             .Check(i5Name is null || sequences.ContainsKey(2), "index.i5Name", $"The kit {kit.Name} has no i5 index named {i5Name}.");
         return errors.IsValid

@@ -12,8 +12,11 @@ using TracSeq.Sequencing.Projects;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Sequencing.Qc;
+using TracSeq.Sequencing.IndexChecks;
+using TracSeq.Sequencing.Libraries;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Pools;
 
 public sealed record CreatePoolRequest(string? Name, IReadOnlyList<Guid>? LibraryIds, int? BarcodeMismatchesIndex1, int? BarcodeMismatchesIndex2);
 
@@ -66,23 +69,32 @@ public static class PoolsApi
         var (m1, m2) = (request.BarcodeMismatchesIndex1 ?? 1, request.BarcodeMismatchesIndex2 ?? 1);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (idempotencyKey is not null)
+        if (await Idempotency.EarlierAnswerAsync(connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/pools")) is { } earlier)
         {
-            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, IdempotencyRecords.Hash(request));
-            if (claim.State == IdempotencyState.KeyReused)
-            {
-                return IdempotencyRecords.KeyReused();
-            }
-            if (claim.State == IdempotencyState.Replay)
-            {
-                return IdempotencyRecords.Replay(http, claim, $"/api/pools/{IdempotencyRecords.StoredId(claim)}");
-            }
+            return earlier.KeyReused is { } reused ? reused : earlier.Replayed!;
         }
         var (libraries, missing) = await IndexChecksApi.LibraryIndicesAsync(connection, request.LibraryIds!, "libraryIds", tx);
         if (missing is not null)
         {
             return missing;
         }
+        if (Unpoolable(libraries, m1, m2) is { } refused)
+        {
+            return refused;
+        }
+        var (id, barcode) = (Guid.CreateVersion7(), await PoolStore.NextBarcodeAsync(connection, tx, clock.GetUtcNow()));
+        await PoolStore.InsertAsync(connection, tx, id, barcode, request.Name!.Trim(), m1, m2, request.LibraryIds!, user.GetUserId());
+        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Pool, id, "created",
+            new { barcode, name = request.Name.Trim(), libraries = libraries.Count, m1, m2 });
+        var pool = (await LoadAsync(connection, id, tx))!;
+        await Idempotency.CompleteAsync(connection, tx, user, CreateScope, idempotencyKey, StatusCodes.Status201Created, pool);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/pools/{id}", pool);
+    }
+
+    /// <summary>Why these libraries cannot be one pool (a failed or archived one, or indices too alike), or null.</summary>
+    private static ProblemHttpResult? Unpoolable(IReadOnlyList<IndexChecksApi.LibraryIndex> libraries, int m1, int m2)
+    {
         var unusable = libraries.Where(l => l.Status is LibraryRules.Failed or LibraryRules.Archived).ToList();
         if (unusable.Count > 0)
         {
@@ -90,35 +102,12 @@ public static class PoolsApi
                 new Dictionary<string, object?> { ["libraries"] = unusable.Select(l => new { l.Id, l.Barcode, l.Status }).ToList() });
         }
         var check = IndexCollisionChecker.Check([.. libraries.Select(l => new IndexEntry(l.Barcode, l.Index1, l.Index2))], m1, m2);
-        if (!check.Ok)
+        if (check.Ok)
         {
-            SequencingMetrics.IndexCollisions.WithLabels("pool").Inc(check.TotalCollisions);
-            return CollisionConflict(check);
+            return null;
         }
-
-        var id = Guid.CreateVersion7();
-        var now = clock.GetUtcNow();
-        var number = await connection.ExecuteScalarAsync<long>("SELECT nextval('pool_barcode_seq')", transaction: tx);
-        var barcode = string.Create(CultureInfo.InvariantCulture, $"TS-POOL-{now.UtcDateTime:yyMMdd}-{number:D5}");
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO pools (id, barcode, name, barcode_mismatches_index1, barcode_mismatches_index2, created_by)
-            VALUES (@id, @barcode, @name, @m1, @m2, @createdBy)
-            """, new { id, barcode, name = request.Name!.Trim(), m1, m2, createdBy = user.GetUserId() }, tx);
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO pool_libraries (pool_id, library_id, position)
-            SELECT @id, library_id, position FROM unnest(@ids::uuid[]) WITH ORDINALITY AS l(library_id, position)
-            """, new { id, ids = request.LibraryIds!.ToArray() }, tx);
-        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Pool, id, "created",
-            new { barcode, name = request.Name.Trim(), libraries = libraries.Count, m1, m2 });
-        var pool = (await LoadAsync(connection, id, tx))!;
-        if (idempotencyKey is not null)
-        {
-            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, StatusCodes.Status201Created, pool);
-        }
-        await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/pools/{id}", pool);
+        SequencingMetrics.IndexCollisions.WithLabels("pool").Inc(check.TotalCollisions);
+        return IndexChecksApi.CollisionConflict(check);
     }
 
     public static async Task<Results<Ok<PagedResult<PoolSummary>>, ValidationProblem>> ListAsync(
@@ -182,14 +171,4 @@ public static class PoolsApi
             check.Warnings, pool.CreatedAt);
     }
 
-    /// <summary>The 409 for a pool whose libraries collide: the first pairs, how many in all, and whether the list is cut.</summary>
-    public static ProblemHttpResult CollisionConflict(IndexCheckResult check, string? title = null) =>
-        Endpoints.Conflict(title ?? string.Create(CultureInfo.InvariantCulture,
-                $"{check.TotalCollisions} pair(s) of libraries have indices too similar to tell apart; nothing was created."),
-            string.Create(CultureInfo.InvariantCulture,
-                $"Each pair is named by library barcode with its Index 1 and Index 2 Hamming distances; the first {IndexCollisionChecker.MaxReported} are listed."),
-            new Dictionary<string, object?>
-            {
-                ["collisions"] = check.Collisions, ["totalCollisions"] = check.TotalCollisions, ["truncated"] = check.Truncated, ["warnings"] = check.Warnings,
-            });
 }

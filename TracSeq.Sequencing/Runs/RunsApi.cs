@@ -23,8 +23,9 @@ using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Paging;
 using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Security;
+using TracSeq.Sequencing.IndexChecks;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Runs;
 
 public sealed record ReadsRequest(int? Read1Cycles, int? Read2Cycles, int? Index1Cycles, int? Index2Cycles);
 public sealed record LaneRequest(int? Lane, Guid? PoolId);
@@ -133,97 +134,51 @@ public static class RunsApi
         var lanes = request.Lanes!.Select(l => (Lane: l!.Lane!.Value, PoolId: l.PoolId!.Value)).ToList();
         var reads = new ReadCycles(request.Reads!.Read1Cycles!.Value, request.Reads.Read2Cycles ?? 0, request.Reads.Index1Cycles ?? 0, request.Reads.Index2Cycles ?? 0);
         var (m1, m2) = (request.BarcodeMismatchesIndex1 ?? 1, request.BarcodeMismatchesIndex2 ?? 1);
-
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (idempotencyKey is not null)
+        if (await Idempotency.EarlierAnswerAsync(connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/runs")) is { } earlier)
         {
-            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, IdempotencyRecords.Hash(request));
-            if (claim.State == IdempotencyState.KeyReused)
-            {
-                return IdempotencyRecords.KeyReused();
-            }
-            if (claim.State == IdempotencyState.Replay)
-            {
-                return IdempotencyRecords.Replay(http, claim, $"/api/runs/{IdempotencyRecords.StoredId(claim)}");
-            }
+            return earlier.KeyReused is { } reused ? reused : earlier.Replayed!;
         }
+        var (laneLibraries, invalid) = await LockLanesAsync(connection, tx, lanes, reads, errors);
+        if (laneLibraries is null)
+        {
+            return invalid!;
+        }
+        if (await RunLifecycle.PlanRefusalAsync(connection, tx, [.. lanes.Select(l => l.PoolId).Distinct()], laneLibraries, reads, m1, m2) is { } refused)
+        {
+            return refused;
+        }
+        var id = Guid.CreateVersion7();
+        await RunStore.InsertAsync(connection, tx, id, request, chemistry, reads, lanes, m1, m2, user.GetUserId());
+        await RunStore.RecordStatusAsync(connection, tx, user, id, null, RunStatuses.Planned, null);
+        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, id, "created",
+            new { name = request.Name!.Trim(), request.Instrument, chemistry, reads, lanes = lanes.Select(l => new { lane = l.Lane, poolId = l.PoolId }) });
+        var run = (await RunStore.LoadAsync(connection, id, tx))!;
+        await Idempotency.CompleteAsync(connection, tx, user, CreateScope, idempotencyKey, StatusCodes.Status201Created, run);
+        await tx.CommitAsync(ct);
+        SequencingMetrics.Runs.WithLabels(RunStatuses.Planned).Inc();
+        return TypedResults.Created($"/api/runs/{id}", run);
+    }
+
+    /// <summary>Locks the lanes' pools and their libraries; a problem when a pool does not exist or the run could never move.</summary>
+    private static async Task<(List<(int Lane, IReadOnlyList<LaneLibrary> Libraries)>? Lanes, ValidationProblem? Invalid)> LockLanesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, List<(int Lane, Guid PoolId)> lanes, ReadCycles reads, ValidationErrors errors)
+    {
         var poolIds = lanes.Select(l => l.PoolId).Distinct().ToArray();
-        var known = await LockPoolsAsync(connection, tx, poolIds);
+        var known = await RunStore.LockPoolsAsync(connection, tx, poolIds);
         for (var i = 0; i < lanes.Count; i++)
         {
             errors.Check(known.Contains(lanes[i].PoolId), Field($"lanes[{i}].poolId"), $"No pool has the id {lanes[i].PoolId}.");
         }
         if (!errors.IsValid)
         {
-            return errors.ToProblem();
+            return (null, errors.ToProblem());
         }
-        var members = await LockMembersAsync(connection, tx, poolIds);
+        var members = await RunStore.LockMembersAsync(connection, tx, poolIds);
         var laneLibraries = lanes.GroupBy(l => l.Lane)
             .Select(g => (g.Key, (IReadOnlyList<LaneLibrary>)[.. g.SelectMany(l => members[l.PoolId]).DistinctBy(m => m.Id)])).ToList();
-        if (CheckSize(laneLibraries, reads, errors) is { } invalid)
-        {
-            return invalid;
-        }
-        if (await PoolsOnActiveRunsAsync(connection, tx, poolIds) is { } busy)
-        {
-            return busy;
-        }
-        var collisions = LanePlan.Collisions(laneLibraries, reads, m1, m2);
-        if (collisions.Count > 0)
-        {
-            SequencingMetrics.IndexCollisions.WithLabels("run").Inc(collisions.Sum(c => c.TotalCollisions));
-            return Endpoints.Conflict(
-                $"Libraries on lane(s) {string.Join(", ", collisions.Select(c => c.Lane))} have indices too similar to tell apart; nothing was created.",
-                $"Each lane lists its first {IndexCollisionChecker.MaxReported} colliding pairs by library barcode, with totalCollisions and truncated.",
-                new Dictionary<string, object?> { ["lanes"] = collisions });
-        }
-
-        var id = Guid.CreateVersion7();
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO runs (id, name, instrument, chemistry, flowcell_id, read1_cycles, read2_cycles, index1_cycles, index2_cycles,
-                              barcode_mismatches_index1, barcode_mismatches_index2, status, created_by)
-            VALUES (@id, @name, @Instrument, @chemistry, @flowcellId, @Read1Cycles, @Read2Cycles, @Index1Cycles, @Index2Cycles, @m1, @m2, 'planned', @createdBy)
-            """,
-            new
-            {
-                id, name = request.Name!.Trim(), request.Instrument, chemistry, flowcellId = request.FlowcellId!.Trim(), reads.Read1Cycles,
-                reads.Read2Cycles, reads.Index1Cycles, reads.Index2Cycles, m1, m2, createdBy = user.GetUserId(),
-            }, tx);
-        await connection.ExecuteAsync("INSERT INTO run_lanes (run_id, lane, pool_id) VALUES (@id, @Lane, @PoolId)",
-            lanes.Distinct().Select(l => new { id, l.Lane, l.PoolId }), tx);
-        await RecordStatusAsync(connection, tx, user, id, null, RunStatuses.Planned, null);
-        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, id, "created",
-            new { name = request.Name.Trim(), request.Instrument, chemistry, reads, lanes = lanes.Select(l => new { lane = l.Lane, poolId = l.PoolId }) });
-        var run = (await LoadAsync(connection, id, tx))!;
-        if (idempotencyKey is not null)
-        {
-            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, StatusCodes.Status201Created, run);
-        }
-        await tx.CommitAsync(ct);
-        SequencingMetrics.Runs.WithLabels(RunStatuses.Planned).Inc();
-        return TypedResults.Created($"/api/runs/{id}", run);
-    }
-
-    /// <summary>
-    /// Locks the run's pools, then their libraries, each in id order: the order pool creation and library edits take
-    /// too, so a library's index cannot change between this check and the run's commit, and two runs cannot take one
-    /// pool at once. Returns the pools that exist.
-    /// </summary>
-    private static async Task<HashSet<Guid>> LockPoolsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] poolIds) =>
-        (await connection.QueryAsync<Guid>("SELECT id FROM pools WHERE id = ANY(@poolIds) ORDER BY id FOR UPDATE", new { poolIds }, tx)).ToHashSet();
-
-    private static async Task<ILookup<Guid, LaneLibrary>> LockMembersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] poolIds)
-    {
-        await connection.ExecuteAsync(
-            "SELECT id FROM libraries WHERE id IN (SELECT library_id FROM pool_libraries WHERE pool_id = ANY(@poolIds)) ORDER BY id FOR SHARE",
-            new { poolIds }, tx);
-        return (await connection.QueryAsync<(Guid PoolId, Guid Id, string Barcode, Guid SampleId, string Index1, string? Index2)>(
-            """
-            SELECT pl.pool_id, l.id, l.barcode, l.sample_id, l.index1, l.index2
-            FROM pool_libraries pl JOIN libraries l ON l.id = pl.library_id WHERE pl.pool_id = ANY(@poolIds) ORDER BY pl.position
-            """, new { poolIds }, tx)).ToLookup(m => m.PoolId, m => new LaneLibrary(m.Id, m.Barcode, m.SampleId, m.Index1, m.Index2));
+        return CheckSize(laneLibraries, reads, errors) is { } invalid ? (null, invalid) : (laneLibraries, null);
     }
 
     /// <summary>
@@ -244,23 +199,6 @@ public static class RunsApi
             }
         }
         return errors.IsValid ? null : errors.ToProblem();
-    }
-
-    /// <summary>
-    /// A pool already on a planned or sequencing run: its samples would move with that run, and this run could never
-    /// start (Samples refuses to move them again), so it is refused now.
-    /// </summary>
-    private static async Task<ProblemHttpResult?> PoolsOnActiveRunsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] poolIds)
-    {
-        var busy = (await connection.QueryAsync<(string Pool, string Run, string Status)>(
-            """
-            SELECT DISTINCT p.barcode, r.name, r.status FROM run_lanes rl JOIN runs r ON r.id = rl.run_id JOIN pools p ON p.id = rl.pool_id
-            WHERE rl.pool_id = ANY(@poolIds) AND r.status IN ('planned', 'sequencing') ORDER BY p.barcode
-            """, new { poolIds }, tx)).ToList();
-        return busy.Count == 0 ? null : Endpoints.Conflict(
-            $"Pool {busy[0].Pool} is already on run {busy[0].Run}, which is {busy[0].Status}; nothing was created.",
-            "A pool is on one active run at a time: complete, fail or cancel that run first.",
-            new Dictionary<string, object?> { ["pools"] = busy.Select(b => new { pool = b.Pool, run = b.Run, status = b.Status }).ToList() });
     }
 
     private static (ValidationErrors Errors, string? Chemistry) Validate(CreateRunRequest request)
@@ -288,6 +226,13 @@ public static class RunsApi
                 errors.Add($"reads.{field}", message);
             }
         }
+        CheckLanes(request, errors);
+        return (errors, chemistry);
+    }
+
+    /// <summary>Each lane on the instrument's flow cell with a pool, and no pool twice on one lane.</summary>
+    private static void CheckLanes(CreateRunRequest request, ValidationErrors errors)
+    {
         var laneCount = Instruments.IsKnown(request.Instrument) ? Instruments.LaneCount(request.Instrument!) : 8;
         for (var i = 0; request.Lanes is not null && i < request.Lanes.Count; i++)
         {
@@ -302,7 +247,6 @@ public static class RunsApi
         {
             errors.Add("lanes", "A pool is listed twice on the same lane.");
         }
-        return (errors, chemistry);
     }
 
     public static async Task<Results<Ok<PagedResult<RunSummary>>, ValidationProblem>> ListAsync(
@@ -333,13 +277,13 @@ public static class RunsApi
     public static async Task<Results<Ok<RunDto>, ProblemHttpResult>> GetAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await LoadAsync(connection, id) is { } run ? TypedResults.Ok(run) : Endpoints.NotFound("run");
+        return await RunStore.LoadAsync(connection, id) is { } run ? TypedResults.Ok(run) : Endpoints.NotFound("run");
     }
 
     public static async Task<Results<Ok<IReadOnlyList<SequencingEventDto>>, ProblemHttpResult>> EventsAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM runs WHERE id = @id)", new { id }))
+        if (!await RunStore.ExistsAsync(connection, id))
         {
             return Endpoints.NotFound("run");
         }
@@ -367,62 +311,20 @@ public static class RunsApi
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var run = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Name, string Status)?>(
-            "SELECT id, name, status FROM runs WHERE id = @id FOR UPDATE", new { id }, tx);
-        if (run is null)
+        if (await RunStore.LockAsync(connection, tx, id) is not { } run)
         {
             return Endpoints.NotFound("run");
         }
-        var from = run.Value.Status;
-        if (!RunStatuses.AllowedMoves(from).Contains(to))
+        if (RunLifecycle.MoveRefusal(run.Status, to) is { } notAllowed)
         {
-            var allowed = RunStatuses.AllowedMoves(from);
-            return Endpoints.Conflict("This run status change is not allowed.",
-                allowed.Count == 0 ? $"A run that is {from} does not change status any more." : $"A run that is {from} can move to: {string.Join(", ", allowed)}.",
-                new Dictionary<string, object?> { ["from"] = from, ["to"] = to, ["allowed"] = allowed });
+            return notAllowed;
         }
-
-        if (RunStatuses.SampleStatusFor(to) is { } sampleStatus)
+        if (await RunLifecycle.MoveSamplesAsync(connection, tx, samples, http, (id, run.Name), run.Status, to, reason, ct) is { } refused)
         {
-            var sampleIds = (await connection.QueryAsync<Guid>(
-                """
-                SELECT DISTINCT l.sample_id FROM run_lanes rl JOIN pool_libraries pl ON pl.pool_id = rl.pool_id
-                JOIN libraries l ON l.id = pl.library_id WHERE rl.run_id = @id ORDER BY l.sample_id
-                """, new { id }, tx)).ToList();
-            RunMoveOutcome outcome;
-            try
-            {
-                outcome = await samples.MoveForRunAsync(id, run.Value.Name, sampleStatus, reason, sampleIds,
-                    http.Request.Headers[HeaderNames.Authorization].ToString(), ct);
-            }
-            catch (SamplesUnavailableException e)
-            {
-                return Endpoints.SamplesUnavailable(e.Message);
-            }
-            if (!outcome.Moved)
-            {
-                var first = outcome.Refused[0];
-                return Endpoints.Conflict($"Samples refused to move the run's samples to {sampleStatus}; the run stays {from} and no sample moved.",
-                    first.From == "missing"
-                        ? $"Sample {first.Id} no longer exists."
-                        : $"Sample {first.Barcode} ({first.Id}) is {first.From} and cannot move to {sampleStatus}.",
-                    new Dictionary<string, object?> { ["from"] = from, ["to"] = to, ["refused"] = outcome.Refused });
-            }
+            return refused;
         }
-
-        await connection.ExecuteAsync("UPDATE runs SET status = @to, updated_at = @now WHERE id = @id", new { id, to, now = clock.GetUtcNow() }, tx);
-        if (to == RunStatuses.Completed)
-        {
-            await connection.ExecuteAsync(
-                """
-                UPDATE libraries SET status = 'sequenced', updated_at = @now
-                WHERE status = 'active' AND id IN (SELECT pl.library_id FROM run_lanes rl JOIN pool_libraries pl ON pl.pool_id = rl.pool_id WHERE rl.run_id = @id)
-                """, new { id, now = clock.GetUtcNow() }, tx);
-        }
-        await RecordStatusAsync(connection, tx, user, id, from, to, reason);
-        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, id, "status_changed", new { from, to, reason });
-        await Outbox.AddAsync(connection, tx, OutboxEvent.Create(WebhookEventTypes.RunStatusChanged, new RunStatusChangedData(id, run.Value.Name, from, to)));
-        var moved = (await LoadAsync(connection, id, tx))!;
+        await RunLifecycle.ApplyAsync(connection, tx, user, clock, (id, run.Name), run.Status, to, reason);
+        var moved = (await RunStore.LoadAsync(connection, id, tx))!;
         await tx.CommitAsync(ct);
         SequencingMetrics.Runs.WithLabels(to).Inc();
         return TypedResults.Ok(moved);
@@ -496,51 +398,6 @@ public static class RunsApi
             ORDER BY k.name
             """, new { id });
         return [.. kits.Select(k => JsonSerializer.Deserialize<Dictionary<string, string>>(k) ?? [])];
-    }
-
-    private static Task RecordStatusAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ClaimsPrincipal user, Guid runId, string? from, string to, string? reason) =>
-        connection.ExecuteAsync(
-            """
-            INSERT INTO run_status_changes (run_id, from_status, to_status, reason, actor_id, actor_email, trace_id)
-            VALUES (@runId, @from, @to, @reason, @actorId, @actorEmail, @traceId)
-            """,
-            new { runId, from, to, reason, actorId = user.GetUserId(), actorEmail = user.GetEmail(), traceId = System.Diagnostics.Activity.Current?.TraceId.ToHexString() }, tx);
-
-    public static async Task<RunDto?> LoadAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? tx = null)
-    {
-        var run = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Name, string Instrument, string? Chemistry, string FlowcellId, int Read1Cycles,
-            int Read2Cycles, int Index1Cycles, int Index2Cycles, short M1, short M2, string Status, DateTime CreatedAt, DateTime UpdatedAt)>(
-            """
-            SELECT id, name, instrument, chemistry, flowcell_id, read1_cycles, read2_cycles, index1_cycles, index2_cycles,
-                   barcode_mismatches_index1, barcode_mismatches_index2, status, created_at, updated_at
-            FROM runs WHERE id = @id
-            """, new { id }, tx);
-        if (run.Id == Guid.Empty)
-        {
-            return null;
-        }
-        var rows = (await connection.QueryAsync<(short Lane, Guid PoolId, string PoolBarcode, string PoolName, Guid? LibraryId, string? Barcode, string? Name,
-            Guid? SampleId, string? SampleBarcode, string? Index1, string? Index2)>(
-            """
-            SELECT rl.lane, p.id, p.barcode, p.name, l.id, l.barcode, l.name, l.sample_id, l.sample_barcode, l.index1, l.index2
-            FROM run_lanes rl JOIN pools p ON p.id = rl.pool_id
-            LEFT JOIN pool_libraries pl ON pl.pool_id = p.id LEFT JOIN libraries l ON l.id = pl.library_id
-            WHERE rl.run_id = @id ORDER BY rl.lane, p.barcode, pl.position
-            """, new { id }, tx)).ToList();
-        var lanes = rows.GroupBy(r => r.Lane).Select(lane => new RunLaneDto(lane.Key, [.. lane.GroupBy(r => (r.PoolId, r.PoolBarcode, r.PoolName))
-            .Select(p => new RunPoolDto(p.Key.PoolId, p.Key.PoolBarcode, p.Key.PoolName, [.. p.Where(r => r.LibraryId is not null)
-                .Select(r => new RunLibraryDto(r.LibraryId!.Value, r.Barcode!, r.Name!, r.SampleId!.Value, r.SampleBarcode!, r.Index1!, r.Index2))]))])).ToList();
-        var samples = rows.Where(r => r.SampleId is not null).Select(r => new RunSampleDto(r.SampleId!.Value, r.SampleBarcode!))
-            .DistinctBy(s => s.Id).OrderBy(s => s.Barcode, StringComparer.Ordinal).ToList();
-        var history = await connection.QueryAsync<RunStatusChangeDto>(
-            """
-            SELECT from_status AS "from", to_status AS "to", reason, actor_id AS actorid, actor_email AS actoremail, at, trace_id AS traceid
-            FROM run_status_changes WHERE run_id = @id ORDER BY id
-            """, new { id }, tx);
-        var (resultsImportedAt, verdict) = await Results.ResultsStore.RunSummaryAsync(connection, id, tx);
-        return new RunDto(run.Id, run.Name, run.Instrument, run.Chemistry, run.FlowcellId,
-            new ReadCycles(run.Read1Cycles, run.Read2Cycles, run.Index1Cycles, run.Index2Cycles), run.M1, run.M2, run.Status,
-            lanes, samples, [.. history], run.CreatedAt, run.UpdatedAt, resultsImportedAt, verdict);
     }
 
     private static string Field(FormattableString field) => field.ToString(CultureInfo.InvariantCulture);

@@ -15,7 +15,7 @@ using TracSeq.ServiceDefaults.Problems;
 using TracSeq.ServiceDefaults.Projects;
 using TracSeq.ServiceDefaults.Security;
 
-namespace TracSeq.Sequencing.Api;
+namespace TracSeq.Sequencing.Qc;
 
 public sealed record QcTarget(string? Kind, Guid? Id);
 
@@ -39,8 +39,6 @@ public static class QcApi
     public const string TargetLibrary = "library";
     public const string TargetPool = "pool";
     private static readonly string[] Kinds = [TargetSample, TargetLibrary, TargetPool];
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private const string Columns = "id, target_kind, target_id, type, measured_at, instrument, results::text AS results, outcome, notes, created_by, created_at";
 
     public static RouteGroupBuilder MapQcApi(this IEndpointRouteBuilder app)
     {
@@ -61,15 +59,41 @@ public static class QcApi
         CreateQcRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples, TimeProvider clock,
         ProjectGate projects, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var errors = Validate(request, now).CheckKey(idempotencyKey, required: false);
+        var errors = Validate(request, clock.GetUtcNow()).CheckKey(idempotencyKey, required: false);
         if (!errors.IsValid)
         {
             return errors.ToProblem();
         }
         var (kind, targetId) = (request.Target!.Kind!, request.Target.Id!.Value);
-        var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
+        if (await TargetRefusalAsync(connection, samples, http, projects, user, kind, targetId, ct) is { } refusal)
+        {
+            return refusal.Problem is { } problem ? problem : refusal.Invalid!;
+        }
+        var id = Guid.CreateVersion7();
+        var results = request.Results ?? new QcResults(null, null, null, null, null, null, null);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var location = $"/api/qc?targetKind={kind}&targetId={targetId}";
+        if (await Idempotency.EarlierAnswerAsync(connection, tx, http, user, CreateScope, idempotencyKey, request, _ => location) is { } earlier)
+        {
+            return earlier.KeyReused is { } reused ? reused : earlier.Replayed!;
+        }
+        var created = await QcStore.InsertAsync(connection, tx, id, kind, targetId, request, Blank(request.Instrument), results, Blank(request.Notes), user.GetUserId());
+        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Qc, id, "created",
+            new { targetKind = kind, targetId, request.Type, request.Outcome });
+        await Idempotency.CompleteAsync(connection, tx, user, CreateScope, idempotencyKey, StatusCodes.Status201Created, created);
+        await tx.CommitAsync(ct);
+        SequencingMetrics.QcResults.WithLabels(request.Type!, request.Outcome!).Inc();
+        return TypedResults.Created(location, created);
+    }
+
+    /// <summary>Why the caller cannot measure this target: Samples down (503), a viewer (403), or a target they cannot see (400).</summary>
+    private sealed record TargetRefusal(ProblemHttpResult? Problem, ValidationProblem? Invalid);
+
+    private static async Task<TargetRefusal?> TargetRefusalAsync(NpgsqlConnection connection, SamplesClient samples, HttpContext http,
+        ProjectGate projects, ClaimsPrincipal user, string kind, Guid targetId, CancellationToken ct)
+    {
+        var access = await projects.ForAsync(user, ct);
         (bool Exists, Guid? ProjectId) target;
         try
         {
@@ -77,54 +101,16 @@ public static class QcApi
         }
         catch (SamplesUnavailableException e)
         {
-            return Endpoints.SamplesUnavailable(e.Message);
+            return new(Endpoints.SamplesUnavailable(e.Message), null);
         }
         // Another project's target is refused as one that never existed (rule 1); a viewer's measurement is 403 (rule 4).
         var verdict = target.Exists ? access.WriteVerdict(target.ProjectId, projects.Denials) : ProjectVerdict.Invisible;
-        if (verdict == ProjectVerdict.ReadOnly)
+        return verdict switch
         {
-            return LibraryProjects.ViewerOnly();
-        }
-        if (verdict == ProjectVerdict.Invisible)
-        {
-            return new ValidationErrors().Add("target.id", $"No {kind} has this id.").ToProblem();
-        }
-
-        var id = Guid.CreateVersion7();
-        var results = request.Results ?? new QcResults(null, null, null, null, null, null, null);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (idempotencyKey is not null)
-        {
-            var claim = await IdempotencyRecords.ClaimAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, IdempotencyRecords.Hash(request));
-            if (claim.State == IdempotencyState.KeyReused)
-            {
-                return IdempotencyRecords.KeyReused();
-            }
-            if (claim.State == IdempotencyState.Replay)
-            {
-                return IdempotencyRecords.Replay(http, claim, $"/api/qc?targetKind={kind}&targetId={targetId}");
-            }
-        }
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO qc_measurements (id, target_kind, target_id, type, measured_at, instrument, results, outcome, notes, created_by)
-            VALUES (@id, @kind, @targetId, @Type, @measuredAt, @instrument, @results::jsonb, @Outcome, @notes, @createdBy)
-            """,
-            new
-            {
-                id, kind, targetId, request.Type, measuredAt = request.MeasuredAt!.Value.UtcDateTime, instrument = Blank(request.Instrument),
-                results = JsonSerializer.Serialize(results, Json), request.Outcome, notes = Blank(request.Notes), createdBy = user.GetUserId(),
-            }, tx);
-        await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Qc, id, "created",
-            new { targetKind = kind, targetId, request.Type, request.Outcome });
-        var created = (await connection.QuerySingleAsync<QcRow>($"SELECT {Columns} FROM qc_measurements WHERE id = @id", new { id }, tx)).ToDto();
-        if (idempotencyKey is not null)
-        {
-            await IdempotencyRecords.CompleteAsync(connection, tx, CreateScope, user.GetUserId(), idempotencyKey, StatusCodes.Status201Created, created);
-        }
-        await tx.CommitAsync(ct);
-        SequencingMetrics.QcResults.WithLabels(request.Type!, request.Outcome!).Inc();
-        return TypedResults.Created($"/api/qc?targetKind={kind}&targetId={targetId}", created);
+            ProjectVerdict.ReadOnly => new(LibraryProjects.ViewerOnly(), null),
+            ProjectVerdict.Invisible => new(null, new ValidationErrors().Add("target.id", $"No {kind} has this id.").ToProblem()),
+            _ => null,
+        };
     }
 
     /// <summary>Whether the target exists and its project: a sample's from Samples (asked with the caller's token, so
@@ -138,11 +124,10 @@ public static class QcApi
                 var sample = await samples.GetSampleAsync(targetId, http.Request.Headers[HeaderNames.Authorization].ToString(), ct);
                 return (sample is not null, sample?.ProjectId);
             case TargetLibrary:
-                var library = await connection.QuerySingleOrDefaultAsync<(Guid Id, Guid? ProjectId)?>(
-                    "SELECT id, project_id FROM libraries WHERE id = @targetId", new { targetId });
+                var library = await QcStore.LibraryAsync(connection, targetId);
                 return (library is not null, library?.ProjectId);
             default:
-                var pool = access.IsStaff && await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pools WHERE id = @targetId)", new { targetId });
+                var pool = access.IsStaff && await QcStore.PoolExistsAsync(connection, targetId);
                 return (pool, null);
         }
     }
@@ -202,48 +187,14 @@ public static class QcApi
         {
             return Endpoints.SamplesUnavailable(e.Message);
         }
-        const string where = """
-            (@targetKind::text IS NULL OR target_kind = @targetKind) AND (@targetId::uuid IS NULL OR target_id = @targetId)
-            AND (@staff OR (target_kind = 'library' AND target_id IN (SELECT id FROM libraries WHERE project_id = ANY(@visible)))
-                        OR (target_kind = 'sample' AND target_id = @visibleSample))
-            """;
-        var parameters = new
-        {
-            targetKind, targetId, staff = access.IsStaff, visible = access.VisibleProjectIds ?? [], visibleSample,
-            limit = paging.PageSize, offset = paging.Offset,
-        };
         await using var connection = await db.OpenConnectionAsync(ct);
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM qc_measurements WHERE {where}", parameters);
-        var rows = await connection.QueryAsync<QcRow>(
-            $"SELECT {Columns} FROM qc_measurements WHERE {where} ORDER BY measured_at DESC, id DESC LIMIT @limit OFFSET @offset", parameters);
-        return TypedResults.Ok(new PagedResult<QcMeasurementDto>([.. rows.Select(r => r.ToDto())], paging.Page, paging.PageSize, total));
+        var (total, rows) = await QcStore.PageAsync(connection, targetKind, targetId, access.IsStaff, access.VisibleProjectIds ?? [], visibleSample, paging);
+        return TypedResults.Ok(new PagedResult<QcMeasurementDto>([.. rows], paging.Page, paging.PageSize, total));
     }
 
     /// <summary>The most recent measurement of each type for one target (what its page shows).</summary>
-    public static async Task<IReadOnlyList<QcMeasurementDto>> LatestPerTypeAsync(NpgsqlConnection connection, string kind, Guid targetId) =>
-        [.. (await connection.QueryAsync<QcRow>(
-            $"""
-            SELECT DISTINCT ON (type) {Columns} FROM qc_measurements
-            WHERE target_kind = @kind AND target_id = @targetId ORDER BY type, measured_at DESC, id DESC
-            """, new { kind, targetId })).Select(r => r.ToDto())];
+    public static Task<IReadOnlyList<QcMeasurementDto>> LatestPerTypeAsync(NpgsqlConnection connection, string kind, Guid targetId) =>
+        QcStore.LatestPerTypeAsync(connection, kind, targetId);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private sealed class QcRow
-    {
-        public Guid Id { get; init; }
-        public string TargetKind { get; init; } = "";
-        public Guid TargetId { get; init; }
-        public string Type { get; init; } = "";
-        public DateTime MeasuredAt { get; init; }
-        public string? Instrument { get; init; }
-        public string Results { get; init; } = "{}";
-        public string Outcome { get; init; } = "";
-        public string? Notes { get; init; }
-        public Guid CreatedBy { get; init; }
-        public DateTime CreatedAt { get; init; }
-
-        public QcMeasurementDto ToDto() => new(Id, TargetKind, TargetId, Type, MeasuredAt, Instrument,
-            JsonSerializer.Deserialize<QcResults>(Results, Json)!, Outcome, Notes, CreatedBy, CreatedAt);
-    }
 }
