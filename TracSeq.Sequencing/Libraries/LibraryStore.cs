@@ -1,6 +1,6 @@
 using Dapper;
 using Npgsql;
-using TracSeq.Sequencing.SamplesService;
+using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Paging;
 
 namespace TracSeq.Sequencing.Libraries;

@@ -6,7 +6,7 @@ using TracSeq.Contracts;
 using TracSeq.Sequencing.Audit;
 using TracSeq.Sequencing.Http;
 using TracSeq.Sequencing.Indexing;
-using TracSeq.Sequencing.SamplesService;
+using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Outbox;
 
 namespace TracSeq.Sequencing.Runs;
