@@ -85,7 +85,8 @@ public sealed class DownstreamFailureTests
         var log = new Recorded<SequencingSide.SamplesClient>();
         var client = new SequencingSide.SamplesClient(Client(Refused), log);
 
-        var refused = await Should.ThrowAsync<SequencingSide.SamplesUnavailableException>(() => client.GetSampleAsync(Guid.NewGuid(), "Bearer t", CancellationToken.None));
+        var refused = await Should.ThrowAsync<SequencingSide.SamplesUnavailableException>(
+            () => client.GetSampleAsync(Guid.NewGuid(), "Bearer t", CancellationToken.None));
 
         SaysOnlyWhatFailed(refused, "Samples could not be reached.", log.Lines, SocketError);
     }
