@@ -20,9 +20,9 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// ASP.NET Core rate limiting at the edge, counted in Redis across the gateway's replicas: a flood from one client is slowed without hurting others. Health, liveness
-/// and metrics endpoints are exempt (orchestrators and Prometheus call them all the time). A rejection is a 429
-/// problem with <c>Retry-After</c>, counted in <c>tracseq_gateway_rate_limited_total{policy}</c>.
+/// ASP.NET Core rate limiting at the edge, counted in Redis across the gateway's replicas: a flood from one client is slowed
+/// without hurting others. Health, liveness and metrics endpoints are exempt (orchestrators and Prometheus call them all the
+/// time). A rejection is a 429 problem with <c>Retry-After</c>, counted in <c>tracseq_gateway_rate_limited_total{policy}</c>.
 /// </summary>
 public static class GatewayRateLimits
 {

@@ -24,7 +24,8 @@ public sealed class RedisOutageTests(AppHostFixture fixture)
             (await _auth.ProbeSamplesAsync(null)).ShouldBe(HttpStatusCode.Unauthorized);
             using var client = _auth.Client("gateway", tokens.AccessToken);
             // The session ends in PostgreSQL; that the access token could not be denied is said, not hidden.
-            (await client.PostAsJsonAsync("/api/auth/logout", new { refreshToken = tokens.RefreshToken })).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            (await client.PostAsJsonAsync("/api/auth/logout", new { refreshToken = tokens.RefreshToken }))
+                .StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
             (await _auth.RefreshAsync(tokens.RefreshToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
 
             using var samples = _auth.Client("samples");

@@ -85,7 +85,8 @@ public sealed class TokenValidationTests(AppHostFixture fixture)
 
     public static string Sign(ECDsa key, string kid, object claims)
     {
-        var input = $"{Jwt.Base64UrlEncode(JsonSerializer.Serialize(new { alg = "ES256", typ = "JWT", kid }))}.{Jwt.Base64UrlEncode(JsonSerializer.Serialize(claims))}";
+        var header = Jwt.Base64UrlEncode(JsonSerializer.Serialize(new { alg = "ES256", typ = "JWT", kid }));
+        var input = $"{header}.{Jwt.Base64UrlEncode(JsonSerializer.Serialize(claims))}";
         return $"{input}.{Jwt.Base64UrlEncode(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256))}";
     }
 

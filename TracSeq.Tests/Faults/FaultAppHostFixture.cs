@@ -63,7 +63,8 @@ public sealed record FaultOutcome(
     public IReadOnlyList<Attempt> Unexpected => [.. Attempts.Where(a => a.Status is >= 300 and not 503 && !a.StillProcessing)];
 
     public string Line() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Fault}{(InFlightAtFault > 0 ? $" ({InFlightAtFault} uploads in flight)" : "")} | {LoadDuration.TotalSeconds:F0} s | {Attempts.Count:N0} ({Attempts.Count / LoadDuration.TotalSeconds:F0}/s) | " +
+        $"| {Fault}{(InFlightAtFault > 0 ? $" ({InFlightAtFault} uploads in flight)" : "")} | {LoadDuration.TotalSeconds:F0} s | " +
+        $"{Attempts.Count:N0} ({Attempts.Count / LoadDuration.TotalSeconds:F0}/s) | " +
         $"{Succeeded:N0} | {Unavailable:N0} | {Dropped:N0} | {Unexpected.Count} | {Attempts.Max(a => a.Took).TotalSeconds:F1} s | " +
         $"{Alert} after {AlertAfter.TotalSeconds:F0} s | {BackToServing.TotalSeconds:F1} s | {ClientsRecovered.TotalSeconds:F1} s | " +
         $"{CreatesAnswered} creates, {SubmissionsAnswered} uploads ({SamplesSubmitted} samples), {MovesAnswered} moves | " +
@@ -72,7 +73,8 @@ public sealed record FaultOutcome(
     public static string Table(IReadOnlyList<FaultOutcome> outcomes)
     {
         var table = new StringBuilder();
-        table.AppendLine("| fault | load held | requests | 2xx | 503 | dropped | other | slowest | alert | serving again | clients recovered | answered | database |");
+        table.AppendLine("| fault | load held | requests | 2xx | 503 | dropped | other | slowest | alert | serving again | clients recovered | " +
+            "answered | database |");
         table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|");
         foreach (var outcome in outcomes)
         {

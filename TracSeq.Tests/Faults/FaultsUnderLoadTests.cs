@@ -66,8 +66,9 @@ public sealed class FaultsUnderLoadTests(FaultAppHostFixture fixture, ITestOutpu
         catch (TimeoutException e)
         {
             using var prometheus = fixture.CreateClient("prometheus");
-            throw new TimeoutException($"{e.Message[..Math.Min(300, e.Message.Length)]}\nTargets: {await prometheus.GetStringAsync("/api/v1/targets?state=active")}\n" +
-                                       $"Alerts: {await prometheus.GetStringAsync("/api/v1/alerts")}", e);
+            throw new TimeoutException(
+                $"{e.Message[..Math.Min(300, e.Message.Length)]}\nTargets: {await prometheus.GetStringAsync("/api/v1/targets?state=active")}\n" +
+                $"Alerts: {await prometheus.GetStringAsync("/api/v1/alerts")}", e);
         }
         finally
         {

@@ -14,7 +14,11 @@ public sealed record Reconciliation(
     int Missing, int Duplicated, int IncompleteSubmissions, int PartialUploads, int WithoutCreatedEvent,
     int UnauditedMoves, int UnexplainedStatuses, int StaleReads)
 {
-    public bool NothingLost => this is { Missing: 0, Duplicated: 0, IncompleteSubmissions: 0, PartialUploads: 0, WithoutCreatedEvent: 0, UnauditedMoves: 0, UnexplainedStatuses: 0, StaleReads: 0 };
+    public bool NothingLost => this is
+    {
+        Missing: 0, Duplicated: 0, IncompleteSubmissions: 0, PartialUploads: 0, WithoutCreatedEvent: 0,
+        UnauditedMoves: 0, UnexplainedStatuses: 0, StaleReads: 0,
+    };
 
     public static async Task<Reconciliation> CheckAsync(MixedLoad load, SampleLab lab)
     {

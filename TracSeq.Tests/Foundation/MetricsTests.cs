@@ -55,7 +55,8 @@ public sealed class MetricsTests(AppHostFixture fixture)
     /// <summary>Sum of <c>http_request_duration_seconds_count</c> over all series for one endpoint pattern.</summary>
     private static double RequestCount(string metrics, string endpoint)
     {
-        var pattern = new Regex($"^http_request_duration_seconds_count\\{{[^}}]*endpoint=\"{Regex.Escape(endpoint)}\"[^}}]*\\}} (\\S+)$", RegexOptions.Multiline);
+        var pattern = new Regex(
+            $"^http_request_duration_seconds_count\\{{[^}}]*endpoint=\"{Regex.Escape(endpoint)}\"[^}}]*\\}} (\\S+)$", RegexOptions.Multiline);
         return pattern.Matches(metrics).Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

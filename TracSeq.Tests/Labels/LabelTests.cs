@@ -150,7 +150,9 @@ public sealed partial class LabelTests(AppHostFixture fixture) : IDisposable
     private async Task<string> WhySequencingFailedAsync()
     {
         var samples = (await fixture.ReadLogsAsync("samples")).Where(l => l.Contains("Sequencing", StringComparison.Ordinal)).TakeLast(3);
-        var sequencing = (await fixture.ReadLogsAsync("sequencing")).Where(l => l.Contains("refused", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).TakeLast(3);
+        var sequencing = (await fixture.ReadLogsAsync("sequencing"))
+            .Where(l => l.Contains("refused", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal))
+            .TakeLast(3);
         return "\n" + string.Join("\n", samples.Concat(sequencing));
     }
 }

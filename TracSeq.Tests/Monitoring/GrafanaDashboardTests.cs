@@ -192,7 +192,11 @@ public sealed class GrafanaDashboardQueryTests(AppHostFixture fixture)
     private async Task SendLightTrafficAsync()
     {
         using var gateway = fixture.CreateClient("gateway");
-        foreach (var path in new[] { "/api/samples/dashboard-probe", "/api/auth/dashboard-probe", "/api/templates/dashboard-probe", "/api/runs/dashboard-probe", "/api/nowhere" })
+        var probes = new[]
+        {
+            "/api/samples/dashboard-probe", "/api/auth/dashboard-probe", "/api/templates/dashboard-probe", "/api/runs/dashboard-probe", "/api/nowhere",
+        };
+        foreach (var path in probes)
         {
             (await gateway.GetAsync(path)).Dispose();
         }

@@ -107,7 +107,8 @@ public sealed class ReplicaTests(ReplicatedAppHostFixture fixture)
         foreach (var replica in replicas)
         {
             using var client = ReplicatedAppHostFixture.ClientFor(replica, memberToken);
-            (await client.GetAsync($"/api/samples/by-barcode/{sample.Barcode}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, $"{replica.ResourceId} a second after the removal");
+            (await client.GetAsync($"/api/samples/by-barcode/{sample.Barcode}"))
+                .StatusCode.ShouldBe(HttpStatusCode.NotFound, $"{replica.ResourceId} a second after the removal");
             (await client.GetAsync($"/api/samples/{sample.Id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, replica.ResourceId);
         }
     }
@@ -277,7 +278,8 @@ public sealed class ReplicaTests(ReplicatedAppHostFixture fixture)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            using var result = JsonDocument.Parse(await prometheus.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString($"up{{job=\"{job}\"}} == 1")}", timeout.Token));
+            var query = Uri.EscapeDataString($"up{{job=\"{job}\"}} == 1");
+            using var result = JsonDocument.Parse(await prometheus.GetStringAsync($"/api/v1/query?query={query}", timeout.Token));
             var instances = result.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
                 .Select(r => r.GetProperty("metric").GetProperty("instance").GetString()!).ToList();
             if (instances.Count >= 2 || timeout.IsCancellationRequested)

@@ -136,7 +136,12 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
 
                 foreach (var p in pathParameters)
                 {
-                    foreach (var garbage in new[] { "not-a-guid", "..%2F..%2Fetc%2Fpasswd", "%27%20OR%201%3D1--", "%E2%80%AE%F0%9F%92%A5", Uri.EscapeDataString(Oversize[..3000]), "-1", "99999999999999999999" })
+                    var garbageValues = new[]
+                    {
+                        "not-a-guid", "..%2F..%2Fetc%2Fpasswd", "%27%20OR%201%3D1--", "%E2%80%AE%F0%9F%92%A5", Uri.EscapeDataString(Oversize[..3000]),
+                        "-1", "99999999999999999999",
+                    };
+                    foreach (var garbage in garbageValues)
                     {
                         yield return new($"{name} path {p.Name}={Shorten(garbage, 20)}", method, Fill(p.Name, garbage));
                     }
@@ -157,7 +162,8 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
                 if (content.TryGetProperty("multipart/form-data", out _))
                 {
                     yield return new($"{name} body JSON instead of a form", method, Fill(), "{\"file\": 1}", "application/json");
-                    yield return new($"{name} body broken multipart", method, Fill(), "--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno end", "multipart/form-data; boundary=x");
+                    yield return new($"{name} body broken multipart", method, Fill(),
+                        "--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno end", "multipart/form-data; boundary=x");
                     yield return new($"{name} body text", method, Fill(), "templateId=1", "text/plain");
                     continue;
                 }
@@ -290,8 +296,10 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
             await using (var list = new NpgsqlCommand(
                 """
                 SELECT t.tablename,
-                       EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_name = t.tablename AND c.column_name = 'updated_at'),
-                       EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_name = t.tablename AND c.column_name = 'version' AND c.data_type IN ('integer', 'bigint'))
+                       EXISTS (SELECT 1 FROM information_schema.columns c
+                               WHERE c.table_name = t.tablename AND c.column_name = 'updated_at'),
+                       EXISTS (SELECT 1 FROM information_schema.columns c
+                               WHERE c.table_name = t.tablename AND c.column_name = 'version' AND c.data_type IN ('integer', 'bigint'))
                 FROM pg_tables t WHERE t.schemaname = 'public' ORDER BY t.tablename
                 """, db))
             await using (var reader = await list.ExecuteReaderAsync())

@@ -72,7 +72,9 @@ public sealed class DatabaseRoleTests(AppHostFixture fixture)
         {
             await grant.ExecuteNonQueryAsync();
         }
-        await using (var rights = new NpgsqlCommand($"SELECT has_table_privilege('{table}', 'UPDATE') OR has_table_privilege('{table}', 'DELETE') OR has_table_privilege('{table}', 'TRUNCATE')", service))
+        await using (var rights = new NpgsqlCommand(
+            $"SELECT has_table_privilege('{table}', 'UPDATE') OR has_table_privilege('{table}', 'DELETE') OR has_table_privilege('{table}', 'TRUNCATE')",
+            service))
         {
             ((bool)(await rights.ExecuteScalarAsync())!).ShouldBeFalse();
         }
@@ -100,7 +102,8 @@ public sealed class DatabaseRoleTests(AppHostFixture fixture)
         };
         await using var db = new NpgsqlConnection(monitor.ConnectionString);
         await db.OpenAsync();
-        await using var check = new NpgsqlCommand("SELECT rolsuper, pg_has_role(current_user, 'pg_monitor', 'member') FROM pg_roles WHERE rolname = current_user", db);
+        await using var check = new NpgsqlCommand(
+            "SELECT rolsuper, pg_has_role(current_user, 'pg_monitor', 'member') FROM pg_roles WHERE rolname = current_user", db);
         await using var reader = await check.ExecuteReaderAsync();
         (await reader.ReadAsync()).ShouldBeTrue();
         reader.GetBoolean(0).ShouldBeFalse();

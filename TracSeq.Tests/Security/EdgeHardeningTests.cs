@@ -63,7 +63,10 @@ public sealed class EdgeHardeningTests(AppHostFixture fixture)
 
         HttpRequestMessage Request(int samples)
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, samples)) };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch")
+            {
+                Content = JsonContent.Create(SampleLab.BatchBody(submissionId, samples)),
+            };
             request.Headers.Add("Idempotency-Key", submissionId.ToString());
             return request;
         }
@@ -87,7 +90,8 @@ public sealed class EdgeHardeningTests(AppHostFixture fixture)
 
         using var none = await SendAsync(Request(2), null);
         var templatesKey = await ServiceIdentityHeader.KeyAsync(fixture, "templates");
-        using var forged = await SendAsync(Request(2), $"v2.templates.samples.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{new string('0', 32)}.{new string('A', 64)}");
+        using var forged = await SendAsync(
+            Request(2), $"v2.templates.samples.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{new string('0', 32)}.{new string('A', 64)}");
         var staleRequest = Request(2);
         using var stale = await SendAsync(staleRequest, await SignedAsync(staleRequest, at: DateTimeOffset.UtcNow.AddMinutes(-5)));
         var wrongCallerRequest = Request(2); // Sequencing holds a real key, but only Templates commits submissions
@@ -97,7 +101,9 @@ public sealed class EdgeHardeningTests(AppHostFixture fixture)
         // A signature captured from one request does not carry another body (here: four samples instead of two).
         var captured = await SignedAsync(Request(2));
         using var otherBody = await SendAsync(Request(4), captured);
-        using var otherPath = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/internal/samples/run-status") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, 2)) }, captured);
+        using var otherPath = await SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/internal/samples/run-status") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, 2)) },
+            captured);
 
         foreach (var refused in new[] { none, forged, stale, wrongCaller, wrongAudience, otherBody, otherPath })
         {
@@ -121,7 +127,10 @@ public sealed class EdgeHardeningTests(AppHostFixture fixture)
     private async Task<long> SamplesOfAsync(Guid submissionId)
     {
         await using var db = await _lab.OpenDatabaseAsync();
-        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM samples WHERE submission_id = $1", db) { Parameters = { new() { Value = submissionId } } };
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM samples WHERE submission_id = $1", db)
+        {
+            Parameters = { new() { Value = submissionId } },
+        };
         return (long)(await count.ExecuteScalarAsync())!;
     }
 

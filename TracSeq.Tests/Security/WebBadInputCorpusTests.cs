@@ -43,7 +43,8 @@ public sealed partial class WebBadInputCorpusTests(AppHostFixture app)
         yield return ("form without antiforgery", new FormUrlEncodedContent([new("_handler", "login"), new("Form.Email", "a@b.c"), new("Form.Password", "x")]));
         yield return ("huge form field", new FormUrlEncodedContent([new("Form.Email", new string('e', 200_000))]));
         yield return ("binary", new ByteArrayContent([0, 1, 2, 0xff, 0xfe, 0, 0]) { Headers = { ContentType = new("application/octet-stream") } });
-        yield return ("broken multipart", new StringContent("--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc", Encoding.UTF8, "multipart/form-data"));
+        yield return ("broken multipart",
+            new StringContent("--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc", Encoding.UTF8, "multipart/form-data"));
     }
 
     /// <summary>The web front end's routes as its source declares them.</summary>
@@ -55,8 +56,19 @@ public sealed partial class WebBadInputCorpusTests(AppHostFixture app)
         var endpoints = File.ReadAllText(Path.Combine(web, "WebEndpoints.cs"));
         var group = MapGroup().Match(endpoints).Groups["prefix"].Value;
         var mapped = MapCall().Matches(endpoints).Select(m => m.Groups["route"].Value)
-            .Select(route => route.StartsWith('/') && !route.StartsWith("/logout", StringComparison.Ordinal) && !route.StartsWith(group, StringComparison.Ordinal) ? group + route : route);
-        return [.. pages.Concat(mapped).Concat(["/health", "/alive", "/metrics", "/_blazor/negotiate", "/_framework/blazor.web.js"]).Distinct().Order(StringComparer.Ordinal)];
+            .Select(route => route.StartsWith('/') &&
+                             !route.StartsWith("/logout", StringComparison.Ordinal) &&
+                             !route.StartsWith(group, StringComparison.Ordinal)
+                ? group + route
+                : route);
+        return
+        [
+            .. pages
+                .Concat(mapped)
+                .Concat(["/health", "/alive", "/metrics", "/_blazor/negotiate", "/_framework/blazor.web.js"])
+                .Distinct()
+                .Order(StringComparer.Ordinal),
+        ];
     }
 
     /// <summary>Every route with each hostile value in each parameter, and its bare form with each hostile query.</summary>
@@ -120,12 +132,16 @@ public sealed partial class WebBadInputCorpusTests(AppHostFixture app)
         await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (c, ct) =>
         {
             // Absolute, so a target such as "//x" stays a path on the web front end.
-            using var request = new HttpRequestMessage(new HttpMethod(c.Method), new Uri(anonymous.BaseUrl.GetLeftPart(UriPartial.Authority) + c.Target)) { Content = c.Body() };
+            using var request = new HttpRequestMessage(new HttpMethod(c.Method), new Uri(anonymous.BaseUrl.GetLeftPart(UriPartial.Authority) + c.Target))
+            {
+                Content = c.Body(),
+            };
             using var response = await c.Client.SendAsync(request, ct);
             if ((int)response.StatusCode >= 500)
             {
                 var body = await response.Content.ReadAsStringAsync(ct);
-                failures.Add($"{c.Who} {c.Method} {(c.Target.Length > 120 ? c.Target[..120] + "…" : c.Target)} [{c.BodyName}] → {(int)response.StatusCode} {(body.Length > 300 ? body[..300] : body)}");
+                failures.Add($"{c.Who} {c.Method} {(c.Target.Length > 120 ? c.Target[..120] + "…" : c.Target)} [{c.BodyName}] → " +
+                    $"{(int)response.StatusCode} {(body.Length > 300 ? body[..300] : body)}");
             }
         });
 

@@ -44,7 +44,8 @@ public sealed class SubmissionOutageTests(AppHostFixture fixture)
 
         using var retry = await _lab.SubmitAsync(sheet, "outage.csv", template.Id, idempotencyKey: key, client: client);
         using var again = await _lab.SubmitAsync(sheet, "outage.csv", template.Id, idempotencyKey: key, client: client);
-        using var changed = await _lab.SubmitAsync(TemplateLab.Csv([TemplateLab.GoodRow(9, "OTHER")]), "outage.csv", template.Id, idempotencyKey: key, client: client);
+        using var changed = await _lab.SubmitAsync(
+            TemplateLab.Csv([TemplateLab.GoodRow(9, "OTHER")]), "outage.csv", template.Id, idempotencyKey: key, client: client);
 
         var committed = await TemplateLab.ReportAsync(retry, HttpStatusCode.Created);
         committed.SubmissionId.ShouldBe(submissionId);

@@ -43,7 +43,8 @@ public sealed class LabelPrintingPagesTests(AppHostFixture app, BrowserFixture b
         await page.GetByTestId("print-labels").ClickAsync();
         var preview = page.GetByTestId("label-preview");
         await preview.WaitForAsync();
-        await page.WaitForFunctionAsync("() => { const i = document.querySelector('[data-testid=label-preview]'); return i && i.complete && i.naturalWidth > 0; }");
+        await page.WaitForFunctionAsync(
+            "() => { const i = document.querySelector('[data-testid=label-preview]'); return i && i.complete && i.naturalWidth > 0; }");
         (await preview.EvaluateAsync<int>("i => i.naturalWidth")).ShouldBe(449); // 38 mm at 300 dpi
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("print-download").ClickAsync());
         download.SuggestedFilename.ShouldBe($"{sample.Barcode}.pdf");

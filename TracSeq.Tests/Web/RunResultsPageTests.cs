@@ -34,7 +34,8 @@ public sealed class RunResultsPageTests(AppHostFixture app, BrowserFixture brows
         await WebUi.GoToAsync(page, $"/sequencing/runs/{run.Id}");
         await page.GetByTestId("results-none").WaitForAsync();
 
-        await page.Locator("#results-files").SetInputFilesAsync(reports.Select(f => new FilePayload { Name = f.Name, MimeType = "text/plain", Buffer = f.Bytes }));
+        await page.Locator("#results-files")
+            .SetInputFilesAsync(reports.Select(f => new FilePayload { Name = f.Name, MimeType = "text/plain", Buffer = f.Bytes }));
         await _ui.WaitUntilEnabledAsync(page.GetByRole(AriaRole.Button, new() { Name = "Import results" }));
         await page.GetByRole(AriaRole.Button, new() { Name = "Import results" }).ClickAsync();
         await page.GetByText("Imported: version 1.").WaitForAsync();
@@ -48,15 +49,19 @@ public sealed class RunResultsPageTests(AppHostFixture app, BrowserFixture brows
         (await page.GetByTestId("reads-chart-lane-1").Locator("svg").GetAttributeAsync("aria-label"))
             .ShouldBe("Lane 1: reads per library as a share of the lane against the expected share; 4 libraries, 1 below 90 % of their expected share.");
         var findings = await page.GetByTestId("results-findings").InnerTextAsync();
-        findings.ShouldContain($"{libraries[3].Barcode}: i5 was read in reverse complement — 2.3 M reads under {SequencingLab.I7[3]}+{Reports.ReverseComplement(SequencingLab.I5[3])}; " +
+        findings.ShouldContain(
+            $"{libraries[3].Barcode}: i5 was read in reverse complement — " +
+            $"2.3 M reads under {SequencingLab.I7[3]}+{Reports.ReverseComplement(SequencingLab.I5[3])}; " +
             "change the sample sheet's i5 orientation or the library's index");
         findings.ShouldContain("26.48 % of reads undetermined, above 9 %");
         await WebUi.ShouldPassAxeAsync(page, "/sequencing/runs/{id} (results)");
-        await page.GetByTestId("run-results").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(RepositoryPaths.Root, "docs", "screenshots", "run-results.png") });
+        await page.GetByTestId("run-results").ScreenshotAsync(
+            new LocatorScreenshotOptions { Path = Path.Combine(RepositoryPaths.Root, "docs", "screenshots", "run-results.png") });
 
         var corrected = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download corrected sheet v2" }).ClickAsync());
         var sheet = await File.ReadAllTextAsync((await corrected.PathAsync())!);
-        sheet.Split("\r\n").ShouldContain(line => line.Contains($",{libraries[3].Barcode},{SequencingLab.I7[3]},{Reports.ReverseComplement(SequencingLab.I5[3])}", StringComparison.Ordinal));
+        var correctedRow = $",{libraries[3].Barcode},{SequencingLab.I7[3]},{Reports.ReverseComplement(SequencingLab.I5[3])}";
+        sheet.Split("\r\n").ShouldContain(line => line.Contains(correctedRow, StringComparison.Ordinal));
 
         await WebUi.GoToAsync(page, $"/sequencing/libraries/{libraries[0].Id}");
         (await page.GetByTestId("library-sequenced-reads").InnerTextAsync()).ShouldBe("2.4 M (2,400,000)");
@@ -91,13 +96,18 @@ public sealed class RunResultsPageTests(AppHostFixture app, BrowserFixture brows
                 </RunInfo>
                 """;
             var total = Reads.Sum() + Undetermined;
-            var stats = new StringBuilder("Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\r\n");
+            var stats = new StringBuilder(
+                "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads," +
+                "% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\r\n");
             for (var i = 0; i < barcodes.Count; i++)
             {
                 var perfect = Reads[i] * 97 / 100;
-                stats.Append(CultureInfo.InvariantCulture, $"1,{barcodes[i]},SEQ-1,{SequencingLab.I7[i]}-{SequencingLab.I5[i]},{Reads[i]},{perfect},{Reads[i] - perfect},0,{(double)Reads[i] / total:0.0000},0.9700,0.0300,0.0000\r\n");
+                stats.Append(CultureInfo.InvariantCulture,
+                    $"1,{barcodes[i]},SEQ-1,{SequencingLab.I7[i]}-{SequencingLab.I5[i]},{Reads[i]},{perfect},{Reads[i] - perfect},0," +
+                    $"{(double)Reads[i] / total:0.0000},0.9700,0.0300,0.0000\r\n");
             }
-            stats.Append(CultureInfo.InvariantCulture, $"1,Undetermined,Undetermined,,{Undetermined},{Undetermined},0,0,{(double)Undetermined / total:0.0000},1.0000,0.0000,0.0000\r\n");
+            stats.Append(CultureInfo.InvariantCulture,
+                $"1,Undetermined,Undetermined,,{Undetermined},{Undetermined},0,0,{(double)Undetermined / total:0.0000},1.0000,0.0000,0.0000\r\n");
             // The mistake: library 4's i5 was read the other way round; the rest of the unknowns are noise.
             var unknown = new StringBuilder("Lane,index,index2,# Reads,% of Unknown Barcodes,% of All Reads\r\n");
             foreach (var (i7, i5, reads) in new[]
@@ -107,7 +117,8 @@ public sealed class RunResultsPageTests(AppHostFixture app, BrowserFixture brows
                 ("CATCATCA", "GTGTGTGT", 12_000L),
             })
             {
-                unknown.Append(CultureInfo.InvariantCulture, $"1,{i7},{i5},{reads},{(double)reads / Undetermined:0.000000},{(double)reads / total:0.000000}\r\n");
+                unknown.Append(CultureInfo.InvariantCulture,
+                    $"1,{i7},{i5},{reads},{(double)reads / Undetermined:0.000000},{(double)reads / total:0.000000}\r\n");
             }
             return
             [

@@ -43,7 +43,8 @@ public sealed class WebHardeningTests(AppHostFixture app)
         using (var ended = await web.Http.GetAsync("/login?ended=1"))
         {
             ended.StatusCode.ShouldBe(HttpStatusCode.OK);
-            (ended.Headers.TryGetValues("Set-Cookie", out var set) ? set : []).ShouldNotContain(c => c.StartsWith(WebHttpClient.SessionCookie + "=", StringComparison.Ordinal));
+            (ended.Headers.TryGetValues("Set-Cookie", out var set) ? set : [])
+                .ShouldNotContain(c => c.StartsWith(WebHttpClient.SessionCookie + "=", StringComparison.Ordinal));
         }
         web.Session.ShouldBe(first);
         (await WebHttpClient.IsSignedInAsync(app, first)).ShouldBeTrue();

@@ -71,6 +71,7 @@ public sealed partial class WebHttpClient : IDisposable
 
     public void Dispose() => Http.Dispose();
 
-    [GeneratedRegex(@"<input[^>]*?(?:type=""hidden""[^>]*?name=""(?<name>[^""]+)""|name=""(?<name>[^""]+)""[^>]*?type=""hidden"")[^>]*?value=""(?<value>[^""]*)""")]
+    [GeneratedRegex(@"<input[^>]*?(?:type=""hidden""[^>]*?name=""(?<name>[^""]+)""|name=""(?<name>[^""]+)""[^>]*?type=""hidden"")" +
+        @"[^>]*?value=""(?<value>[^""]*)""")]
     private static partial Regex HiddenInput();
 }

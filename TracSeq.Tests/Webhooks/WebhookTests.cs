@@ -27,11 +27,15 @@ public sealed class WebhookTests(AppHostFixture fixture, WebhookReceiver receive
     private async Task<Registered> RegisterAsync(string path, string[] events, string? projectId = null)
     {
         using var admin = await _lab.AdminAsync();
-        using var response = await admin.PostAsJsonAsync("/api/webhooks", new { url = receiver.BaseUrl + path, events, projectId, description = "test receiver" });
+        using var response = await admin.PostAsJsonAsync(
+            "/api/webhooks", new { url = receiver.BaseUrl + path, events, projectId, description = "test receiver" });
         var text = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.Created)
         {
-            text += "\n" + string.Join("\n", (await fixture.ReadLogsAsync("samples")).Where(l => l.Contains("xception", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal)).TakeLast(40));
+            var errors = (await fixture.ReadLogsAsync("samples"))
+                .Where(l => l.Contains("xception", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal))
+                .TakeLast(40);
+            text += "\n" + string.Join("\n", errors);
         }
         response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
         using var body = JsonDocument.Parse(text);
@@ -179,7 +183,8 @@ public sealed class WebhookTests(AppHostFixture fixture, WebhookReceiver receive
         using var admin = await _lab.AdminAsync();
         using var technician = await _lab.TechnicianAsync();
 
-        using var metadata = await admin.PostAsJsonAsync("/api/webhooks", new { url = "https://169.254.169.254/latest/meta-data", events = new[] { "sample.created" } });
+        using var metadata = await admin.PostAsJsonAsync(
+            "/api/webhooks", new { url = "https://169.254.169.254/latest/meta-data", events = new[] { "sample.created" } });
         using var metadataHttp = await admin.PostAsJsonAsync("/api/webhooks", new { url = "http://169.254.169.254/", events = new[] { "sample.created" } });
         using var unknown = await admin.PostAsJsonAsync("/api/webhooks", new { url = receiver.BaseUrl + "/x", events = new[] { "sample.eaten" } });
         using var byTechnician = await technician.PostAsJsonAsync("/api/webhooks", new { url = receiver.BaseUrl + "/x", events = new[] { "sample.created" } });

@@ -92,7 +92,9 @@ public sealed partial class KubernetesManifestTests
             int.Parse(budget.Spec.MinAvailable.Value, System.Globalization.CultureInfo.InvariantCulture)
                 .ShouldBeLessThan(deployment.Spec.Replicas!.Value, $"{name}: a drain must be able to move a replica");
 
-            var autoscaler = autoscalers.Where(h => h.Spec.ScaleTargetRef.Kind == "Deployment" && h.Spec.ScaleTargetRef.Name == name).ShouldHaveSingleItem(name);
+            var autoscaler = autoscalers
+                .Where(h => h.Spec.ScaleTargetRef.Kind == "Deployment" && h.Spec.ScaleTargetRef.Name == name)
+                .ShouldHaveSingleItem(name);
             autoscaler.Spec.MinReplicas.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(2, name);
             autoscaler.Spec.MaxReplicas.ShouldBeGreaterThan(autoscaler.Spec.MinReplicas!.Value, name);
 
@@ -188,7 +190,9 @@ public sealed partial class KubernetesManifestTests
     {
         var dashboards = System.IO.Path.Combine(RenderedManifests.RepositoryRoot, "TracSeq.AppHost", "monitoring", "grafana", "dashboards");
         var rendered = RenderedManifests.Render("production");
-        var maps = rendered.All<V1ConfigMap>("ConfigMap").Where(m => m.Metadata.Labels is { } labels && labels.TryGetValue("grafana_dashboard", out var label) && label == "1").ToList();
+        var maps = rendered.All<V1ConfigMap>("ConfigMap")
+            .Where(m => m.Metadata.Labels is { } labels && labels.TryGetValue("grafana_dashboard", out var label) && label == "1")
+            .ToList();
 
         foreach (var file in Directory.GetFiles(dashboards, "*.json"))
         {
@@ -212,7 +216,8 @@ public sealed partial class KubernetesManifestTests
             .Append((string)Path(cluster, "spec", "bootstrap", "initdb", "database")!).ToList();
         foreach (var (service, environment) in EnvironmentFromAppHost)
         {
-            var database = environment.SingleOrDefault(e => e.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && e.EndsWith("db", StringComparison.Ordinal));
+            var database = environment.SingleOrDefault(e =>
+                e.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && e.EndsWith("db", StringComparison.Ordinal));
             if (database is null)
             {
                 continue;
@@ -239,8 +244,10 @@ public sealed partial class KubernetesManifestTests
         var sealedSomewhere = 0;
         foreach (var (service, environment) in EnvironmentFromAppHost)
         {
-            var database = environment.SingleOrDefault(e => e.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && e.EndsWith("db", StringComparison.Ordinal));
-            var migrations = System.IO.Path.Combine(RenderedManifests.RepositoryRoot, $"TracSeq.{char.ToUpperInvariant(service[0])}{service[1..]}", "Data", "Migrations");
+            var database = environment.SingleOrDefault(e =>
+                e.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && e.EndsWith("db", StringComparison.Ordinal));
+            var migrations = System.IO.Path.Combine(
+                RenderedManifests.RepositoryRoot, $"TracSeq.{char.ToUpperInvariant(service[0])}{service[1..]}", "Data", "Migrations");
             if (database is null || !Directory.Exists(migrations))
             {
                 continue;
@@ -253,7 +260,9 @@ public sealed partial class KubernetesManifestTests
             {
                 continue;
             }
-            var line = script.Split('\n').Select(l => l.Trim().Split(' ')).SingleOrDefault(w => w[0] == "seal" && w.Length == 4 && w[1] == database["ConnectionStrings__".Length..]);
+            var line = script.Split('\n')
+                .Select(l => l.Trim().Split(' '))
+                .SingleOrDefault(w => w[0] == "seal" && w.Length == 4 && w[1] == database["ConnectionStrings__".Length..]);
             line.ShouldNotBeNull($"{service}: no seal line for its database");
             line[2].ShouldBe(service);
             line[3].Split(',').ShouldBe(tables, ignoreOrder: true, service);
@@ -339,7 +348,8 @@ public sealed partial class KubernetesManifestTests
             var env = Container(rendered, service).Env;
             env.ShouldNotContain(e => e.Name == "TracSeq__ServiceSecret", service);
             var held = env.Where(e => e.Name.StartsWith("TracSeq__ServiceKeys__", StringComparison.Ordinal)).ToList();
-            string.Join(",", held.Select(e => e.Name["TracSeq__ServiceKeys__".Length..]).Order(StringComparer.Ordinal)).ShouldBe(string.Join(",", keys), service);
+            string.Join(",", held.Select(e => e.Name["TracSeq__ServiceKeys__".Length..]).Order(StringComparer.Ordinal))
+                .ShouldBe(string.Join(",", keys), service);
             foreach (var key in held)
             {
                 key.ValueFrom.SecretKeyRef.Name.ShouldBe($"tracseq-service-key-{key.Name["TracSeq__ServiceKeys__".Length..]}", service);
@@ -430,7 +440,8 @@ public sealed partial class KubernetesManifestTests
         foreach (var (target, callers) in expected)
         {
             var selector = target == "postgres" ? ("cnpg.io/cluster", "tracseq-postgres") : ("app.kubernetes.io/name", target);
-            var policy = policies.Single(p => p.Spec.PodSelector.MatchLabels is { } labels && labels.TryGetValue(selector.Item1, out var v) && v == selector.Item2);
+            var policy = policies.Single(p =>
+                p.Spec.PodSelector.MatchLabels is { } labels && labels.TryGetValue(selector.Item1, out var v) && v == selector.Item2);
             var allowed = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var peer in policy.Spec.Ingress.SelectMany(rule => rule.FromProperty))
             {
@@ -449,8 +460,12 @@ public sealed partial class KubernetesManifestTests
         foreach (var service in new[] { "gateway", "web" })
         {
             var policy = policies.Single(p => p.Metadata.Name == service);
-            policy.Spec.Ingress.Where(r => r.FromProperty.Any(f => f.NamespaceSelector is not null && f.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] == "monitoring"))
-                .SelectMany(r => r.Ports).Select(p => p.Port.Value).ShouldBe(["8081"], service);
+            policy.Spec.Ingress
+                .Where(r => r.FromProperty.Any(f =>
+                    f.NamespaceSelector is not null && f.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] == "monitoring"))
+                .SelectMany(r => r.Ports)
+                .Select(p => p.Port.Value)
+                .ShouldBe(["8081"], service);
         }
     }
 

@@ -51,7 +51,10 @@ public sealed partial class ZplLabelsTests
             if (block[i].StartsWith("^FD", StringComparison.Ordinal))
             {
                 block[i - 1].ShouldBe("^FH", "every field is hex-escaped");
-                var kind = block.Take(i).Last(c => c.StartsWith("^BC", StringComparison.Ordinal) || c.StartsWith("^BX", StringComparison.Ordinal) || c.StartsWith("^A0", StringComparison.Ordinal));
+                var kind = block.Take(i).Last(c =>
+                    c.StartsWith("^BC", StringComparison.Ordinal) ||
+                    c.StartsWith("^BX", StringComparison.Ordinal) ||
+                    c.StartsWith("^A0", StringComparison.Ordinal));
                 fields.Add(new Field(kind[..3], Unhex(block[i][3..])));
             }
         }
@@ -124,7 +127,9 @@ public sealed partial class ZplLabelsTests
             var block = Blocks(ZplLabels.Render(stock, [LabelSamples.Short], 1, dpi)).Single();
             Fields(block).Where(f => f.Command == "^BC").Select(f => f.Data).ShouldBe([LabelSamples.Short.Barcode]);
         }
-        Blocks(ZplLabels.Render(LabelStocks.Tube15, [LabelSamples.Short], 1, 300)).Single().ShouldNotContain(c => c.StartsWith("^BC", StringComparison.Ordinal));
+        Blocks(ZplLabels.Render(LabelStocks.Tube15, [LabelSamples.Short], 1, 300))
+            .Single()
+            .ShouldNotContain(c => c.StartsWith("^BC", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public sealed class BadRequestBodiesTests
     {
         var serializer = Should.Throw<JsonException>(() => JsonSerializer.Deserialize<Body>(json, JsonSerializerOptions.Web));
         // What the minimal-API binder throws: its message names the parameter's CLR type.
-        return new BadHttpRequestException("Failed to read parameter \"Body body\" from the request body as JSON.", StatusCodes.Status400BadRequest, serializer);
+        return new BadHttpRequestException(
+            "Failed to read parameter \"Body body\" from the request body as JSON.", StatusCodes.Status400BadRequest, serializer);
     }
 
     [Theory]

@@ -85,7 +85,8 @@ public sealed class DownstreamFailureTests
         var log = new Recorded<ClientSide.SamplesClient>();
         var client = new ClientSide.SamplesClient(Client(Refused), log);
 
-        var refused = await Should.ThrowAsync<ClientSide.SamplesUnavailableException>(() => client.GetSampleAsync(Guid.NewGuid(), "Bearer t", CancellationToken.None));
+        var refused = await Should.ThrowAsync<ClientSide.SamplesUnavailableException>(
+            () => client.GetSampleAsync(Guid.NewGuid(), "Bearer t", CancellationToken.None));
 
         SaysOnlyWhatFailed(refused, "Samples could not be reached.", log.Lines, SocketError);
     }

@@ -128,7 +128,8 @@ public sealed class ProjectRulesTests
 
         row.For(ProjectAccess.Member(Guid.NewGuid(), ProjectMemberships.None)).ShouldBe(StoredSample.Occupied("B7"));
         row.For(ProjectAccess.Staff(Guid.NewGuid())).Barcode.ShouldBe("TS-DNA-1");
-        row.For(ProjectAccess.Member(Guid.NewGuid(), new ProjectMemberships(new Dictionary<Guid, string> { [theirs] = ProjectRoles.Viewer }))).Name.ShouldBe("Secret name");
+        var viewer = new ProjectMemberships(new Dictionary<Guid, string> { [theirs] = ProjectRoles.Viewer });
+        row.For(ProjectAccess.Member(Guid.NewGuid(), viewer)).Name.ShouldBe("Secret name");
     }
 
     [Fact]

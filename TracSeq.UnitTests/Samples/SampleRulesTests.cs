@@ -23,7 +23,8 @@ public class SampleRulesTests
     public void Each_bad_field_is_named_with_the_batch_prefix()
     {
         using var metadata = JsonDocument.Parse("[1]");
-        var bad = new CreateSampleRequest(" ", "serum", "ABCD-1\n", -1m, 1_000_001m, 101m, "ONC 7", Now.AddHours(1), new string('n', 4001), metadata.RootElement);
+        var bad = new CreateSampleRequest(
+            " ", "serum", "ABCD-1\n", -1m, 1_000_001m, 101m, "ONC 7", Now.AddHours(1), new string('n', 4001), metadata.RootElement);
 
         Fields(bad, "samples[3].").ShouldBe(
             ["samples[3].name", "samples[3].sampleType", "samples[3].barcode", "samples[3].volume", "samples[3].concentration",

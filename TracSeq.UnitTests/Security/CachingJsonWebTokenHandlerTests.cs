@@ -110,7 +110,9 @@ public sealed class CachingJsonWebTokenHandlerWithConfigurationManagerTests : ID
             ValidIssuer = TokenDefaults.Issuer,
             ValidAudience = TokenDefaults.Audience,
             ValidAlgorithms = [TokenDefaults.Algorithm],
-            ConfigurationManager = new Microsoft.IdentityModel.Protocols.StaticConfigurationManager<Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration>(configuration),
+            ConfigurationManager =
+                new Microsoft.IdentityModel.Protocols.StaticConfigurationManager<
+                    Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration>(configuration),
         };
     }
 

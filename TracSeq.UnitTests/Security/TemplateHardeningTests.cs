@@ -138,7 +138,8 @@ public class TemplateHardeningTests
         {
             zip.GetEntry("xl/sharedStrings.xml")?.Delete();
             using var writer = new StreamWriter(zip.CreateEntry("xl/sharedStrings.xml", CompressionLevel.SmallestSize).Open());
-            writer.Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1\" uniqueCount=\"1\"><si><t>");
+            writer.Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" +
+                "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1\" uniqueCount=\"1\"><si><t>");
             writer.Write(text);
             writer.Write("</t></si></sst>");
         }

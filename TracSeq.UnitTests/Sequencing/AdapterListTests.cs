@@ -41,7 +41,8 @@ public class AdapterListTests
     [InlineData("CTGTCTCTTATACACATCT ATGTGTATAAGAGACA", "' ' in the adapter is not a base")]
     public void A_malformed_list_is_refused_on_its_line(string adapter, string message)
     {
-        var text = $"[IndexKit]\nName\tK\nIndexStrategy\tNoIndex\n[Resources]\nName\tType\tFormat\tValue\nAdapterRead2\tAdapterRead2\tstring\t{adapter}\n[Indices]\n";
+        var text = "[IndexKit]\nName\tK\nIndexStrategy\tNoIndex\n" +
+            $"[Resources]\nName\tType\tFormat\tValue\nAdapterRead2\tAdapterRead2\tstring\t{adapter}\n[Indices]\n";
 
         var error = IlluminaKitFile.Parse(text).Errors.ShouldHaveSingleItem();
 
@@ -57,7 +58,8 @@ public class AdapterListTests
 
         IndexKitRules.Adapter(string.Join('+', Enumerable.Repeat(longest, KitAdapters.MaxCount))).ShouldBeNull();
         IndexKitRules.Adapter(longest + "+" + longest + "A").ShouldBe($"An adapter has at most {IndexKitRules.MaxAdapterLength} bases.");
-        IndexKitRules.Adapter(string.Join('+', Enumerable.Repeat("ACGT", KitAdapters.MaxCount + 1))).ShouldBe("At most 8 adapters may be joined by '+', not 9.");
+        IndexKitRules.Adapter(string.Join('+', Enumerable.Repeat("ACGT", KitAdapters.MaxCount + 1)))
+            .ShouldBe("At most 8 adapters may be joined by '+', not 9.");
     }
 
     [Fact]
@@ -79,7 +81,10 @@ public class AdapterListTests
 
     [Theory]
     [InlineData(SampleSheetFormat.V1, "[Settings]\r\nAdapter," + SetD + "\r\nAdapterRead2," + SetD + "\r\n")]
-    [InlineData(SampleSheetFormat.V2, "[BCLConvert_Settings]\r\nSoftwareVersion,4.2.7\r\nBarcodeMismatchesIndex1,1\r\nBarcodeMismatchesIndex2,1\r\nAdapterRead1," + SetD + "\r\nAdapterRead2," + SetD + "\r\n")]
+    [InlineData(
+        SampleSheetFormat.V2,
+        "[BCLConvert_Settings]\r\nSoftwareVersion,4.2.7\r\nBarcodeMismatchesIndex1,1\r\nBarcodeMismatchesIndex2,1\r\n" +
+        "AdapterRead1," + SetD + "\r\nAdapterRead2," + SetD + "\r\n")]
     public void Both_sheet_formats_carry_every_sequence_joined_by_plus(SampleSheetFormat format, string expected)
     {
         var run = new SampleSheetRun("Set D", Instruments.NovaSeq6000, Instruments.ChemistryV15, new ReadCycles(151, 151, 10, 10), 1, 1,

@@ -101,7 +101,8 @@ public class IlluminaKitFileTests
     [InlineData("Refuse-NonAcgtBases.tsv", 14, "Sequence", "'N' in TGCANGCA is not a base")]
     [InlineData("Refuse-DuplicateName.tsv", 15, "Name", "The index name R701 is used twice in read 1 (first at line 13)")]
     [InlineData("Refuse-WellOutsidePlate.tsv", 9, "FixedIndexPosition", "'Q02' is not a well of a plate (A01–P24)")]
-    [InlineData("Refuse-UnknownIndexInWell.tsv", 9, "FixedIndexPosition", "The well A02 names 'R702-R509', which is not an i7 index or an i7-i5 pair of this kit")]
+    [InlineData(
+        "Refuse-UnknownIndexInWell.tsv", 9, "FixedIndexPosition", "The well A02 names 'R702-R509', which is not an i7 index or an i7-i5 pair of this kit")]
     [InlineData("Refuse-MissingName.tsv", 2, "Name", "A kit needs a name")]
     public void A_refused_file_names_the_line(string file, int line, string field, string message)
     {
@@ -142,7 +143,8 @@ public class IlluminaKitFileTests
     [Fact]
     public void Header_and_section_errors_name_their_lines()
     {
-        const string text = "stray text\n[IndexKit]\nName\tK\nIndexStrategy\tDualOrSo\n[Resources]\nName\tType\tFormat\tValue\nFixedLayout\tFixedLayout\tbool\tyes\n[Indices]\nName\tSeq\tRead\n";
+        const string text = "stray text\n[IndexKit]\nName\tK\nIndexStrategy\tDualOrSo\n" +
+            "[Resources]\nName\tType\tFormat\tValue\nFixedLayout\tFixedLayout\tbool\tyes\n[Indices]\nName\tSeq\tRead\n";
 
         var result = IlluminaKitFile.Parse(text);
 
@@ -160,7 +162,8 @@ public class IlluminaKitFileTests
     {
         const string text = "[IndexKit]\nName\tK\nIndexStrategy\tDualOrSo\n[Indices]\nName\tSequence\tIndexReadNumber\nA\tACGTACGT\t1\n";
 
-        IlluminaKitFile.Parse(text).Errors.ShouldBe([new KitError(3, "IndexStrategy", "IndexStrategy is SingleOnly, DualOnly, NoIndex or All, not 'DualOrSo'.")]);
+        IlluminaKitFile.Parse(text).Errors
+            .ShouldBe([new KitError(3, "IndexStrategy", "IndexStrategy is SingleOnly, DualOnly, NoIndex or All, not 'DualOrSo'.")]);
     }
 
     [Fact]
@@ -168,7 +171,8 @@ public class IlluminaKitFileTests
     {
         const string text = "\n[IndexKit]\nName\tK\n[Indices]\nName\tSequence\tIndexReadNumber\nA\tACGTACGT\t1\n";
 
-        IlluminaKitFile.Parse(text).Errors.ShouldBe([new KitError(2, "IndexStrategy", "[IndexKit] has no IndexStrategy (SingleOnly, DualOnly, NoIndex or All).")]);
+        IlluminaKitFile.Parse(text).Errors
+            .ShouldBe([new KitError(2, "IndexStrategy", "[IndexKit] has no IndexStrategy (SingleOnly, DualOnly, NoIndex or All).")]);
     }
 
     [Theory]
@@ -211,7 +215,9 @@ public class IlluminaKitFileTests
     public void Kit_level_rules_point_at_the_line_they_concern()
     {
         // SingleOnly with an i5 index; FixedLayout true with no wells; a well given twice.
-        const string text = "[IndexKit]\nName\tK\nIndexStrategy\tSingleOnly\n[Resources]\nName\tType\tFormat\tValue\nFixedLayout\tFixedLayout\tbool\ttrue\n[Indices]\nName\tSequence\tIndexReadNumber\nA\tACGTACGT\t1\nB\tGGTTCCAA\t2\n";
+        const string text = "[IndexKit]\nName\tK\nIndexStrategy\tSingleOnly\n" +
+            "[Resources]\nName\tType\tFormat\tValue\nFixedLayout\tFixedLayout\tbool\ttrue\n" +
+            "[Indices]\nName\tSequence\tIndexReadNumber\nA\tACGTACGT\t1\nB\tGGTTCCAA\t2\n";
 
         IlluminaKitFile.Parse(text).Errors.ShouldBe(
         [
@@ -232,9 +238,11 @@ public class IlluminaKitFileTests
     [Fact]
     public void A_bad_adapter_names_its_line()
     {
-        const string text = "[IndexKit]\nName\tK\nIndexStrategy\tSingleOnly\nAdapterRead1\tCTGTCTCTTAXACACATCT\n[Indices]\nName\tSequence\tIndexReadNumber\nA\tACGTACGT\t1\n";
+        const string text = "[IndexKit]\nName\tK\nIndexStrategy\tSingleOnly\nAdapterRead1\tCTGTCTCTTAXACACATCT\n" +
+            "[Indices]\nName\tSequence\tIndexReadNumber\nA\tACGTACGT\t1\n";
 
-        IlluminaKitFile.Parse(text).Errors.ShouldBe([new KitError(4, KitAdapters.Read1, "'X' in the adapter is not a base: an adapter has only A, C, G and T.")]);
+        IlluminaKitFile.Parse(text).Errors
+            .ShouldBe([new KitError(4, KitAdapters.Read1, "'X' in the adapter is not a base: an adapter has only A, C, G and T.")]);
     }
 
     [Fact]

@@ -120,7 +120,8 @@ public class IndexCollisionCheckerTests
         var result = IndexCollisionChecker.Check([new("A", "ACGTACGT", "TGCATGCA"), new("B", "TTGGCCAA", null), new("C", "CAGTCAGT", "GTCAGTCA")]);
 
         result.Ok.ShouldBeTrue();
-        result.Warnings.ShouldContain("Mixed single and dual indexing: 1 of 3 entries have no Index 2 (B); pairs with one of them are compared on Index 1 only.");
+        result.Warnings.ShouldContain(
+            "Mixed single and dual indexing: 1 of 3 entries have no Index 2 (B); pairs with one of them are compared on Index 1 only.");
     }
 
     [Fact]
@@ -149,7 +150,8 @@ public class IndexCollisionCheckerTests
         result.Warnings.ShouldBe(
         [
             "Index 1 cycle 1: every index has G there, so neither colour channel has signal on two-colour instruments (MiniSeq, NextSeq, NovaSeq).",
-            "Index 1 cycle 2: every index has C or G there, so one colour channel (the one that sees A and T) has no signal on two-colour instruments (MiniSeq, NextSeq, NovaSeq).",
+            "Index 1 cycle 2: every index has C or G there, so one colour channel (the one that sees A and T) has no signal " +
+            "on two-colour instruments (MiniSeq, NextSeq, NovaSeq).",
         ]);
     }
 
@@ -221,7 +223,9 @@ public class IndexCollisionCheckerTests
             for (var j = i + 1; j < entries.Count; j++)
             {
                 var d1 = IndexCollisionChecker.HammingDistance(entries[i].Index1, entries[j].Index1);
-                int? d2 = entries[i].Index2 is null || entries[j].Index2 is null ? null : IndexCollisionChecker.HammingDistance(entries[i].Index2!, entries[j].Index2!);
+                int? d2 = entries[i].Index2 is null || entries[j].Index2 is null
+                    ? null
+                    : IndexCollisionChecker.HammingDistance(entries[i].Index2!, entries[j].Index2!);
                 if (d1 <= 2 && d2 is null or <= 2)
                 {
                     everyPair.Add(new IndexCollision(entries[i].Id, entries[j].Id, d1, d2));

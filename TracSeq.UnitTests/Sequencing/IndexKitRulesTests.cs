@@ -5,7 +5,8 @@ namespace TracSeq.UnitTests.Sequencing;
 /// <summary>The rules for kits that arrive as JSON: the same rules as the kit file, reported by JSON path.</summary>
 public class IndexKitRulesTests
 {
-    private static IndexKitDefinition Kit(string strategy = KitStrategies.UniqueDual, IReadOnlyList<KitIndex>? indices = null, IReadOnlyList<KitWell>? wells = null, bool? fixedLayout = null)
+    private static IndexKitDefinition Kit(
+        string strategy = KitStrategies.UniqueDual, IReadOnlyList<KitIndex>? indices = null, IReadOnlyList<KitWell>? wells = null, bool? fixedLayout = null)
     {
         wells ??= [new KitWell("A01", "I701", "I501"), new KitWell("B01", "I702", "I502")];
         return new IndexKitDefinition("JsonKit", "JSON kit", "1", strategy, fixedLayout ?? wells.Count > 0,

@@ -142,7 +142,8 @@ public class KitNameControlCharacterTests
     [Fact]
     public void A_kit_file_line_with_a_nul_is_an_error_on_that_line()
     {
-        var text = "[IndexKit]\nName\tKit\nDisplayName\tBad\u0000Name\nIndexStrategy\tSingleOnly\n[Indices]\nName\tSequence\tIndexReadNumber\nD701\tATTACTCG\t1\n";
+        var text = "[IndexKit]\nName\tKit\nDisplayName\tBad\u0000Name\nIndexStrategy\tSingleOnly\n" +
+            "[Indices]\nName\tSequence\tIndexReadNumber\nD701\tATTACTCG\t1\n";
 
         var result = IlluminaKitFile.Parse(text);
 

@@ -26,7 +26,10 @@ public class RunRulesTests
     [Fact]
     public void The_list_has_the_eleven_instruments_in_order()
     {
-        Instruments.All.ShouldBe(["MiSeq", "iSeq100", "MiniSeq", "NextSeq500", "NextSeq550", "NextSeq1000", "NextSeq2000", "HiSeq2500", "HiSeq4000", "NovaSeq6000", "NovaSeqX"]);
+        Instruments.All.ShouldBe(
+        [
+            "MiSeq", "iSeq100", "MiniSeq", "NextSeq500", "NextSeq550", "NextSeq1000", "NextSeq2000", "HiSeq2500", "HiSeq4000", "NovaSeq6000", "NovaSeqX",
+        ]);
     }
 
     [Theory]

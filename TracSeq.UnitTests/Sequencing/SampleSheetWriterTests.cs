@@ -51,7 +51,8 @@ public class SampleSheetWriterTests
             new(1, "TS-LIB-261127-00007", "Amplicon B", "TAGGCATG", null, ""),
         ]),
         "NextSeq2000" => new SampleSheetRun("NS2K_2026-11-27", Instruments.NextSeq2000, "", PairedEnd10, 1, 1, [R3(2), R3(1), R4(1)]),
-        "NovaSeq6000-v1.0" => new SampleSheetRun("NovaSeq v1.0 run", Instruments.NovaSeq6000, Instruments.ChemistryV10, new ReadCycles(151, 151, 8, 8), 0, 0, [R3(1), R4(3)]),
+        "NovaSeq6000-v1.0" => new SampleSheetRun(
+            "NovaSeq v1.0 run", Instruments.NovaSeq6000, Instruments.ChemistryV10, new ReadCycles(151, 151, 8, 8), 0, 0, [R3(1), R4(3)]),
         "NovaSeq6000-v1.5" => new SampleSheetRun("NovaSeq v1.5 run", Instruments.NovaSeq6000, Instruments.ChemistryV15, PairedEnd10, 1, 1, [R3(1), R4(3)]),
         "NovaSeqX" => new SampleSheetRun("NovaSeqX mixed", Instruments.NovaSeqX, "", PairedEnd10, 1, 1, [R1(1), R3(1), R5(8)]),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
@@ -131,8 +132,9 @@ public class SampleSheetWriterTests
     public void No_cell_of_user_text_starts_like_a_spreadsheet_formula(SampleSheetFormat format)
     {
         // L6 (issue 24): "-1-1" opened as the formula −1−1 = −2; '=', '+' and '@' start formulas too.
+        var indices = new[] { "ACGTACGT", "TTGGCCAA", "CAGTCAGT", "GTCAGTCA", "AACCGGTT" };
         var rows = new[] { "-1-1", "=1+1", "+1", "@SUM(A1)", "--x" }
-            .Select((name, i) => new SampleSheetRow(1, $"TS-LIB-1-{i}", name, new[] { "ACGTACGT", "TTGGCCAA", "CAGTCAGT", "GTCAGTCA", "AACCGGTT" }[i], null, name))
+            .Select((name, i) => new SampleSheetRow(1, $"TS-LIB-1-{i}", name, indices[i], null, name))
             .ToList();
         var text = SampleSheetWriter.Write(new SampleSheetRun("-Run", Instruments.MiSeq, "", new ReadCycles(151, 151, 8, 0), 1, 1, rows), format);
 

@@ -10,7 +10,10 @@ public class BlankSheetTests
     {
         var template = new Template { Id = Guid.NewGuid(), Name = "Plate", Status = TemplateStatus.Published, Version = 2 };
         template.Fields.Add(new TemplateField { Position = 0, Key = "Sample_Name", Type = FieldTypes.Text, Required = true, MapsTo = "name" });
-        template.Fields.Add(new TemplateField { Position = 1, Key = "Type", Type = FieldTypes.Select, Required = true, MapsTo = "sampleType", Options = ["dna", "rna"] });
+        template.Fields.Add(new TemplateField
+        {
+            Position = 1, Key = "Type", Type = FieldTypes.Select, Required = true, MapsTo = "sampleType", Options = ["dna", "rna"],
+        });
         template.Fields.Add(new TemplateField { Position = 2, Key = "Collected", Type = FieldTypes.Date, MapsTo = "collectedAt" });
         return template;
     }

@@ -40,7 +40,8 @@ public class FieldValuesTests
     [InlineData("2024-03-05T14:30:00+02:00", "2024-03-05T12:30:00+00:00")]
     [InlineData("45000", "2023-03-15T00:00:00+00:00")] // an Excel serial day number
     public void Dates_are_ISO_or_Excel_serials(string text, string expected) =>
-        ((DateTimeOffset)Parse(Of(FieldTypes.Date), text).Value!).ToUniversalTime().ShouldBe(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
+        ((DateTimeOffset)Parse(Of(FieldTypes.Date), text).Value!).ToUniversalTime()
+            .ShouldBe(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
 
     [Theory]
     [InlineData("05/03/2024")]

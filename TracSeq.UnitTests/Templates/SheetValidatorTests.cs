@@ -24,7 +24,8 @@ public class SheetValidatorTests
         return template;
     }
 
-    private static TemplateField Field(string key, string type, bool required = false, string? mapsTo = null, string[]? options = null, string? pattern = null) =>
+    private static TemplateField Field(
+        string key, string type, bool required = false, string? mapsTo = null, string[]? options = null, string? pattern = null) =>
         new() { Key = key, Type = type, Required = required, MapsTo = mapsTo, Options = options ?? [], Pattern = pattern };
 
     private static Sheet Sheet(string[] headers, params string[][] rows) =>

@@ -28,7 +28,8 @@ public sealed class FieldEditorTests
     public async Task A_select_column_offers_options_and_no_range()
     {
         await using var context = NewContext();
-        var editor = context.Render<FieldEditor>(p => p.Add(f => f.Field, new TemplateField { Key = "Sample_Type", Type = "select", Options = ["dna", "rna"] }));
+        var editor = context.Render<FieldEditor>(p =>
+            p.Add(f => f.Field, new TemplateField { Key = "Sample_Type", Type = "select", Options = ["dna", "rna"] }));
 
         Labels(editor).ShouldContain("Options (comma-separated)");
         Labels(editor).ShouldNotContain("Minimum");

@@ -21,7 +21,8 @@ public sealed class RunResultsViewTests
     public void The_issue_s_example_reads_as_the_issue_wrote_it()
     {
         FindingText.For(F("i5_orientation")).Text.ShouldBe(
-            "TS-LIB-261207-00007: i5 was read in reverse complement — 1.9 M reads under GTTAATTG+AGGCTATA; change the sample sheet's i5 orientation or the library's index");
+            "TS-LIB-261207-00007: i5 was read in reverse complement — 1.9 M reads under GTTAATTG+AGGCTATA; " +
+            "change the sample sheet's i5 orientation or the library's index");
     }
 
     public static TheoryData<string, string, string> LibraryLabels => new()
@@ -29,7 +30,11 @@ public sealed class RunResultsViewTests
         { "i5_orientation", "i5 was read in reverse complement", "change the sample sheet's i5 orientation or the library's index" },
         { "i7_reverse_complemented", "i7 was read in reverse complement", "enter the library's i7 as its reverse complement" },
         { "indices_swapped", "i7 and i5 are swapped", "swap the library's Index 1 and Index 2" },
-        { "wrong_well", "its reads carry the indices of TruSeq UD Plate A well C07, a well no library of this run has", "set the library's index to TruSeq UD Plate A well C07" },
+        {
+            "wrong_well",
+            "its reads carry the indices of TruSeq UD Plate A well C07, a well no library of this run has",
+            "set the library's index to TruSeq UD Plate A well C07"
+        },
         { "wrong_i5_plate", "i7 is right but the i5 comes from TruSeq UD Plate A", "set the library's i5 to the one of TruSeq UD Plate A well C07" },
         { "no_i5", "no i5 was read: the library has a single-index adapter", "remove the library's Index 2 from the sheet" },
         { "i7_not_read", "the i7 read gave nothing (poly-G) while the library's i5 was read", "check the library's i7 adapter" },
@@ -55,7 +60,12 @@ public sealed class RunResultsViewTests
     public static TheoryData<string, string, string, string> LaneLabels => new()
     {
         { "hopped", "index hopping: the i7 of one library with the i5 of another", "nothing to change on the sheet", "info" },
-        { "not_on_sheet", "reads with the indices of TruSeq UD Plate A well C07, which no library of this lane has", "a library missing from the sheet", "warning" },
+        {
+            "not_on_sheet",
+            "reads with the indices of TruSeq UD Plate A well C07, which no library of this lane has",
+            "a library missing from the sheet",
+            "warning"
+        },
         { "wrong_pool", $"reads with the indices of {Library}, a library of another pool", "check which pools were loaded", "warning" },
         { "no_index_signature", "reads without an index (poly-G i7 with an adapter i5, or PhiX)", "nothing to change", "info" },
         { "unexplained", "many reads under an unknown barcode TracSeq cannot explain", "look the barcode up", "warning" },
@@ -75,11 +85,31 @@ public sealed class RunResultsViewTests
     }
 
     [Theory]
-    [InlineData("undetermined", null, "Lane 1: 23.4 % of reads undetermined, above 9 %.", "Lane 1: 23.4 % of reads undetermined, above 9 %; the findings below name the unknown barcodes behind it")]
-    [InlineData("cluster_pf", null, "Lane 1: 210 M clusters passed filter, below 325 M.", "Lane 1: 210 M clusters passed filter, below 325 M; the lane gave too few clusters: check the loading concentration and the flow cell")]
-    [InlineData("q30_read2", null, "Lane 1, read 2: 71.2 % of bases ≥ Q30, below 85 %.", "Lane 1: read 2: 71.2 % of bases ≥ Q30, below 85 %; base quality below the limit for this flow cell: ask whether the run should be repeated")]
-    [InlineData("reads_per_library", Library, Library + ": 0.2 M reads, below 3.385 M (325 M ÷ 96 libraries).", Library + ": 0.2 M reads, below 3.385 M (325 M ÷ 96 libraries); too few reads for the lane's share of the flow cell: plan a top-up")]
-    [InlineData("unknown_barcode", null, "Lane 1: unknown barcode GTTAATTG+AGGCTATA holds 4.2 % of the lane (≥ 1 %).", "Lane 1: unknown barcode GTTAATTG+AGGCTATA holds 4.2 % of the lane (≥ 1 %); the findings below say whose barcode it is")]
+    [InlineData(
+        "undetermined",
+        null,
+        "Lane 1: 23.4 % of reads undetermined, above 9 %.",
+        "Lane 1: 23.4 % of reads undetermined, above 9 %; the findings below name the unknown barcodes behind it")]
+    [InlineData(
+        "cluster_pf",
+        null,
+        "Lane 1: 210 M clusters passed filter, below 325 M.",
+        "Lane 1: 210 M clusters passed filter, below 325 M; the lane gave too few clusters: check the loading concentration and the flow cell")]
+    [InlineData(
+        "q30_read2",
+        null,
+        "Lane 1, read 2: 71.2 % of bases ≥ Q30, below 85 %.",
+        "Lane 1: read 2: 71.2 % of bases ≥ Q30, below 85 %; base quality below the limit for this flow cell: ask whether the run should be repeated")]
+    [InlineData(
+        "reads_per_library",
+        Library,
+        Library + ": 0.2 M reads, below 3.385 M (325 M ÷ 96 libraries).",
+        Library + ": 0.2 M reads, below 3.385 M (325 M ÷ 96 libraries); too few reads for the lane's share of the flow cell: plan a top-up")]
+    [InlineData(
+        "unknown_barcode",
+        null,
+        "Lane 1: unknown barcode GTTAATTG+AGGCTATA holds 4.2 % of the lane (≥ 1 %).",
+        "Lane 1: unknown barcode GTTAATTG+AGGCTATA holds 4.2 % of the lane (≥ 1 %); the findings below say whose barcode it is")]
     public void A_lane_check_says_the_value_and_the_limit_the_service_found_and_what_to_do(string check, string? library, string fix, string text)
     {
         var finding = F("lane_qc", strength: null, library: library, fix: fix) with { Check = check, Threshold = 9, Value = 23.4 };
@@ -155,7 +185,8 @@ public sealed class RunResultsViewTests
         lane1.Bars.ShouldAllBe(b => b.ExpectedX == ReadsChart.PlotLeft + ReadsChart.PlotWidth);
         lane1.Bars.Select(b => b.Y).ShouldBe([ReadsChart.Top, ReadsChart.Top + ReadsChart.RowHeight]);
         lane1.Bars[1].Title.ShouldBe("TS-LIB-2: 100 k reads, 1 % of lane 1 (expected 50 %), failed");
-        lane1.Description.ShouldBe("Lane 1: reads per library as a share of the lane against the expected share; 2 libraries, 1 below 90 % of their expected share.");
+        lane1.Description.ShouldBe(
+            "Lane 1: reads per library as a share of the lane against the expected share; 2 libraries, 1 below 90 % of their expected share.");
         lane1.Ticks.Select(t => t.Label).ShouldBe(["0 %", "12.5 %", "25 %", "37.5 %", "50 %"]);
         // No laneFraction from the service: the share is reads ÷ the lane's total reads.
         charts[1].Bars[0].Share.ShouldBe(0.975, tolerance: 1e-9);
@@ -179,11 +210,13 @@ public sealed class RunResultsViewTests
             {"runId": "0193a7d2-0000-7000-8000-0000000000aa", "version": 2, "importedAt": "2026-12-07T05:00:00Z",
              "files": [{"name": "RunInfo.xml", "sha256": "ab12"}], "warnings": ["cycles differ", {"message": "no RunParameters.xml"}],
              "unmatched": [{"lane": 2, "sampleId": "X1", "reads": 5}],
-             "lanes": [{"lane": 1, "totalReads": 10, "assignedReads": 8, "undeterminedReads": 2, "undeterminedFraction": 0.2, "clustersPf": null, "q30Fraction": 0.9}],
+             "lanes": [{"lane": 1, "totalReads": 10, "assignedReads": 8, "undeterminedReads": 2, "undeterminedFraction": 0.2,
+                        "clustersPf": null, "q30Fraction": 0.9}],
              "libraries": [{"lane": 1, "libraryId": null, "libraryBarcode": "TS-LIB-1", "reads": 8, "perfectReads": 7, "oneMismatchReads": 1,
-                            "twoMismatchReads": 0, "yield": 1200, "q30Fraction": 0.9, "laneFraction": 0.8, "expectedFraction": 1.0, "verdict": "top_up", "reason": "r = 0.8"}],
-             "findings": [{"label": "wrong_well", "strength": "confirmed", "lane": 1, "libraryId": null, "libraryBarcode": "TS-LIB-1", "index": "A", "index2": "C",
-                           "reads": 2, "kit": {"name": "K", "well": "A01"}, "otherLane": null, "fix": null}]}
+                            "twoMismatchReads": 0, "yield": 1200, "q30Fraction": 0.9, "laneFraction": 0.8, "expectedFraction": 1.0,
+                            "verdict": "top_up", "reason": "r = 0.8"}],
+             "findings": [{"label": "wrong_well", "strength": "confirmed", "lane": 1, "libraryId": null, "libraryBarcode": "TS-LIB-1",
+                           "index": "A", "index2": "C", "reads": 2, "kit": {"name": "K", "well": "A01"}, "otherLane": null, "fix": null}]}
             """;
 
         var results = JsonSerializer.Deserialize<RunResults>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
@@ -193,6 +226,7 @@ public sealed class RunResultsViewTests
         results.Lanes.ShouldHaveSingleItem().UndeterminedFraction.ShouldBe(0.2);
         results.Libraries.ShouldHaveSingleItem().Verdict.ShouldBe("top_up");
         FindingText.For(results.Findings.ShouldHaveSingleItem()).Text
-            .ShouldBe("TS-LIB-1: its reads carry the indices of K well A01, a well no library of this run has — 2 reads under A+C; the tube got another well's adapters: set the library's index to K well A01");
+            .ShouldBe("TS-LIB-1: its reads carry the indices of K well A01, a well no library of this run has — 2 reads under A+C; " +
+                "the tube got another well's adapters: set the library's index to K well A01");
     }
 }

@@ -137,7 +137,10 @@ public sealed class BenchmarkHost : IAsyncDisposable
                    ?? throw new InvalidOperationException($"{resource} (pid {pid}) has no ASPNETCORE_URLS.");
         var http = urls.Split(';').First(u => u.StartsWith("http://", StringComparison.Ordinal));
         // wrk and HttpClient may try ::1 first for "localhost"; the services listen on both.
-        return new Uri(http.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).Replace("+", "127.0.0.1", StringComparison.Ordinal).Replace("*", "127.0.0.1", StringComparison.Ordinal));
+        return new Uri(http
+            .Replace("localhost", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("+", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("*", "127.0.0.1", StringComparison.Ordinal));
     }
 
     /// <summary>The pid DCP reports for a resource (the process it launched).</summary>

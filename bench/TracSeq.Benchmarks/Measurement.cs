@@ -48,7 +48,8 @@ public sealed class Measurement(IBenchmarkScenario scenario)
             var ratio = baseline is null || m == baseline ? "" : PairedRatio(m, baseline) is var (median, min, max)
                 ? string.Create(CultureInfo.InvariantCulture, $"{median:0.0} ({min:0.0}–{max:0.0})") : "";
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {m.Scenario.Name} | {m.Runs.Count} | {Seconds(m.Median)} | {Seconds(m.Min)} | {Seconds(m.Max)} | {m.Scenario.ItemsPerRun / m.Median.TotalSeconds:N0} | {ratio} | {m.Loads.Min():F1}–{m.Loads.Max():F1} |"));
+                $"| {m.Scenario.Name} | {m.Runs.Count} | {Seconds(m.Median)} | {Seconds(m.Min)} | {Seconds(m.Max)} | " +
+                $"{m.Scenario.ItemsPerRun / m.Median.TotalSeconds:N0} | {ratio} | {m.Loads.Min():F1}–{m.Loads.Max():F1} |"));
         }
         foreach (var notes in measurements.Select(m => m.Scenario.Notes).OfType<string>())
         {

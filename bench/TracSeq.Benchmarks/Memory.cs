@@ -108,14 +108,17 @@ public sealed class Memory(BenchmarkHost host)
         var text = new StringBuilder();
         text.AppendLine("### 6. Memory (VmRSS of each service process, MiB)").AppendLine();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Idle: median of 5 readings 1 s apart on the settled stack (load {LoadBefore:F2} before, {LoadAfter:F2} after); under load: the peak, read every 250 ms during scenarios 1, 2 and 4, the batch endpoint and the CSV exports."));
+            $"Idle: median of 5 readings 1 s apart on the settled stack (load {LoadBefore:F2} before, {LoadAfter:F2} after); " +
+            $"under load: the peak, read every 250 ms during scenarios 1, 2 and 4, the batch endpoint and the CSV exports."));
         text.AppendLine();
         text.AppendLine("| service | idle before load | peak under load | idle after load | of which anonymous / file (shared DLLs) / shmem (JIT W^X) |");
         text.AppendLine("|---|---:|---:|---:|---|");
         foreach (var service in BenchmarkHost.Services)
         {
+            var breakdown = BreakdownAfter.GetValueOrDefault(service);
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {service} | {IdleBefore.GetValueOrDefault(service):F0} | {PeakUnderLoad.GetValueOrDefault(service):F0} | {IdleAfter.GetValueOrDefault(service):F0} | {BreakdownAfter.GetValueOrDefault(service).Anon:F0} / {BreakdownAfter.GetValueOrDefault(service).File:F0} / {BreakdownAfter.GetValueOrDefault(service).Shmem:F0} |"));
+                $"| {service} | {IdleBefore.GetValueOrDefault(service):F0} | {PeakUnderLoad.GetValueOrDefault(service):F0} | " +
+                $"{IdleAfter.GetValueOrDefault(service):F0} | {breakdown.Anon:F0} / {breakdown.File:F0} / {breakdown.Shmem:F0} |"));
         }
         return text.ToString();
     }

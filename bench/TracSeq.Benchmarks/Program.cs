@@ -70,7 +70,8 @@ if (args.Contains("--webhooks-only"))
     await using var only = await BenchmarkHost.StartAsync(BenchmarkHost.LoadTestSettings, ct);
     await ServiceProcess.ResolveAsync(only, ct);
     var tables = await WebhookScenario.RunAsync(only, load, latencySamples: 50, ct);
-    var text = $"{before}  \n{MachineState("after")}  \nCommand: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n{tables}";
+    var text = $"{before}  \n{MachineState("after")}  \n" +
+        $"Command: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n{tables}";
     Console.WriteLine(text);
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
     await File.WriteAllTextAsync(options.Output + ".md", text, ct);
@@ -87,7 +88,8 @@ if (args.Contains("--projects-only"))
     {
         await projectReads.RunAsync(load, ct);
     }
-    var text = $"{before}  \n{MachineState("after")}  \nCommand: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n{projectReads.Table()}";
+    var text = $"{before}  \n{MachineState("after")}  \n" +
+        $"Command: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`\n\n{projectReads.Table()}";
     Console.WriteLine(text);
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
     await File.WriteAllTextAsync(options.Output + ".md", text, ct);
@@ -133,7 +135,8 @@ var submissionTable = Measurement.Table(submissions);
 Console.WriteLine(submissionTable);
 
 // The batch endpoint alone vs binary COPY, and a CSV export of everything inserted (kept from the first harness).
-var inserts = await RunAsync(host, [new BatchCreateScenario(options.Samples), new RawCopyBaselineScenario(options.Samples)], options.BatchWarmUp, options.BatchRuns);
+var inserts = await RunAsync(
+    host, [new BatchCreateScenario(options.Samples), new RawCopyBaselineScenario(options.Samples)], options.BatchWarmUp, options.BatchRuns);
 var exports = await RunAsync(host, [new CsvExportScenario()], warmUp: 1, runs: 3);
 var sequencing = await RunAsync(host, SequencingScenarios.Create(), warmUp: 3, runs: options.SequencingRuns);
 // Memory held after the largest submissions and exports: peak during them, then idle once they are over.
@@ -189,11 +192,14 @@ var after = MachineState("after");
 
 // The report.
 report.AppendLine(CultureInfo.InvariantCulture, $"{before}  ").AppendLine(CultureInfo.InvariantCulture, $"{after}  ");
-report.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`; settings: {options}; whole run {total.Elapsed.TotalMinutes:F1} min.").AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture,
+    $"Command: `dotnet run -c Release --project bench/TracSeq.Benchmarks -- {string.Join(' ', args)}`; " +
+    $"settings: {options}; whole run {total.Elapsed.TotalMinutes:F1} min.").AppendLine();
 report.AppendLine(reads.Table()).AppendLine(userPath?.Table() ?? userPathNote).AppendLine(creates.Table()).AppendLine(instrumentation.Table());
 report.AppendLine("### 4. A 10,000-row CSV submission end to end").AppendLine().AppendLine(submissionTable);
 report.AppendLine("### 5. AppHost cold start to every resource healthy").AppendLine();
-report.AppendLine("Fresh data folder each time (initdb, migrations, admin account), projects already built, all 16 resources healthy (postgres, 4 databases, redis, prometheus, alertmanager, 3 exporters, 5 services).").AppendLine();
+report.AppendLine("Fresh data folder each time (initdb, migrations, admin account), projects already built, all 16 resources healthy " +
+    "(postgres, 4 databases, redis, prometheus, alertmanager, 3 exporters, 5 services).").AppendLine();
 report.AppendLine("| run | seconds | load 1m |").AppendLine("|---|---:|---:|");
 foreach (var (c, i) in coldStarts.Select((c, i) => (c, i + 1)))
 {
@@ -202,7 +208,8 @@ foreach (var (c, i) in coldStarts.Select((c, i) => (c, i + 1)))
 var coldMedian = coldStarts.Count > 0 ? LoadComparison.Median(coldStarts.Select(c => c.Seconds)) : double.NaN;
 report.AppendLine(CultureInfo.InvariantCulture, $"| median | {coldMedian:F1} | |").AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture,
-    $"The benchmark stacks themselves (gateway rate limit lifted) started in {mainStart.TotalSeconds:F1} s (first, idle machine) and {offStart.TotalSeconds:F1} s (second, beside the first).").AppendLine();
+    $"The benchmark stacks themselves (gateway rate limit lifted) started in {mainStart.TotalSeconds:F1} s (first, idle machine) " +
+    $"and {offStart.TotalSeconds:F1} s (second, beside the first).").AppendLine();
 report.AppendLine(memory.Table());
 report.AppendLine(indexCheck.Table());
 report.AppendLine(CultureInfo.InvariantCulture, $"### Batch endpoint and export (first harness), {options.Samples:N0} samples per run").AppendLine();
@@ -226,19 +233,32 @@ await File.WriteAllTextAsync(options.Output + ".json", JsonSerializer.Serialize(
         new { name = userPath?.Scenario ?? "1b. user path (not run)", rows = userPath?.Rows },
         new { name = creates.Scenario, rows = creates.Rows },
         new { name = instrumentation.Scenario, rows = instrumentation.Rows },
-        new { name = "4. submission", runs = submissions.Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
-        new { name = "5. cold start", seconds = coldStarts.Select(c => c.Seconds), loads = coldStarts.Select(c => c.Load), median = coldMedian, benchmarkStacks = new[] { mainStart.TotalSeconds, offStart.TotalSeconds } },
+        new { name = "4. submission", runs = submissions.Select(Runs) },
+        new
+        {
+            name = "5. cold start",
+            seconds = coldStarts.Select(c => c.Seconds),
+            loads = coldStarts.Select(c => c.Load),
+            median = coldMedian,
+            benchmarkStacks = new[] { mainStart.TotalSeconds, offStart.TotalSeconds },
+        },
         new { name = "6. memory MiB", idleBefore = memory.IdleBefore, peakUnderLoad = memory.PeakUnderLoad, idleAfter = memory.IdleAfter },
-        new { name = "7. sequencing", runs = sequencing.Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
-        new { name = "batch", runs = inserts.Concat(exports).Select(m => new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads }) },
+        new { name = "7. sequencing", runs = sequencing.Select(Runs) },
+        new { name = "batch", runs = inserts.Concat(exports).Select(Runs) },
     },
 }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }), ct);
 Console.WriteLine($"Wrote {options.Output}.md and {options.Output}.json");
 
+static object Runs(Measurement m) =>
+    new { m.Scenario.Name, seconds = m.Runs.Select(r => r.TotalSeconds), median = m.Median.TotalSeconds, loads = m.Loads };
+
 string Targets()
 {
     // Every verdict comes from the median of paired ratios (each run against its baseline's run of the same minute).
-    var text = new StringBuilder("### Against the targets\n\nEach figure is the median of the paired per-run ratios, min–max in brackets; \"met\" reads the median only.\n\n| target | connections | measured | met |\n|---|---:|---|---|\n");
+    var text = new StringBuilder(
+        "### Against the targets\n\n" +
+        "Each figure is the median of the paired per-run ratios, min–max in brackets; \"met\" reads the median only.\n\n" +
+        "| target | connections | measured | met |\n|---|---:|---|---|\n");
     void Line(string target, string conns, string measured, bool met) =>
         text.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {conns} | {measured} | {(met ? "yes" : "no")} |");
     static string Ratio(LoadRow r) => string.Create(CultureInfo.InvariantCulture, $"{r.Ratio:F2} ({r.MinRatio:F2}–{r.MaxRatio:F2})");
@@ -274,7 +294,9 @@ string Targets()
     var submission = submissions[0];
     var (times, min, max) = Measurement.PairedRatio(submission, submissions[1]);
     Line($"{options.Samples:N0}-row CSV submission through the gateway < 1.0 s", "1",
-        string.Create(CultureInfo.InvariantCulture, $"{submission.Median.TotalSeconds:F2} s ({submission.Min.TotalSeconds:F2}–{submission.Max.TotalSeconds:F2})"), submission.Median.TotalSeconds < 1.0);
+        string.Create(CultureInfo.InvariantCulture,
+            $"{submission.Median.TotalSeconds:F2} s ({submission.Min.TotalSeconds:F2}–{submission.Max.TotalSeconds:F2})"),
+        submission.Median.TotalSeconds < 1.0);
     Line($"{options.Samples:N0}-row CSV submission ≤ 8 × `psql \\copy`", "1",
         string.Create(CultureInfo.InvariantCulture, $"{times:F1} × ({min:F1}–{max:F1})"), times <= 8);
     var idle = memory.IdleBefore.Values.Concat(memory.IdleAfter.Values).DefaultIfEmpty(double.NaN).Max();
@@ -317,9 +339,13 @@ static string MachineState(string when)
 {
     var loadavg = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
     var memTotal = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] : "0";
-    var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
+    var cpu = File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+        : null;
     return string.Create(CultureInfo.InvariantCulture,
-        $"Machine {when} ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC): {Environment.ProcessorCount} cores ({cpu ?? "?"}), {long.Parse(memTotal, CultureInfo.InvariantCulture) / 1024 / 1024.0:F1} GiB, load average {loadavg}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(IsRelease() ? "Release" : "Debug (use -c Release)")}");
+        $"Machine {when} ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC): {Environment.ProcessorCount} cores ({cpu ?? "?"}), " +
+        $"{long.Parse(memTotal, CultureInfo.InvariantCulture) / 1024 / 1024.0:F1} GiB, load average {loadavg}, {RuntimeInformation.OSDescription}, " +
+        $".NET {Environment.Version}, {(IsRelease() ? "Release" : "Debug (use -c Release)")}");
 }
 
 static string RepositoryRoot()
@@ -342,7 +368,8 @@ internal sealed record BenchmarkOptions(
     int Samples, int BatchRuns, int BatchWarmUp, int WrkThreads, string Output, int SequencingRuns, bool UserPath)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Runs} × {DurationSeconds} s after {WarmUpSeconds} s warm-up at {string.Join(" and ", Connections)} connections (wrk -t{WrkThreads}), {SubmissionRuns} submissions, {ColdStarts} cold starts, {Samples:N0} rows, {BatchRuns} batch runs");
+        $"{Runs} × {DurationSeconds} s after {WarmUpSeconds} s warm-up at {string.Join(" and ", Connections)} connections (wrk -t{WrkThreads}), " +
+        $"{SubmissionRuns} submissions, {ColdStarts} cold starts, {Samples:N0} rows, {BatchRuns} batch runs");
 
     public static BenchmarkOptions Parse(string[] args)
     {

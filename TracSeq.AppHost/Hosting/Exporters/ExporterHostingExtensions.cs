@@ -42,7 +42,8 @@ public static class ExporterHostingExtensions
             LocalPostgresServerResource local => local.UriExpression,
             PostgresServerResource container when container.Annotations.OfType<PostgresMonitorAnnotation>().SingleOrDefault() is { } monitor =>
                 ReferenceExpression.Create(
-                    $"postgresql://{PostgresRoles.MonitorRole}:{monitor.Password:uri}@{container.PrimaryEndpoint.Property(EndpointProperty.Host)}:{container.PrimaryEndpoint.Property(EndpointProperty.Port)}"),
+                    $"postgresql://{PostgresRoles.MonitorRole}:{monitor.Password:uri}" +
+                    $"@{container.PrimaryEndpoint.Property(EndpointProperty.Host)}:{container.PrimaryEndpoint.Property(EndpointProperty.Port)}"),
             var other => throw new InvalidOperationException($"No PostgreSQL URI for resource type {other.GetType().Name}."),
         };
         return infra.IsLocal
@@ -52,7 +53,9 @@ public static class ExporterHostingExtensions
         IResourceBuilder<T> Connect<T>(IResourceBuilder<T> exporter) where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
             exporter
                 // connect_timeout: see ExporterConnectTimeout.
-                .WithEnvironment("DATA_SOURCE_NAME", ReferenceExpression.Create($"{serverUri}/postgres?sslmode=disable&connect_timeout={ExporterConnectTimeoutSeconds}"))
+                .WithEnvironment(
+                    "DATA_SOURCE_NAME",
+                    ReferenceExpression.Create($"{serverUri}/postgres?sslmode=disable&connect_timeout={ExporterConnectTimeoutSeconds}"))
                 .WaitFor(postgres.Server);
     }
 

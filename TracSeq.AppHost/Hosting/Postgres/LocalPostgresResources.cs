@@ -17,11 +17,13 @@ public sealed class LocalPostgresServerResource(string name, string workingDirec
     public Dictionary<string, string> Databases { get; } = [];
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username=postgres;Password={PasswordParameter}");
+        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};" +
+        $"Username=postgres;Password={PasswordParameter}");
 
     /// <summary><c>postgresql://tracseq_monitor:{password}@{host}:{port}</c>, the form libpq clients (the exporter) read.</summary>
     public ReferenceExpression UriExpression => ReferenceExpression.Create(
-        $"postgresql://{PostgresRoles.MonitorRole}:{MonitorPasswordParameter:uri}@{PrimaryEndpoint.Property(EndpointProperty.Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)}");
+        $"postgresql://{PostgresRoles.MonitorRole}:{MonitorPasswordParameter:uri}" +
+        $"@{PrimaryEndpoint.Property(EndpointProperty.Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)}");
 }
 
 /// <summary>One database on a <see cref="LocalPostgresServerResource"/>, created when the server is first ready, and
@@ -36,5 +38,6 @@ public sealed class LocalPostgresDatabaseResource(string name, string databaseNa
     public DatabaseRole Role { get; } = role;
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={Parent.PrimaryEndpoint.Property(EndpointProperty.Host)};Port={Parent.PrimaryEndpoint.Property(EndpointProperty.Port)};Username={Role.Role};Password={Role.Password};Database={DatabaseName}");
+        $"Host={Parent.PrimaryEndpoint.Property(EndpointProperty.Host)};Port={Parent.PrimaryEndpoint.Property(EndpointProperty.Port)};" +
+        $"Username={Role.Role};Password={Role.Password};Database={DatabaseName}");
 }

@@ -109,7 +109,8 @@ public static class PostgresHostingExtensions
         var builder = container.ApplicationBuilder;
         var endpoint = container.Resource.PrimaryEndpoint;
         var roleConnection = ReferenceExpression.Create(
-            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={role.Role};Password={role.Password};Database={name}");
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};" +
+            $"Username={role.Role};Password={role.Password};Database={name}");
         var database = container.AddDatabase(name).WithAnnotation(new DatabaseRoleAnnotation(role, roleConnection));
 
         string? connectionString = null;

@@ -157,7 +157,8 @@ public sealed class ReplicaScrapeTargets : IResourceAnnotation
     {
         var urls = snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value;
         var http = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(u => Uri.TryCreate(u.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri : null)
+            .Select(u => u.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal))
+            .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri : null)
             .FirstOrDefault(u => u is not null && u.Scheme == Uri.UriSchemeHttp && u.Port > 0);
         // A service with a private metrics endpoint (the gateway) serves /metrics only on that port.
         var metricsPort = snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "TracSeq__MetricsPort")?.Value;

@@ -268,7 +268,10 @@ public sealed class DiagnosisTests
         var lane1 = run.Results().Findings.Where(f => f.Lane == 1 && f.LibraryId is null && f.Label != FindingLabels.LaneQc).ToList();
 
         lane1.Select(f => f.Label).Order().ShouldBe(
-            new[] { FindingLabels.Hopped, FindingLabels.NoIndexSignature, FindingLabels.NotOnSheet, FindingLabels.Unexplained, FindingLabels.WrongPool }.Order());
+            new[]
+            {
+                FindingLabels.Hopped, FindingLabels.NoIndexSignature, FindingLabels.NotOnSheet, FindingLabels.Unexplained, FindingLabels.WrongPool,
+            }.Order());
         lane1.Single(f => f.Label == FindingLabels.NotOnSheet).Kit.ShouldBe(new FindingKit(SimulatedRun.Kit, SimulatedRun.WellName(10)));
         lane1.Single(f => f.Label == FindingLabels.WrongPool).LibraryBarcode.ShouldBe("TS-LIB-OTHER-00001");
         lane1.Single(f => f.Label == FindingLabels.Hopped).Fix!.ShouldContain("TS-LIB-SIM-100");

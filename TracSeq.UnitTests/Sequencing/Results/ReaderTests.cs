@@ -50,8 +50,10 @@ public sealed class ReaderTests
             "Lane,SampleID,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# of >= Q30 Bases (PF),Mean Quality Score (PF)\n" +
             "4,S1,CATGCGAT,180943953,177877579,3066374,20027127727,14.10\n4,Undetermined,Undetermined,150259633,150259633,0,37434161032,33.57\n"));
         var current = DemultiplexStatsReader.Read(Bytes(
-            "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\n" +
-            "1,S1,AB-1234,GAACTGAGCG-TCGTGGAGCG,9920,9718,202,0,0.0029,0.9796,0.0204,0.0000\n1,Undetermined,Undetermined,,3387226,3387226,0,0,0.9946,1.0000,0.0000,0.0000\n"));
+            "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads," +
+            "% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\n" +
+            "1,S1,AB-1234,GAACTGAGCG-TCGTGGAGCG,9920,9718,202,0,0.0029,0.9796,0.0204,0.0000\n" +
+            "1,Undetermined,Undetermined,,3387226,3387226,0,0,0.9946,1.0000,0.0000,0.0000\n"));
 
         old[0].ShouldBe(new DemuxRow(4, "S1", "CATGCGAT", 180943953, 177877579, 3066374, null, null, 20027127727));
         old[1].ShouldSatisfyAllConditions(r => r.IsUndetermined.ShouldBeTrue(), r => r.Index.ShouldBeNull());
@@ -139,8 +141,12 @@ public sealed class ReaderTests
 
     [Theory]
     [InlineData("<RunParameters><RfidsInfo><FlowCellMode>S4</FlowCellMode></RfidsInfo></RunParameters>", "S4")]
-    [InlineData("<RunParameters><ConsumableInfo><ConsumableInfo><Type>FlowCell</Type><Mode>4</Mode><Name>25B</Name></ConsumableInfo></ConsumableInfo></RunParameters>", "25B")]
-    [InlineData("<RunParameters><ConsumableInfo><ConsumableInfo><Type>FlowCell</Type><Mode>10B</Mode></ConsumableInfo></ConsumableInfo></RunParameters>", "10B")]
+    [InlineData(
+        "<RunParameters><ConsumableInfo><ConsumableInfo><Type>FlowCell</Type><Mode>4</Mode><Name>25B</Name></ConsumableInfo></ConsumableInfo></RunParameters>",
+        "25B")]
+    [InlineData(
+        "<RunParameters><ConsumableInfo><ConsumableInfo><Type>FlowCell</Type><Mode>10B</Mode></ConsumableInfo></ConsumableInfo></RunParameters>",
+        "10B")]
     [InlineData("<RunParameters><Setup><ReagentKitVersion>Version3</ReagentKitVersion></Setup></RunParameters>", "v3")]
     [InlineData("<RunParameters><Chemistry>NextSeq High</Chemistry></RunParameters>", "high")]
     [InlineData("<RunParameters><Other/></RunParameters>", null)]
@@ -150,11 +156,15 @@ public sealed class ReaderTests
     [Fact]
     public void RunCompletionStatus_in_both_shapes()
     {
-        CompletionStatusReader.Read(Bytes("<RunCompletionStatus><CompletionStatus>CompletedAsPlanned</CompletionStatus><ErrorDescription>None</ErrorDescription></RunCompletionStatus>"))
+        CompletionStatusReader.Read(Bytes(
+                "<RunCompletionStatus><CompletionStatus>CompletedAsPlanned</CompletionStatus>" +
+                "<ErrorDescription>None</ErrorDescription></RunCompletionStatus>"))
             .ShouldBe(new CompletionData(true, "CompletedAsPlanned", null));
         CompletionStatusReader.Read(Bytes("<RunCompletionStatus><RunStatus>RunCompleted</RunStatus></RunCompletionStatus>"))
             .ShouldBe(new CompletionData(true, "RunCompleted", null));
-        CompletionStatusReader.Read(Bytes("<RunCompletionStatus><CompletionStatus>ExceptionEndedEarly</CompletionStatus><ErrorDescription>Fluidics</ErrorDescription></RunCompletionStatus>"))
+        CompletionStatusReader.Read(Bytes(
+                "<RunCompletionStatus><CompletionStatus>ExceptionEndedEarly</CompletionStatus>" +
+                "<ErrorDescription>Fluidics</ErrorDescription></RunCompletionStatus>"))
             .ShouldBe(new CompletionData(false, "ExceptionEndedEarly", "Fluidics"));
     }
 
@@ -189,7 +199,10 @@ public sealed class ReaderTests
     [Fact]
     public void A_zip_is_read_by_base_name_and_others_are_listed()
     {
-        var files = ResultsUpload.Unzip("run.zip", Zip(("run/RunInfo.xml", Bytes("<RunInfo/>")), ("run/Reports/Demultiplex_Stats.csv", Bytes("x")), ("run/Reports/fastq_list.csv", Bytes("y"))));
+        var files = ResultsUpload.Unzip("run.zip", Zip(
+            ("run/RunInfo.xml", Bytes("<RunInfo/>")),
+            ("run/Reports/Demultiplex_Stats.csv", Bytes("x")),
+            ("run/Reports/fastq_list.csv", Bytes("y"))));
 
         files.Select(f => f.Name).ShouldBe(["RunInfo.xml", "Demultiplex_Stats.csv", "fastq_list.csv"]);
         files[2].Content.ShouldBeEmpty(); // not read
@@ -199,7 +212,10 @@ public sealed class ReaderTests
     public void A_run_folder_zipped_whole_holds_RunInfo_twice_and_the_identical_copy_counts_once()
     {
         var runInfo = Bytes("<RunInfo/>");
-        var raw = ResultsUpload.Unzip("run.zip", Zip(("run/RunInfo.xml", runInfo), ("run/Reports/RunInfo.xml", runInfo), ("run/Reports/Demultiplex_Stats.csv", Bytes("x"))));
+        var raw = ResultsUpload.Unzip("run.zip", Zip(
+            ("run/RunInfo.xml", runInfo),
+            ("run/Reports/RunInfo.xml", runInfo),
+            ("run/Reports/Demultiplex_Stats.csv", Bytes("x"))));
 
         var (files, ignored) = ResultsUpload.Classify(raw);
 
@@ -241,7 +257,9 @@ public sealed class ReaderTests
         var files = run.Files();
         var jobA = JobReader.Read("A", files);
         // job B demultiplexed lane 1 again for one library of its own (a 10x single-index library, say)
-        var demuxB = Bytes("Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\n" +
+        var demuxB = Bytes(
+            "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads," +
+            "% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\n" +
             "1,TS-LIB-SIM-100,SIM,ATTACTCG,100,100,0,0,0.1,1,0,0\n1,Undetermined,Undetermined,,6000000,6000000,0,0,0.9,1,0,0\n");
         var jobB = JobReader.Read("B", new Dictionary<string, byte[]> { ["RunInfo.xml"] = files["RunInfo.xml"], ["Demultiplex_Stats.csv"] = demuxB });
 
@@ -256,12 +274,17 @@ public sealed class ReaderTests
     {
         var run = Run();
         var files = run.Files();
-        var text = Encoding.UTF8.GetString(files["Demultiplex_Stats.csv"]) + "3,SOMEONE-ELSE,SIM,ACGTACGT-ACGTACGT,42,42,0,0,0.1,1,0,0\n1,NOT-ON-SHEET,SIM,AAAAAAAA-CCCCCCCC,7,7,0,0,0.1,1,0,0\n";
+        var text = Encoding.UTF8.GetString(files["Demultiplex_Stats.csv"]) +
+            "3,SOMEONE-ELSE,SIM,ACGTACGT-ACGTACGT,42,42,0,0,0.1,1,0,0\n1,NOT-ON-SHEET,SIM,AAAAAAAA-CCCCCCCC,7,7,0,0,0.1,1,0,0\n";
         files["Demultiplex_Stats.csv"] = Bytes(text);
 
         var results = TracSeq.Sequencing.Results.ResultsCalculator.Compute(run.Context(), [JobReader.Read("default", files)]);
 
-        results.Unmatched.ShouldBe([new TracSeq.Sequencing.Results.UnmatchedDto(3, "SOMEONE-ELSE", 42), new TracSeq.Sequencing.Results.UnmatchedDto(1, "NOT-ON-SHEET", 7)]);
+        results.Unmatched.ShouldBe(
+        [
+            new TracSeq.Sequencing.Results.UnmatchedDto(3, "SOMEONE-ELSE", 42),
+            new TracSeq.Sequencing.Results.UnmatchedDto(1, "NOT-ON-SHEET", 7),
+        ]);
         results.Warnings.ShouldContain(w => w.StartsWith("Lane 3", StringComparison.Ordinal));
     }
 }

@@ -138,7 +138,8 @@ public sealed class SimulatedRun
         var files = new Dictionary<string, byte[]>(StringComparer.OrdinalIgnoreCase) { ["RunInfo.xml"] = Utf8(RunInfoXml()) };
         if (runParameters)
         {
-            files["RunParameters.xml"] = Utf8("<?xml version=\"1.0\"?>\n<RunParameters><RfidsInfo><FlowCellMode>S4</FlowCellMode></RfidsInfo></RunParameters>\n");
+            files["RunParameters.xml"] =
+                Utf8("<?xml version=\"1.0\"?>\n<RunParameters><RfidsInfo><FlowCellMode>S4</FlowCellMode></RfidsInfo></RunParameters>\n");
         }
         if (style == "bcl2fastq")
         {
@@ -147,7 +148,8 @@ public sealed class SimulatedRun
         }
         var demux = new StringBuilder(style == "3.6"
             ? "Lane,SampleID,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# of >= Q30 Bases (PF),Mean Quality Score (PF)\n"
-            : "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\n");
+            : "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads," +
+              "% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\n");
         var quality = new StringBuilder("Lane,SampleID,Sample_Project,index,index2,ReadNumber,Yield,YieldQ30,QualityScoreSum,Mean Quality Score (PF),% Q30\n");
         foreach (var lane in assigned.Keys.Select(k => k.Item1).Distinct().Order())
         {
@@ -227,7 +229,14 @@ public sealed class SimulatedRun
                     return new
                     {
                         SampleId = a.Key.Item2, SampleName = a.Key.Item2,
-                        IndexMetrics = new[] { new { IndexSequence = $"{library.Index1}+{Sequenced(library.Index2!)}", MismatchCounts = new Dictionary<string, long> { ["0"] = a.Value - 10, ["1"] = 10 } } },
+                        IndexMetrics = new[]
+                        {
+                            new
+                            {
+                                IndexSequence = $"{library.Index1}+{Sequenced(library.Index2!)}",
+                                MismatchCounts = new Dictionary<string, long> { ["0"] = a.Value - 10, ["1"] = 10 },
+                            },
+                        },
                         NumberReads = a.Value, Yield = a.Value * 302, ReadMetrics = Metrics(a.Value, 140, 120),
                     };
                 }).ToList(),
@@ -237,7 +246,9 @@ public sealed class SimulatedRun
         var unknownLanes = lanes.Select(lane => new
         {
             Lane = lane,
-            Barcodes = unknown.Where(u => u.Key.Item1 == lane).ToDictionary(u => u.Key.Item3 is null ? u.Key.Item2 : $"{u.Key.Item2}+{u.Key.Item3}", u => u.Value),
+            Barcodes = unknown
+                .Where(u => u.Key.Item1 == lane)
+                .ToDictionary(u => u.Key.Item3 is null ? u.Key.Item2 : $"{u.Key.Item2}+{u.Key.Item3}", u => u.Value),
         });
         return System.Text.Json.JsonSerializer.Serialize(new
         {

@@ -61,7 +61,11 @@ public sealed class BareGateway : IAsyncDisposable
         builder.Services.AddAuthorization();
         builder.Services.AddReverseProxy().LoadFromMemory(
             [new RouteConfig { RouteId = "all", ClusterId = "backend", Match = new RouteMatch { Path = "{**rest}" }, AuthorizationPolicy = "default" }],
-            [new ClusterConfig { ClusterId = "backend", Destinations = new Dictionary<string, DestinationConfig> { ["one"] = new() { Address = backend.Url.ToString() } } }]);
+            [new ClusterConfig
+            {
+                ClusterId = "backend",
+                Destinations = new Dictionary<string, DestinationConfig> { ["one"] = new() { Address = backend.Url.ToString() } },
+            }]);
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -16,7 +16,8 @@ public sealed class RawInsertTarget(string connectionString) : ILoadTarget
     private const string InsertSample =
         """
         INSERT INTO samples (id, barcode, name, sample_type, status, project_id, project_code, volume, concentration, collected_at, metadata, created_by)
-        VALUES (@id, 'RAW-' || nextval('sample_barcode_seq'), @name, 'dna', 'pending', @project, 'BENCH-2025', 50, 12.5, @collected, '{"donor":"D-0001"}'::jsonb, @actor)
+        VALUES (@id, 'RAW-' || nextval('sample_barcode_seq'), @name, 'dna', 'pending', @project, 'BENCH-2025', 50, 12.5,
+                @collected, '{"donor":"D-0001"}'::jsonb, @actor)
         """;
 
     private const string InsertEvent =

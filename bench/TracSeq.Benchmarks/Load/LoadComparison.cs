@@ -38,7 +38,8 @@ public sealed class LoadComparison(string scenario, string question, IReadOnlyLi
             {
                 var warm = await target.RunAsync(connections, settings.WarmUp, ct);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  [{scenario}] warm-up c={connections} {target.Name}: {warm.RequestsPerSecond:F0} req/s, p50 {warm.P50Ms:F2} ms (load {warm.LoadAverage:F2})"));
+                    $"  [{scenario}] warm-up c={connections} {target.Name}: " +
+                    $"{warm.RequestsPerSecond:F0} req/s, p50 {warm.P50Ms:F2} ms (load {warm.LoadAverage:F2})"));
             }
             var runs = targets.Select(_ => new List<LoadResult>()).ToList();
             for (var run = 1; run <= settings.Runs; run++)
@@ -49,7 +50,8 @@ public sealed class LoadComparison(string scenario, string question, IReadOnlyLi
                     duringLoad?.Invoke();
                     runs[i].Add(result);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  [{scenario}] run {run} c={connections} {targets[i].Name}: {result.RequestsPerSecond:F0} req/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, CPU {result.CpuMicrosPerRequest:F0} µs/req (load {result.LoadAverage:F2})"));
+                        $"  [{scenario}] run {run} c={connections} {targets[i].Name}: {result.RequestsPerSecond:F0} req/s, " +
+                        $"p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, CPU {result.CpuMicrosPerRequest:F0} µs/req (load {result.LoadAverage:F2})"));
                 }
             }
             for (var i = 0; i < targets.Count; i++)
@@ -84,13 +86,17 @@ public sealed class LoadComparison(string scenario, string question, IReadOnlyLi
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"### {scenario}").AppendLine().AppendLine(question).AppendLine();
-        text.AppendLine("| target | conns | runs | req/s (median) | req/s min–max | p50 ms | p90 ms | p99 ms | CPU µs/req | ÷ baseline, paired: median (min–max) | baseline | p50 × baseline | load 1m |");
+        text.AppendLine("| target | conns | runs | req/s (median) | req/s min–max | p50 ms | p90 ms | p99 ms | CPU µs/req | " +
+            "÷ baseline, paired: median (min–max) | baseline | p50 × baseline | load 1m |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
         foreach (var r in Rows)
         {
             var ratio = r.IsBaseline ? "baseline" : string.Create(CultureInfo.InvariantCulture, $"{r.Ratio:F2} ({r.MinRatio:F2}–{r.MaxRatio:F2})");
+            var cpu = double.IsNaN(r.CpuMicrosPerRequest) ? "–" : r.CpuMicrosPerRequest.ToString("F0", CultureInfo.InvariantCulture);
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Target} | {r.Connections} | {r.Runs} | {r.RequestsPerSecond:N0} | {r.MinRequestsPerSecond:N0}–{r.MaxRequestsPerSecond:N0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {(double.IsNaN(r.CpuMicrosPerRequest) ? "–" : r.CpuMicrosPerRequest.ToString("F0", CultureInfo.InvariantCulture))} | {ratio} | {(r.IsBaseline ? "" : r.Baseline)} | {r.P50Ratio:F2} | {r.MinLoad:F1}–{r.MaxLoad:F1} |"));
+                $"| {r.Target} | {r.Connections} | {r.Runs} | {r.RequestsPerSecond:N0} | {r.MinRequestsPerSecond:N0}–{r.MaxRequestsPerSecond:N0} | " +
+                $"{r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {cpu} | {ratio} | {(r.IsBaseline ? "" : r.Baseline)} | {r.P50Ratio:F2} | " +
+                $"{r.MinLoad:F1}–{r.MaxLoad:F1} |"));
         }
         foreach (var note in Notes)
         {

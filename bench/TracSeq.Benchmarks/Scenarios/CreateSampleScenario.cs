@@ -32,7 +32,8 @@ public static class CreateSampleScenario
         using var created = await admin.PostAsJsonAsync("/api/projects", new { code = ProjectCode, name = "Benchmarks" }, ct);
         if (created.StatusCode is not (System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.Conflict))
         {
-            throw new InvalidOperationException($"Creating project {ProjectCode} answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}");
+            throw new InvalidOperationException(
+                $"Creating project {ProjectCode} answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}");
         }
     }
 

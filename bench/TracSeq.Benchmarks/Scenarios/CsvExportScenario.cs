@@ -24,7 +24,8 @@ public sealed partial class CsvExportScenario : IBenchmarkScenario
     public long ItemsPerRun => _rows;
 
     public string? Notes => string.Create(CultureInfo.InvariantCulture,
-        $"Export: {_rows:N0} rows, {_bytes / 1048576.0:F1} MiB of CSV per run; Samples working set {_workingSetBefore / 1048576:F0} MiB before the first export, at most {_workingSetPeak / 1048576:F0} MiB during the exports.");
+        $"Export: {_rows:N0} rows, {_bytes / 1048576.0:F1} MiB of CSV per run; " +
+        $"Samples working set {_workingSetBefore / 1048576:F0} MiB before the first export, at most {_workingSetPeak / 1048576:F0} MiB during the exports.");
 
     [GeneratedRegex(@"^process_working_set_bytes (\S+)$", RegexOptions.Multiline)]
     private static partial Regex WorkingSet();

@@ -87,8 +87,11 @@ public sealed class IndexCheckBenchmark
     public string Table()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"### Sequencing: index-collision check, {Libraries} dual-indexed libraries ({Pairs:N0} pairs) on one lane").AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"In process, {IndexLength}-base i7 and i5, mismatches 1/1; {_runs} runs (one call each) after {_warmUp} warm-up calls; {_collisions} collisions found.").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"### Sequencing: index-collision check, {Libraries} dual-indexed libraries ({Pairs:N0} pairs) on one lane").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"In process, {IndexLength}-base i7 and i5, mismatches 1/1; {_runs} runs (one call each) after {_warmUp} warm-up calls; " +
+            $"{_collisions} collisions found.").AppendLine();
         text.AppendLine("| scenario | runs | median ms | min ms | max ms | pairs/ms (median) | × baseline |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         var baseline = Median(_baselineMs);
@@ -96,7 +99,8 @@ public sealed class IndexCheckBenchmark
         Row(text, "the same, every library sharing one i7 (every i5 compared)", _sharedI7Ms, baseline);
         Row(text, "plain loop reading every byte of every pair (baseline)", _baselineMs, baseline);
         var worst = Math.Max(Median(_checkMs), Median(_sharedI7Ms));
-        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Target < 20 ms: {(worst < 20 ? "yes" : "no")} ({Median(_checkMs):F2} ms median, {Median(_sharedI7Ms):F2} ms with a shared i7).");
+        text.AppendLine().AppendLine(CultureInfo.InvariantCulture,
+            $"Target < 20 ms: {(worst < 20 ? "yes" : "no")} ({Median(_checkMs):F2} ms median, {Median(_sharedI7Ms):F2} ms with a shared i7).");
         return text.ToString();
     }
 

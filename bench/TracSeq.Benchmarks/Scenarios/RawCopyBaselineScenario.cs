@@ -75,7 +75,8 @@ public sealed class RawCopyBaselineScenario(int count) : IBenchmarkScenario
                 await events.WriteAsync("created", NpgsqlDbType.Text, ct);
                 await events.WriteAsync(actor, NpgsqlDbType.Uuid, ct);
                 await events.WriteAsync("pending", NpgsqlDbType.Text, ct);
-                await events.WriteAsync(JsonSerializer.Serialize(new[] { new { field = "name", old = (string?)null, @new = _rows[i].Name } }, Json), NpgsqlDbType.Jsonb, ct);
+                var changes = JsonSerializer.Serialize(new[] { new { field = "name", old = (string?)null, @new = _rows[i].Name } }, Json);
+                await events.WriteAsync(changes, NpgsqlDbType.Jsonb, ct);
             }
             await events.CompleteAsync(ct);
         }

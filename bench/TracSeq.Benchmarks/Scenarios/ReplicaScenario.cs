@@ -21,7 +21,8 @@ public static class ReplicaScenario
 
         var reads = new List<ILoadTarget>();
         var creates = new List<ILoadTarget>();
-        var body = System.Text.Json.JsonSerializer.Serialize(CreateSampleScenario.Body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        var body = System.Text.Json.JsonSerializer.Serialize(
+            CreateSampleScenario.Body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
         foreach (var (label, host) in new[] { ("1 replica", one), ("2 replicas", two) })
         {
             var token = await host.SignInAsync(ct);

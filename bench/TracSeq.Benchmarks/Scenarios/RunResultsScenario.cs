@@ -24,7 +24,9 @@ public sealed class RunResultsScenario(SequencingScenarios.SequencingSetup setup
     private Guid _runId;
     private List<(string Lane, string Id, string I7, string I5)> _rows = [];
 
-    public string Name => $"`POST /api/runs/{{id}}/results` through the gateway (4 lanes × {SequencingScenarios.Libraries} libraries, 4 × {UnknownPerLane:N0} unknown barcodes)";
+    public string Name =>
+        $"`POST /api/runs/{{id}}/results` through the gateway " +
+        $"(4 lanes × {SequencingScenarios.Libraries} libraries, 4 × {UnknownPerLane:N0} unknown barcodes)";
 
     public long ItemsPerRun => Lanes * SequencingScenarios.Libraries;
 
@@ -49,7 +51,11 @@ public sealed class RunResultsScenario(SequencingScenarios.SequencingSetup setup
         var at = Array.IndexOf(lines, "[BCLConvert_Data]");
         var header = lines[at + 1].Split(',');
         _rows = [.. lines.Skip(at + 2).TakeWhile(l => l.Length > 0).Select(l => l.Split(','))
-            .Select(c => (c[Array.IndexOf(header, "Lane")], c[Array.IndexOf(header, "Sample_ID")], c[Array.IndexOf(header, "Index")], c[Array.IndexOf(header, "Index2")]))];
+            .Select(c => (
+                c[Array.IndexOf(header, "Lane")],
+                c[Array.IndexOf(header, "Sample_ID")],
+                c[Array.IndexOf(header, "Index")],
+                c[Array.IndexOf(header, "Index2")]))];
     }
 
     public async Task<TimeSpan> RunOnceAsync(int run, CancellationToken ct)
@@ -74,7 +80,9 @@ public sealed class RunResultsScenario(SequencingScenarios.SequencingSetup setup
     {
         var flipped = _rows.Select(r => r.Id).Distinct().Take(8).ToHashSet();
         var random = new Random(run + 1000);
-        var demux = new StringBuilder("Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\n");
+        var demux = new StringBuilder(
+            "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads," +
+            "% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\n");
         var unknown = new StringBuilder("Lane,index,index2,# Reads,% of Unknown Barcodes,% of All Reads\n");
         for (var lane = 1; lane <= Lanes; lane++)
         {

@@ -75,7 +75,8 @@ public static class SequencingScenarios
                 Content = JsonContent.Create(new
                 {
                     submissionId, templateId = Guid.NewGuid(), templateVersion = 1,
-                    samples = Enumerable.Range(1, Libraries).Select(i => new { name = $"Bench library source {i}", sampleType = "dna", projectCode = "BENCH-1" }),
+                    samples = Enumerable.Range(1, Libraries)
+                        .Select(i => new { name = $"Bench library source {i}", sampleType = "dna", projectCode = "BENCH-1" }),
                 }),
             };
             request.Headers.Add("Idempotency-Key", submissionId.ToString());

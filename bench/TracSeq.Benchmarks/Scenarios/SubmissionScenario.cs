@@ -37,7 +37,8 @@ public sealed class SubmissionScenario(int rows) : IBenchmarkScenario
         for (var i = 1; i <= rows; i++)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"Plate{i / 96 + 1}-{i % 96:D2},{(i % 2 == 0 ? "dna" : "rna")},{prefix}-{run + 100:D3}-{i:D5},25.5,12.75,2024-03-05,ABC-123,{i % 3 + 1},{(i % 2 == 0 ? "yes" : "FALSE")},,D-{i % 977:D4}\r\n");
+                $"Plate{i / 96 + 1}-{i % 96:D2},{(i % 2 == 0 ? "dna" : "rna")},{prefix}-{run + 100:D3}-{i:D5},25.5,12.75,2024-03-05,ABC-123," +
+                $"{i % 3 + 1},{(i % 2 == 0 ? "yes" : "FALSE")},,D-{i % 977:D4}\r\n");
         }
         return Encoding.UTF8.GetBytes(text.ToString());
     }

@@ -90,12 +90,14 @@ public sealed class UserPathScenario : IAsyncDisposable
         var served = ServedBy(repositoryRoot, appHost.Id);
         ILoadTarget[] targets =
         [
-            new WrkTarget(Target, new Uri(Gateway, path), "GET", new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" }) { ServedBy = served },
+            new WrkTarget(Target, new Uri(Gateway, path), "GET",
+                new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" }) { ServedBy = served },
             new WrkTarget(ReadByBarcodeScenario.BareGatewayName, new Uri(scenario._bare.Url, path), "GET",
                 new Dictionary<string, string> { ["Authorization"] = $"Bearer {scenario._bare.Token}" }) { ServedBy = [Environment.ProcessId] },
         ];
         var comparison = new LoadComparison(Name,
-            $"`dotnet run -c Release --project TracSeq.AppHost` (local mode, dashboard on, per-user limit lifted), healthy in {scenario.StartDuration.TotalSeconds:F0} s; " +
+            $"`dotnet run -c Release --project TracSeq.AppHost` (local mode, dashboard on, per-user limit lifted), " +
+            $"healthy in {scenario.StartDuration.TotalSeconds:F0} s; " +
             $"one cached sample ({json.Length} bytes) read through port 8000; CPU counts gateway, Samples and DCP ({served.Length} processes).",
             targets, baselineIndex: 1);
         return (scenario, comparison);
@@ -117,7 +119,8 @@ public sealed class UserPathScenario : IAsyncDisposable
             .Where(p => !p.Command.Contains(" run ", StringComparison.Ordinal))
             .Select(p => p.Pid);
         var dcp = all.Where(p => p.Command.Contains("dcp", StringComparison.Ordinal) &&
-                                 p.Command.Split(' ').SkipWhile(a => a != "--monitor").Skip(1).FirstOrDefault() is { } monitored && appHosts.Contains(monitored))
+                                 p.Command.Split(' ').SkipWhile(a => a != "--monitor").Skip(1).FirstOrDefault() is { } monitored &&
+                                 appHosts.Contains(monitored))
             .SelectMany(p => ServiceProcess.SelfAndDescendants(p.Pid))
             .Where(pid => Path.GetFileName(ServiceProcess.CommandLine(pid).Split(' ')[0]).StartsWith("dcp", StringComparison.Ordinal));
         return [.. services.Concat(dcp).Distinct()];

@@ -113,7 +113,9 @@ public static class WebRenderScenarios
         public string Name => name;
         public bool IsBaseline => baseline;
         public long ItemsPerRun => 1;
-        public string? Notes => baseline ? "Time from navigation start to the selector that shows the page's data, new tab each run, the session's cookie already set." : null;
+        public string? Notes => baseline
+            ? "Time from navigation start to the selector that shows the page's data, new tab each run, the session's cookie already set."
+            : null;
 
         public Task PrepareAsync(BenchmarkHost host, CancellationToken ct) => setup.EnsureAsync(host, ct);
 

@@ -57,7 +57,9 @@ public sealed class WebhookScenario : IDisposable
         await SetAsync(admin, id, enabled: true, db, ct);
         var latency = new StringBuilder();
         latency.AppendLine(CultureInfo.InvariantCulture, $"### {Name}: delivery latency at rest").AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"{latencySamples} samples created one after another (200 ms apart) through the gateway; the time from each 201 to the receiver holding its `sample.created`.").AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture,
+                $"{latencySamples} samples created one after another (200 ms apart) through the gateway; " +
+                $"the time from each 201 to the receiver holding its `sample.created`.").AppendLine()
             .AppendLine("| run | p50 ms | p95 ms | max ms |").AppendLine("|---:|---:|---:|---:|");
         var p95s = new List<double>();
         for (var run = 1; run <= Math.Max(3, load.Runs); run++)

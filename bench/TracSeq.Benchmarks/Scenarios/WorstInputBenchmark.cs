@@ -177,13 +177,15 @@ public sealed class WorstInputBenchmark
         var text = new StringBuilder();
         text.AppendLine("### Sequencing: the worst single request (issue 24, H1 and M1)").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"In process, the endpoints' own code at their limits; {_runs} runs after one warm-up call; time of one call and bytes it allocated (every allocation, live or not). Goal: < 1 s and < 50 MB.").AppendLine();
+            $"In process, the endpoints' own code at their limits; {_runs} runs after one warm-up call; " +
+            $"time of one call and bytes it allocated (every allocation, live or not). Goal: < 1 s and < 50 MB.").AppendLine();
         text.AppendLine("| input | runs | median ms (min–max) | allocated MB, median (min–max) | JSON answer | outcome | goal met |");
         text.AppendLine("|---|---:|---:|---:|---:|---|---|");
         foreach (var (name, ms, mb, answer, outcome) in _rows)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {name} | {ms.Count} | {Median(ms):F1} ({ms.Min():F1}–{ms.Max():F1}) | {Median(mb):F1} ({mb.Min():F1}–{mb.Max():F1}) | {(answer > 0 ? $"{answer / 1024.0:F1} KiB" : "—")} | {outcome} | {(Median(ms) < 1000 && Median(mb) < 50 ? "yes" : "no")} |");
+                $"| {name} | {ms.Count} | {Median(ms):F1} ({ms.Min():F1}–{ms.Max():F1}) | {Median(mb):F1} ({mb.Min():F1}–{mb.Max():F1}) | " +
+                $"{(answer > 0 ? $"{answer / 1024.0:F1} KiB" : "—")} | {outcome} | {(Median(ms) < 1000 && Median(mb) < 50 ? "yes" : "no")} |");
         }
         return text.ToString();
     }
