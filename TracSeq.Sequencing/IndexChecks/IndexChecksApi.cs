@@ -13,7 +13,9 @@ public sealed record IndexCheckEntryRequest(string? Id, string? Index1, string? 
 public sealed record IndexCheckRequest(
     int? BarcodeMismatchesIndex1, int? BarcodeMismatchesIndex2, IReadOnlyList<IndexCheckEntryRequest?>? Entries, IReadOnlyList<Guid>? LibraryIds);
 
-/// <summary>The first <see cref="IndexCollisionChecker.MaxReported"/> pairs, the count of all colliding pairs, and whether the list stops short of it.</summary>
+/// <summary>
+/// The first <see cref="IndexCollisionChecker.MaxReported"/> pairs, the count of all colliding pairs, and whether the list stops short of it.
+/// </summary>
 public sealed record IndexCheckResponse(bool Ok, IReadOnlyList<IndexCollision> Collisions, long TotalCollisions, bool Truncated, IReadOnlyList<string> Warnings)
 {
     public static IndexCheckResponse From(IndexCheckResult result) =>
@@ -70,7 +72,8 @@ public static class IndexChecksApi
         Endpoints.Conflict(title ?? string.Create(CultureInfo.InvariantCulture,
                 $"{check.TotalCollisions} pair(s) of libraries have indices too similar to tell apart; nothing was created."),
             string.Create(CultureInfo.InvariantCulture,
-                $"Each pair is named by library barcode with its Index 1 and Index 2 Hamming distances; the first {IndexCollisionChecker.MaxReported} are listed."),
+                $"Each pair is named by library barcode with its Index 1 and Index 2 Hamming distances; " +
+                $"the first {IndexCollisionChecker.MaxReported} are listed."),
             new Dictionary<string, object?>
             {
                 ["collisions"] = check.Collisions, ["totalCollisions"] = check.TotalCollisions, ["truncated"] = check.Truncated, ["warnings"] = check.Warnings,

@@ -39,7 +39,9 @@ public static class IndexCollisionChecker
     /// <summary>How many colliding pairs an answer lists; the rest are counted.</summary>
     public const int MaxReported = 100;
 
-    /// <summary>Counts every colliding pair and lists the first <paramref name="maxReported"/> in input order (A before B). Mismatches must be 0, 1 or 2.</summary>
+    /// <summary>
+    /// Counts every colliding pair and lists the first <paramref name="maxReported"/> in input order (A before B). Mismatches must be 0, 1 or 2.
+    /// </summary>
     public static IndexCheckResult Check(IReadOnlyList<IndexEntry> entries, int barcodeMismatchesIndex1 = 1, int barcodeMismatchesIndex2 = 1,
         int maxReported = MaxReported)
     {

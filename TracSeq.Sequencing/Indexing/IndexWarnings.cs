@@ -31,7 +31,8 @@ internal static class IndexWarnings
             return;
         }
         warnings.Add(string.Create(CultureInfo.InvariantCulture,
-            $"Mixed single and dual indexing: {single.Count} of {entries.Count} entries have no Index 2 ({Names(single)}); pairs with one of them are compared on Index 1 only."));
+            $"Mixed single and dual indexing: {single.Count} of {entries.Count} entries have no Index 2 ({Names(single)}); " +
+            $"pairs with one of them are compared on Index 1 only."));
     }
 
     private static void MixedLengths(IEnumerable<int> lengths, string read, List<string> warnings)

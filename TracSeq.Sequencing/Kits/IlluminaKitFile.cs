@@ -401,7 +401,8 @@ public static class IlluminaKitFile
                 }
                 if (!firstLine.TryAdd(normalized!, well.Line))
                 {
-                    Check(well.Line, "FixedIndexPosition", IndexKitRules.DuplicateWell(normalized!, string.Create(CultureInfo.InvariantCulture, $"line {firstLine[normalized!]}")));
+                    var first = string.Create(CultureInfo.InvariantCulture, $"line {firstLine[normalized!]}");
+                    Check(well.Line, "FixedIndexPosition", IndexKitRules.DuplicateWell(normalized!, first));
                     continue;
                 }
                 if (Pair(well.Value) is { } pair)

@@ -52,7 +52,8 @@ public static class IndexKitRules
             add($"{at}.read", Read(index.Read));
             if (index.Name is not null && !firstByName.TryAdd((index.Read, index.Name), i))
             {
-                add($"{at}.name", DuplicateIndexName(index.Name, index.Read, string.Create(CultureInfo.InvariantCulture, $"indices[{firstByName[(index.Read, index.Name)]}]")));
+                var first = string.Create(CultureInfo.InvariantCulture, $"indices[{firstByName[(index.Read, index.Name)]}]");
+                add($"{at}.name", DuplicateIndexName(index.Name, index.Read, first));
             }
         }
     }

@@ -52,7 +52,8 @@ public static class IndexKitsApi
                 "Either multipart/form-data with `file` = an Illumina index kit definition file (TSV with [IndexKit], " +
                 "[Resources], [Indices], [SupportedLibraryPrepKits]; mixed line endings, blank lines and trailing tabs " +
                 $"are accepted; the file at most {IlluminaKitFile.MaxBytes} bytes, 413 beyond), or JSON `{{name, strategy, indices, wells}}`. " +
-                $"Errors name the file's line or the JSON field (the first {IlluminaKitFile.MaxErrors} in file order, with a count). A kit name already imported is 409.")
+                $"Errors name the file's line or the JSON field (the first {IlluminaKitFile.MaxErrors} in file order, with a count). " +
+                "A kit name already imported is 409.")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
             .Accepts<IndexKitRequest>("application/json", "multipart/form-data")
             .Produces<IndexKitDto>(StatusCodes.Status201Created)
@@ -250,7 +251,8 @@ public static class IndexKitsApi
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, IndexKitDefinition kit, string source, ClaimsPrincipal user)
+    private static async Task InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, IndexKitDefinition kit, string source, ClaimsPrincipal user)
     {
         await connection.ExecuteAsync(
             """
@@ -290,7 +292,8 @@ public static class IndexKitsApi
         var indices = await connection.QueryAsync<KitIndex>(
             "SELECT name, sequence, read::int AS read FROM index_kit_indices WHERE kit_id = @id ORDER BY read, position", new { id }, tx);
         var wells = await connection.QueryAsync<KitWell>(
-            "SELECT well, i7_name AS i7name, i5_name AS i5name FROM index_kit_wells WHERE kit_id = @id ORDER BY substr(well, 2)::int, substr(well, 1, 1)", new { id }, tx);
+            "SELECT well, i7_name AS i7name, i5_name AS i5name FROM index_kit_wells " +
+            "WHERE kit_id = @id ORDER BY substr(well, 2)::int, substr(well, 1, 1)", new { id }, tx);
         return new IndexKitDto(kit.Id, kit.Name, kit.DisplayName, kit.Version, kit.Strategy, kit.FixedLayout, [.. indices], [.. wells],
             JsonSerializer.Deserialize<Dictionary<string, string>>(kit.Adapters, Json) ?? [],
             JsonSerializer.Deserialize<List<string>>(kit.PrepKits, Json) ?? [], kit.Source, kit.CreatedAt);

@@ -28,7 +28,8 @@ public sealed record CreateLibraryRequest(
     Guid? SampleId, string? Name, string? PrepKit, int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, LibraryIndexRequest? Index,
     long? TargetReads = null, bool? NegativeControl = null);
 
-public sealed record UpdateLibraryRequest(string? Name, string? PrepKit, int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, LibraryIndexRequest? Index,
+public sealed record UpdateLibraryRequest(
+    string? Name, string? PrepKit, int? FragmentSizeBp, decimal? ConcentrationNgUl, decimal? VolumeUl, LibraryIndexRequest? Index,
     long? TargetReads = null, bool? NegativeControl = null);
 
 public sealed record LibraryStatusRequest(string? To, string? Reason);
@@ -105,7 +106,8 @@ public static class LibraryRules
     public static string Barcode(DateTimeOffset now, long n) =>
         string.Create(CultureInfo.InvariantCulture, $"TS-LIB-{now.UtcDateTime:yyMMdd}-{n:D5}");
 
-    public static ValidationErrors CheckMeasures(this ValidationErrors errors, string? name, string? prepKit, int? size, decimal? concentration, decimal? volume) =>
+    public static ValidationErrors CheckMeasures(
+        this ValidationErrors errors, string? name, string? prepKit, int? size, decimal? concentration, decimal? volume) =>
         errors.Text("name", name, 200, required: false)
             .Text("prepKit", prepKit, 200, required: false)
             .Check(size is null or (>= 1 and <= 100_000), "fragmentSizeBp", "fragmentSizeBp must be 1 to 100000 bp.")
@@ -134,14 +136,20 @@ public static class LibrariesApi
             "The sample must be received, validated or in_storage (409 naming its status otherwise). The index is " +
             "{kitId, well} (fixed-layout kit), {kitId, i7Name, i5Name?} or custom {index1, index2?} (ACGT, 4–24 bases). " +
             "Answers the library with its TS-LIB barcode and derived molarity; the sample's audit trail gets library_created." +
-            " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithRequestExample("""{"sampleId": "01956a2b-5000-7000-8000-000000000001", "name": "LIB liver 1", "fragmentSizeBp": 350, "concentrationNgUl": 2.31, "index": {"index1": "ATTACTCG", "index2": "AGGCTATA"}}""");
+            " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing;" +
+            " the key with another body is 422.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithRequestExample(
+                """{"sampleId": "01956a2b-5000-7000-8000-000000000001", "name": "LIB liver 1", "fragmentSizeBp": 350, "concentrationNgUl": 2.31,""" +
+                """ "index": {"index1": "ATTACTCG", "index2": "AGGCTATA"}}""");
         libraries.MapGet("/", ListAsync).Documented("List libraries", "Filter by sampleId, poolId, status or text (barcode, name, sample barcode); paged.");
         libraries.MapGet("/{id:guid}", GetAsync).Documented("One library", "The library with its index, molarity and the latest QC per type.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         libraries.MapPatch("/{id:guid}", UpdateAsync).Write(SequencingPolicies.LabWork, "Edit a library",
-            "Changes name, prepKit, fragmentSizeBp, concentrationNgUl, volumeUl and, unless the library is in a pool on a run, its index. Fields left out stay.")
+            "Changes name, prepKit, fragmentSizeBp, concentrationNgUl, volumeUl and, unless the library is in a pool on a run, its index. " +
+            "Fields left out stay.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithRequestExample("""{"name": "LIB liver 1 (re-quantified)", "concentrationNgUl": 2.5}""");
@@ -150,7 +158,8 @@ public static class LibrariesApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithRequestExample("""{"to": "failed", "reason": "Adapter dimers on the TapeStation trace"}""");
-        libraries.MapGet("/{id:guid}/events", EventsAsync).Documented("A library's audit trail", "Every write to the library: who, when, what and the trace id, oldest first.")
+        libraries.MapGet("/{id:guid}/events", EventsAsync)
+            .Documented("A library's audit trail", "Every write to the library: who, when, what and the trace id, oldest first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return libraries;
     }
@@ -158,8 +167,8 @@ public static class LibrariesApi
     public const string CreateScope = "library.create";
 
     public static async Task<Results<Created<LibraryDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateLibraryRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples,
-        TimeProvider clock, ProjectGate projects, CancellationToken ct)
+        CreateLibraryRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http,
+        NpgsqlDataSource db, SamplesClient samples, TimeProvider clock, ProjectGate projects, CancellationToken ct)
     {
         if (CheckCreate(request, idempotencyKey) is { } invalid)
         {
@@ -179,12 +188,14 @@ public static class LibrariesApi
             return refused is not null ? refused : new ValidationErrors().Add("sampleId", "No sample has this id.").ToProblem();
         }
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await Idempotency.EarlierAnswerAsync(connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/libraries")) is { } earlier)
+        if (await Idempotency.EarlierAnswerAsync(
+                connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/libraries")) is { } earlier)
         {
             return earlier.KeyReused is { } reused ? reused : earlier.Replayed!;
         }
         var (id, barcode) = (Guid.CreateVersion7(), await LibraryStore.NextBarcodeAsync(connection, tx, clock.GetUtcNow()));
-        await LibraryStore.InsertAsync(connection, tx, id, barcode, sample, Blank(request.Name) ?? sample.Name, Blank(request.PrepKit), index!, request, user.GetUserId());
+        await LibraryStore.InsertAsync(
+            connection, tx, id, barcode, sample, Blank(request.Name) ?? sample.Name, Blank(request.PrepKit), index!, request, user.GetUserId());
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Library, id, "created",
             new { barcode, sampleId = sample.Id, sampleBarcode = sample.Barcode, index });
         if (await RecordOnSampleAsync(samples, sample.Id, id, barcode, authorization, ct) is { } unavailable)
@@ -274,7 +285,8 @@ public static class LibrariesApi
         return TypedResults.Ok(new PagedResult<LibraryDto>([.. rows.Select(r => r.ToDto())], paging.Page, paging.PageSize, total));
     }
 
-    public static async Task<Results<Ok<LibraryDto>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, NpgsqlDataSource db, ProjectGate projects, CancellationToken ct)
+    public static async Task<Results<Ok<LibraryDto>, ProblemHttpResult>> GetAsync(
+        Guid id, ClaimsPrincipal user, NpgsqlDataSource db, ProjectGate projects, CancellationToken ct)
     {
         var access = await projects.ForAsync(user, ct);
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -60,7 +60,8 @@ public static class LibraryStore
             "SELECT EXISTS (SELECT 1 FROM pool_libraries pl JOIN run_lanes rl ON rl.pool_id = pl.pool_id WHERE pl.library_id = @id)", new { id }, tx);
 
     /// <summary>The fields the request gives (the rest stay), and the index when <paramref name="index"/> is not null.</summary>
-    public static Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, UpdateLibraryRequest request, ResolvedIndex? index, DateTimeOffset now) =>
+    public static Task UpdateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, UpdateLibraryRequest request, ResolvedIndex? index, DateTimeOffset now) =>
         connection.ExecuteAsync(
             """
             UPDATE libraries SET name = coalesce(@name, name), prep_kit = coalesce(@prepKit, prep_kit),

@@ -24,7 +24,8 @@ public sealed record PoolLibraryDto(Guid Id, string Barcode, string Name, string
 
 public sealed record PoolDto(
     Guid Id, string Barcode, string Name, int BarcodeMismatchesIndex1, int BarcodeMismatchesIndex2, IReadOnlyList<PoolLibraryDto> Libraries,
-    IReadOnlyList<IndexCollision> Collisions, long TotalCollisions, bool CollisionsTruncated, IReadOnlyList<string> Warnings, DateTime CreatedAt, IReadOnlyList<QcMeasurementDto>? LatestQc = null);
+    IReadOnlyList<IndexCollision> Collisions, long TotalCollisions, bool CollisionsTruncated, IReadOnlyList<string> Warnings, DateTime CreatedAt,
+    IReadOnlyList<QcMeasurementDto>? LatestQc = null);
 
 public sealed record PoolSummary(Guid Id, string Barcode, string Name, int LibraryCount, DateTime CreatedAt);
 
@@ -43,10 +44,12 @@ public static class PoolsApi
                 "Creates a TS-POOL pool of active or sequenced libraries after checking their indices (mismatches 0–2, default 1). " +
                 $"Any collision is 409 with the first {IndexCollisionChecker.MaxReported} colliding pairs, totalCollisions and truncated, " +
                 "and nothing is created. A library may be in several pools." +
-                " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
+                " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing;" +
+            " the key with another body is 422.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         pools.MapGet("/", ListAsync).Documented("List pools", "Newest first; q searches barcode and name; paged. Facility staff only: empty for anyone else.");
-        pools.MapGet("/{id:guid}", GetAsync).Documented("One pool", "The pool with its libraries, index warnings and the latest QC per type. Facility staff only.")
+        pools.MapGet("/{id:guid}", GetAsync)
+            .Documented("One pool", "The pool with its libraries, index warnings and the latest QC per type. Facility staff only.")
             .ProducesProblem(StatusCodes.Status404NotFound).FacilityOnly("pool");
         pools.MapGet("/{id:guid}/events", EventsAsync).Documented("A pool's audit trail", "Who made the pool, when, and the trace id. Facility staff only.")
             .ProducesProblem(StatusCodes.Status404NotFound).FacilityOnly("pool");
@@ -56,11 +59,15 @@ public static class PoolsApi
     public const string CreateScope = "pool.create";
 
     public static async Task<Results<Created<PoolDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreatePoolRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        CreatePoolRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http,
+        NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
     {
         var errors = new ValidationErrors().CheckKey(idempotencyKey, required: false).Text("name", request.Name, 200)
             .Check(request.LibraryIds is { Count: > 0 and <= MaxLibraries }, "libraryIds", $"libraryIds must list 1 to {MaxLibraries} libraries.")
-            .Check(request.LibraryIds is null || request.LibraryIds.Distinct().Count() == request.LibraryIds.Count, "libraryIds", "libraryIds must not repeat a library.")
+            .Check(
+                request.LibraryIds is null || request.LibraryIds.Distinct().Count() == request.LibraryIds.Count,
+                "libraryIds",
+                "libraryIds must not repeat a library.")
             .CheckMismatches(request.BarcodeMismatchesIndex1, request.BarcodeMismatchesIndex2);
         if (!errors.IsValid)
         {
@@ -69,7 +76,8 @@ public static class PoolsApi
         var (m1, m2) = (request.BarcodeMismatchesIndex1 ?? 1, request.BarcodeMismatchesIndex2 ?? 1);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await Idempotency.EarlierAnswerAsync(connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/pools")) is { } earlier)
+        if (await Idempotency.EarlierAnswerAsync(
+                connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/pools")) is { } earlier)
         {
             return earlier.KeyReused is { } reused ? reused : earlier.Replayed!;
         }
@@ -140,7 +148,9 @@ public static class PoolsApi
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var pool = await LoadAsync(connection, id);
-        return pool is null ? Endpoints.NotFound("pool") : TypedResults.Ok(pool with { LatestQc = await QcApi.LatestPerTypeAsync(connection, QcApi.TargetPool, id) });
+        return pool is null
+            ? Endpoints.NotFound("pool")
+            : TypedResults.Ok(pool with { LatestQc = await QcApi.LatestPerTypeAsync(connection, QcApi.TargetPool, id) });
     }
 
     public static async Task<Results<Ok<IReadOnlyList<SequencingEventDto>>, ProblemHttpResult>> EventsAsync(Guid id, NpgsqlDataSource db, CancellationToken ct)

@@ -23,7 +23,8 @@ public sealed record QcTarget(string? Kind, Guid? Id);
 public sealed record QcResults(
     decimal? ConcentrationNgUl, decimal? ConcentrationNm, decimal? Rin, decimal? Din, decimal? AverageSizeBp, decimal? A260280, decimal? A260230);
 
-public sealed record CreateQcRequest(QcTarget? Target, string? Type, DateTimeOffset? MeasuredAt, string? Instrument, QcResults? Results, string? Outcome, string? Notes);
+public sealed record CreateQcRequest(
+    QcTarget? Target, string? Type, DateTimeOffset? MeasuredAt, string? Instrument, QcResults? Results, string? Outcome, string? Notes);
 
 public sealed record QcMeasurementDto(
     Guid Id, string TargetKind, Guid TargetId, string Type, DateTime MeasuredAt, string? Instrument, QcResults Results, string Outcome,
@@ -47,7 +48,8 @@ public static class QcApi
             "target {kind: sample|library|pool, id}, type (qubit, nanodrop, bioanalyzer, tapestation, qpcr, fragment_analyzer, other), " +
             "measuredAt (not in the future), results {concentrationNgUl, concentrationNm, rin, din, averageSizeBp, a260280, a260230}, " +
             "outcome pass|fail|borderline. Append-only; a sample target is looked up in Samples with your token." +
-            " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
+            " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing;" +
+            " the key with another body is 422.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         qc.MapGet("/", ListAsync).Documented("List QC measurements", "Filter by targetKind and targetId; newest measurement first; paged.");
         return qc;
@@ -56,8 +58,8 @@ public static class QcApi
     public const string CreateScope = "qc.create";
 
     public static async Task<Results<Created<QcMeasurementDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateQcRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, SamplesClient samples, TimeProvider clock,
-        ProjectGate projects, CancellationToken ct)
+        CreateQcRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http,
+        NpgsqlDataSource db, SamplesClient samples, TimeProvider clock, ProjectGate projects, CancellationToken ct)
     {
         var errors = Validate(request, clock.GetUtcNow()).CheckKey(idempotencyKey, required: false);
         if (!errors.IsValid)
@@ -78,7 +80,8 @@ public static class QcApi
         {
             return earlier.KeyReused is { } reused ? reused : earlier.Replayed!;
         }
-        var created = await QcStore.InsertAsync(connection, tx, id, kind, targetId, request, Blank(request.Instrument), results, Blank(request.Notes), user.GetUserId());
+        var created = await QcStore.InsertAsync(
+            connection, tx, id, kind, targetId, request, Blank(request.Instrument), results, Blank(request.Notes), user.GetUserId());
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Qc, id, "created",
             new { targetKind = kind, targetId, request.Type, request.Outcome });
         await Idempotency.CompleteAsync(connection, tx, user, CreateScope, idempotencyKey, StatusCodes.Status201Created, created);
@@ -136,8 +139,14 @@ public static class QcApi
     {
         var errors = new ValidationErrors()
             .Check(request.Target is not null, "target", "target {kind, id} is required.")
-            .Check(request.Type is not null && SequencingMetrics.QcTypes.Contains(request.Type), "type", $"type must be one of: {string.Join(", ", SequencingMetrics.QcTypes)}.")
-            .Check(request.Outcome is not null && SequencingMetrics.QcOutcomes.Contains(request.Outcome), "outcome", "outcome must be pass, fail or borderline.")
+            .Check(
+                request.Type is not null && SequencingMetrics.QcTypes.Contains(request.Type),
+                "type",
+                $"type must be one of: {string.Join(", ", SequencingMetrics.QcTypes)}.")
+            .Check(
+                request.Outcome is not null && SequencingMetrics.QcOutcomes.Contains(request.Outcome),
+                "outcome",
+                "outcome must be pass, fail or borderline.")
             .Check(request.MeasuredAt is not null, "measuredAt", "measuredAt is required.")
             .Check(request.MeasuredAt is null || request.MeasuredAt <= now.AddMinutes(5), "measuredAt", "measuredAt cannot be in the future.")
             .Text("instrument", request.Instrument, 200, required: false)

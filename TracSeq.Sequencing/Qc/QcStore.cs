@@ -9,7 +9,8 @@ namespace TracSeq.Sequencing.Qc;
 public static class QcStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private const string Columns = "id, target_kind, target_id, type, measured_at, instrument, results::text AS results, outcome, notes, created_by, created_at";
+    private const string Columns =
+        "id, target_kind, target_id, type, measured_at, instrument, results::text AS results, outcome, notes, created_by, created_at";
 
     public static async Task<QcMeasurementDto> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string kind, Guid targetId,
         CreateQcRequest request, string? instrument, QcResults results, string? notes, Guid createdBy)

@@ -55,7 +55,8 @@ public static class ResultsApi
 
         var thresholds = app.MapGroup("/api/qc-thresholds").WithTags("Run results");
         thresholds.MapGet("/", ThresholdsAsync).Documented("The run-QC thresholds",
-            "Per instrument, flow-cell type and read-1 length: cluster PF (M), ≥ Q30 %, reads per lane (M, divided by the libraries) and the undetermined maximum %.");
+            "Per instrument, flow-cell type and read-1 length: cluster PF (M), ≥ Q30 %, reads per lane (M, divided by the libraries) " +
+            "and the undetermined maximum %.");
         thresholds.MapPut("/", ReplaceThresholdsAsync).Write(ManageThresholds, "Replace the run-QC thresholds",
             "Lab administrators: the whole table, 1 to 500 rows, each key once.");
         return app;
@@ -131,7 +132,9 @@ public static class ResultsApi
         }
         var stored = await ResultsStore.VersionAsync(connection, id, version);
         return stored is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: version is null ? "No results were imported for this run yet." : "No such version.")
+            ? TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: version is null ? "No results were imported for this run yet." : "No such version.")
             : TypedResults.Ok(await ResultsReader.ToDtoAsync(connection, id, stored));
     }
 
@@ -217,12 +220,17 @@ public static class CorrectedSheet
     public static IReadOnlyList<Correction> Corrections(ResultsDocument document) =>
         [.. document.Findings.Where(f => f.Strength == Strengths.Confirmed).SelectMany(f => f.Corrections)];
 
-    public static string Write(ResultsRun run, IReadOnlyList<(short Lane, Guid Id, string Barcode, string Name, string Index1, string? Index2, string? Project)> rows,
-        IReadOnlyList<Correction> corrections, SampleSheetFormat format) =>
+    public static string Write(
+        ResultsRun run,
+        IReadOnlyList<(short Lane, Guid Id, string Barcode, string Name, string Index1, string? Index2, string? Project)> rows,
+        IReadOnlyList<Correction> corrections,
+        SampleSheetFormat format) =>
         Annotate(SampleSheetWriter.Write(Apply(run, rows, corrections), format), corrections);
 
     /// <summary>The run's rows with the corrections applied (indices replaced, libraries moved to their lane).</summary>
-    public static SampleSheetRun Apply(ResultsRun run, IReadOnlyList<(short Lane, Guid Id, string Barcode, string Name, string Index1, string? Index2, string? Project)> rows,
+    public static SampleSheetRun Apply(
+        ResultsRun run,
+        IReadOnlyList<(short Lane, Guid Id, string Barcode, string Name, string Index1, string? Index2, string? Project)> rows,
         IReadOnlyList<Correction> corrections)
     {
         var byRow = corrections.ToLookup(c => (c.Lane, c.LibraryId));

@@ -39,9 +39,11 @@ public static class ResultsCalculator
         var unknowns = jobs.SelectMany(j => j.Unknown).ToList();
         var diagnosis = DemuxDiagnosis.Run(new DemuxDiagnosis.Input(ReadingOf(run, runInfo), laneLibraries, laneTotals, unknowns, run.KitWells, run.Elsewhere));
         warnings.AddRange(diagnosis.Warnings);
-        var threshold = QcThresholdRules.Pick(run.Thresholds, run.Instrument, flowcellType, runInfo.Read1Cycles > 0 ? runInfo.Read1Cycles : run.Reads.Read1Cycles);
+        var threshold = QcThresholdRules.Pick(
+            run.Thresholds, run.Instrument, flowcellType, runInfo.Read1Cycles > 0 ? runInfo.Read1Cycles : run.Reads.Read1Cycles);
         var laneQc = LaneQc.Check(threshold, flowcellType,
-            [.. lanes.Select(l => new LaneQc.LaneFigures(l.Lane, l.TotalReads, l.ClustersPf, l.UndeterminedFraction, [.. l.Q30ByRead.Select(r => (r.Read, r.Q30Fraction))]))],
+            [.. lanes.Select(l => new LaneQc.LaneFigures(
+                l.Lane, l.TotalReads, l.ClustersPf, l.UndeterminedFraction, [.. l.Q30ByRead.Select(r => (r.Read, r.Q30Fraction))]))],
             laneLibraries, unknowns, warnings);
         foreach (var c in jobs.Select(j => j.Completion).OfType<CompletionData>().Where(c => !c.CompletedAsPlanned).Take(1))
         {
@@ -84,7 +86,8 @@ public static class ResultsCalculator
             var (total, assigned) = LaneTotals(jobs, lane);
             if (total is null)
             {
-                warnings.Add($"Lane {lane}: no Undetermined row, so the lane's total and undetermined reads are unknown; expected reads use the assigned reads.");
+                warnings.Add($"Lane {lane}: no Undetermined row, so the lane's total and undetermined reads are unknown; " +
+                    "expected reads use the assigned reads.");
             }
             laneTotals[lane] = total ?? assigned;
             var clusters = jobs.Select(j => j.ClustersPf.TryGetValue(lane, out var c) ? c : (long?)null).Max() ?? total;
@@ -120,7 +123,8 @@ public static class ResultsCalculator
             libraries.Add(new LibraryResultDto(l.Lane, l.LibraryId, l.Barcode, f.Reads, f.Perfect, f.One, f.Two, yield,
                 yield is > 0 && q30 is { } good ? Round((double)good / yield.Value) : null,
                 laneTotal > 0 ? Round((double)f.Reads / laneTotal) : null, Round(fraction), Math.Round(fraction * laneTotal), l.NegativeControl, null, null));
-            laneLibraries.Add(new LaneLibrary(l.Lane, l.LibraryId, l.Barcode, l.Index1, l.Index2, f.Reads, fraction * laneTotal, l.NegativeControl, l.KitName, l.Well));
+            laneLibraries.Add(new LaneLibrary(
+                l.Lane, l.LibraryId, l.Barcode, l.Index1, l.Index2, f.Reads, fraction * laneTotal, l.NegativeControl, l.KitName, l.Well));
         }
         return (libraries, laneLibraries);
     }
@@ -174,7 +178,9 @@ public static class ResultsCalculator
         var seen = rows.Select(r => (r.Lane, r.SampleId)).ToHashSet();
         foreach (var job in jobs)
         {
-            var added = job.Quality.Where(q => !q.SampleId.Equals("Undetermined", StringComparison.OrdinalIgnoreCase) && !seen.Contains((q.Lane, q.SampleId))).ToList();
+            var added = job.Quality
+                .Where(q => !q.SampleId.Equals("Undetermined", StringComparison.OrdinalIgnoreCase) && !seen.Contains((q.Lane, q.SampleId)))
+                .ToList();
             rows.AddRange(added);
             seen.UnionWith(added.Select(q => (q.Lane, q.SampleId)));
         }

@@ -24,7 +24,8 @@ public static class ResultsImporter
 
     public static readonly IReadOnlyList<string> ImportableStatuses = [RunStatuses.Sequencing, RunStatuses.Completed, RunStatuses.Failed];
 
-    public static async Task<Outcome> ImportAsync(NpgsqlDataSource db, ClaimsPrincipal user, Guid runId, ResultsUpload.Upload upload, JobData job, CancellationToken ct)
+    public static async Task<Outcome> ImportAsync(
+        NpgsqlDataSource db, ClaimsPrincipal user, Guid runId, ResultsUpload.Upload upload, JobData job, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -79,7 +80,8 @@ public static class ResultsImporter
         List<(Guid LibraryId, string Verdict, string Reason, long Reads, double Target, bool Changed, string? From)> verdicts)
     {
         var runVerdict = Verdicts.Verdicts.ForRun(verdicts.Select(v => v.Verdict));
-        await ResultsStore.InsertVersionAsync(connection, tx, run.Id, version, upload.Job, Fingerprint(upload), upload.Checksums, jobs, document, runVerdict, user.GetUserId());
+        await ResultsStore.InsertVersionAsync(
+            connection, tx, run.Id, version, upload.Job, Fingerprint(upload), upload.Checksums, jobs, document, runVerdict, user.GetUserId());
         await ResultsStore.InsertVerdictsAsync(connection, tx, user, run.Id, version,
             [.. verdicts.Select(v => (v.LibraryId, v.Verdict, v.Reason, v.Reads, v.Target, v.Changed))]);
         await SequencingEvents.WriteAsync(connection, tx, user, EntityKinds.Run, run.Id, "results_imported",
@@ -152,7 +154,9 @@ public static class ResultsReader
     {
         var doc = version.Document;
         var verdicts = await ResultsStore.LatestVerdictsAsync(connection, [.. doc.Libraries.Select(l => l.LibraryId).Distinct()], tx);
-        var libraries = doc.Libraries.Select(l => verdicts.TryGetValue(l.LibraryId, out var v) ? l with { Verdict = v.Verdict, Reason = v.Reason } : l).ToList();
+        var libraries = doc.Libraries
+            .Select(l => verdicts.TryGetValue(l.LibraryId, out var v) ? l with { Verdict = v.Verdict, Reason = v.Reason } : l)
+            .ToList();
         return new ResultsDto(runId, version.Version, version.ImportedAt, version.Files, doc.Warnings, doc.Unmatched, doc.Lanes, libraries,
             doc.Findings, doc.Jobs, doc.FlowcellType, version.Verdict, version.ImportedBy);
     }

@@ -42,7 +42,9 @@ public static class ResultsStore
                    barcode_mismatches_index1, barcode_mismatches_index2, status
             FROM runs WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")}
             """, new { id }, tx);
-        return r is { } x ? new ResultsRun(x.Id, x.Name, x.Instrument, x.Chemistry, x.FlowcellId, new ReadCycles(x.R1, x.R2, x.I1, x.I2), x.M1, x.M2, x.Status) : null;
+        return r is { } x
+            ? new ResultsRun(x.Id, x.Name, x.Instrument, x.Chemistry, x.FlowcellId, new ReadCycles(x.R1, x.R2, x.I1, x.I2), x.M1, x.M2, x.Status)
+            : null;
     }
 
     /// <summary>
@@ -51,7 +53,8 @@ public static class ResultsStore
     /// </summary>
     public static async Task<RunContext> LoadContextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ResultsRun run, string[] i7Prefixes)
     {
-        var libraries = await connection.QueryAsync<(short Lane, Guid PoolId, Guid Id, string Barcode, string Index1, string? Index2, long? Target, bool Negative, string? Kit, string? Well)>(
+        var libraries = await connection.QueryAsync<(short Lane, Guid PoolId, Guid Id, string Barcode, string Index1, string? Index2, long? Target,
+            bool Negative, string? Kit, string? Well)>(
             """
             SELECT rl.lane, rl.pool_id, l.id, l.barcode, l.index1, l.index2, l.target_reads, l.negative_control, l.kit_name, l.well
             FROM run_lanes rl JOIN pool_libraries pl ON pl.pool_id = rl.pool_id JOIN libraries l ON l.id = pl.library_id
@@ -94,7 +97,8 @@ public static class ResultsStore
         await connection.ExecuteAsync("DELETE FROM qc_thresholds", transaction: tx);
         await connection.ExecuteAsync(
             """
-            INSERT INTO qc_thresholds (instrument, flowcell_type, read1_cycles, cluster_pf_millions, q30_percent, reads_per_lane_millions, undetermined_max_percent)
+            INSERT INTO qc_thresholds
+                (instrument, flowcell_type, read1_cycles, cluster_pf_millions, q30_percent, reads_per_lane_millions, undetermined_max_percent)
             VALUES (@Instrument, @FlowcellType, @Read1Cycles, @ClusterPfMillions, @Q30Percent, @ReadsPerLaneMillions, @UndeterminedMaxPercent)
             """, rows, tx);
     }
@@ -102,7 +106,8 @@ public static class ResultsStore
     /// <summary>The latest version (or the one asked for), null when there is none.</summary>
     public static async Task<StoredVersion?> VersionAsync(NpgsqlConnection connection, Guid runId, int? version = null, NpgsqlTransaction? tx = null)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<(int Version, string Job, string Files, string Jobs, string Document, string Verdict, Guid ImportedBy, DateTime ImportedAt)?>(
+        var row = await connection.QuerySingleOrDefaultAsync<(int Version, string Job, string Files, string Jobs, string Document, string Verdict,
+            Guid ImportedBy, DateTime ImportedAt)?>(
             """
             SELECT version, job, files::text, jobs::text, document::text, verdict, imported_by, imported_at FROM run_result_versions
             WHERE run_id = @runId AND (@version::int IS NULL OR version = @version) ORDER BY version DESC LIMIT 1
@@ -117,12 +122,15 @@ public static class ResultsStore
     public static async Task<IReadOnlyList<ResultsVersionDto>> VersionsAsync(NpgsqlConnection connection, Guid runId)
     {
         var rows = await connection.QueryAsync<(int Version, string Job, DateTime ImportedAt, Guid ImportedBy, string Files, string Verdict)>(
-            "SELECT version, job, imported_at, imported_by, files::text, verdict FROM run_result_versions WHERE run_id = @runId ORDER BY version", new { runId });
-        return [.. rows.Select(r => new ResultsVersionDto(r.Version, r.Job, r.ImportedAt, r.ImportedBy, JsonSerializer.Deserialize<List<ImportedFile>>(r.Files, Json)!, r.Verdict))];
+            "SELECT version, job, imported_at, imported_by, files::text, verdict FROM run_result_versions " +
+            "WHERE run_id = @runId ORDER BY version", new { runId });
+        return [.. rows.Select(r => new ResultsVersionDto(
+            r.Version, r.Job, r.ImportedAt, r.ImportedBy, JsonSerializer.Deserialize<List<ImportedFile>>(r.Files, Json)!, r.Verdict))];
     }
 
     /// <summary>Reads and expected reads of these libraries in every other run's current version.</summary>
-    public static async Task<Dictionary<Guid, (long Reads, double Expected)>> ElsewhereReadsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId, Guid[] libraryIds)
+    public static async Task<Dictionary<Guid, (long Reads, double Expected)>> ElsewhereReadsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId, Guid[] libraryIds)
     {
         var rows = await connection.QueryAsync<(Guid Id, long Reads, double Expected)>(
             """
@@ -134,16 +142,19 @@ public static class ResultsStore
         return rows.ToDictionary(r => r.Id, r => (r.Reads, r.Expected));
     }
 
-    public static async Task<Dictionary<Guid, (string Verdict, string Reason)>> LatestVerdictsAsync(NpgsqlConnection connection, Guid[] libraryIds, NpgsqlTransaction? tx = null)
+    public static async Task<Dictionary<Guid, (string Verdict, string Reason)>> LatestVerdictsAsync(
+        NpgsqlConnection connection, Guid[] libraryIds, NpgsqlTransaction? tx = null)
     {
         var rows = await connection.QueryAsync<(Guid Id, string Verdict, string Reason)>(
-            "SELECT DISTINCT ON (library_id) library_id, verdict, reason FROM library_verdicts WHERE library_id = ANY(@libraryIds) ORDER BY library_id, id DESC",
+            "SELECT DISTINCT ON (library_id) library_id, verdict, reason FROM library_verdicts " +
+            "WHERE library_id = ANY(@libraryIds) ORDER BY library_id, id DESC",
             new { libraryIds }, tx);
         return rows.ToDictionary(r => r.Id, r => (r.Verdict, r.Reason));
     }
 
     /// <summary>Each library's barcode and the project of its sample, for the events an import announces.</summary>
-    public static async Task<Dictionary<Guid, (string Barcode, string? Project)>> LibraryLabelsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] libraryIds)
+    public static async Task<Dictionary<Guid, (string Barcode, string? Project)>> LibraryLabelsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] libraryIds)
     {
         var rows = await connection.QueryAsync<(Guid Id, string Barcode, string? Project)>(
             "SELECT id, barcode, sample_project FROM libraries WHERE id = ANY(@libraryIds)", new { libraryIds }, tx);
@@ -183,12 +194,14 @@ public static class ResultsStore
         await connection.ExecuteAsync(
             """
             INSERT INTO library_verdicts (library_id, run_id, version, verdict, reason, sequenced_reads, target_reads)
-            SELECT u.id, @runId, @version, u.verdict, u.reason, u.reads, u.target FROM unnest(@ids, @verdicts, @reasons, @reads, @targets) AS u(id, verdict, reason, reads, target)
+            SELECT u.id, @runId, @version, u.verdict, u.reason, u.reads, u.target
+            FROM unnest(@ids, @verdicts, @reasons, @reads, @targets) AS u(id, verdict, reason, reads, target)
             """,
             new
             {
                 runId, version, ids = verdicts.Select(v => v.LibraryId).ToArray(), verdicts = verdicts.Select(v => v.Verdict).ToArray(),
-                reasons = verdicts.Select(v => v.Reason).ToArray(), reads = verdicts.Select(v => v.Reads).ToArray(), targets = verdicts.Select(v => v.Target).ToArray(),
+                reasons = verdicts.Select(v => v.Reason).ToArray(), reads = verdicts.Select(v => v.Reads).ToArray(),
+                targets = verdicts.Select(v => v.Target).ToArray(),
             }, tx);
         var changed = verdicts.Where(v => v.Changed).ToList();
         await connection.ExecuteAsync(
@@ -199,8 +212,11 @@ public static class ResultsStore
             new
             {
                 kind = EntityKinds.Library, ids = changed.Select(v => v.LibraryId).ToArray(),
-                details = changed.Select(v => JsonSerializer.Serialize(new { verdict = v.Verdict, reason = v.Reason, sequencedReads = v.Reads, runId, version }, Json)).ToArray(),
-                actorId = user.GetUserId(), actorEmail = user.GetEmail(), actorName = user.FindFirstValue("name"), traceId = Activity.Current?.TraceId.ToHexString(),
+                details = changed
+                    .Select(v => JsonSerializer.Serialize(new { verdict = v.Verdict, reason = v.Reason, sequencedReads = v.Reads, runId, version }, Json))
+                    .ToArray(),
+                actorId = user.GetUserId(), actorEmail = user.GetEmail(), actorName = user.FindFirstValue("name"),
+                traceId = Activity.Current?.TraceId.ToHexString(),
             }, tx);
     }
 

@@ -42,7 +42,8 @@ public static class LanePlan
         var places = lanes.Sum(l => l.Libraries.Count);
         return places > MaxRunLibraryPlaces
             ? ("lanes", string.Create(CultureInfo.InvariantCulture,
-                $"The lanes would hold {places} libraries in all; a run holds at most {MaxRunLibraryPlaces} (a library on two lanes counts twice), the most samples Samples moves for one run."))
+                $"The lanes would hold {places} libraries in all; a run holds at most {MaxRunLibraryPlaces} (a library on two lanes counts twice), " +
+                $"the most samples Samples moves for one run."))
             : null;
     }
 

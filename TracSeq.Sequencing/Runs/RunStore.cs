@@ -48,7 +48,8 @@ public static class RunStore
     }
 
     /// <summary>The pools among <paramref name="poolIds"/> already on a planned or sequencing run, by pool barcode.</summary>
-    public static async Task<List<(string Pool, string Run, string Status)>> PoolsOnActiveRunsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] poolIds) =>
+    public static async Task<List<(string Pool, string Run, string Status)>> PoolsOnActiveRunsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] poolIds) =>
         (await connection.QueryAsync<(string Pool, string Run, string Status)>(
             """
             SELECT DISTINCT p.barcode, r.name, r.status FROM run_lanes rl JOIN runs r ON r.id = rl.run_id JOIN pools p ON p.id = rl.pool_id
@@ -80,18 +81,25 @@ public static class RunStore
             await connection.ExecuteAsync(
                 """
                 UPDATE libraries SET status = 'sequenced', updated_at = @now
-                WHERE status = 'active' AND id IN (SELECT pl.library_id FROM run_lanes rl JOIN pool_libraries pl ON pl.pool_id = rl.pool_id WHERE rl.run_id = @id)
+                WHERE status = 'active' AND id IN (
+                    SELECT pl.library_id FROM run_lanes rl JOIN pool_libraries pl ON pl.pool_id = rl.pool_id WHERE rl.run_id = @id)
                 """, new { id, now = clock.GetUtcNow() }, tx);
         }
     }
 
-    public static Task RecordStatusAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ClaimsPrincipal user, Guid runId, string? from, string to, string? reason) =>
+    public static Task RecordStatusAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, ClaimsPrincipal user, Guid runId, string? from, string to, string? reason) =>
         connection.ExecuteAsync(
             """
             INSERT INTO run_status_changes (run_id, from_status, to_status, reason, actor_id, actor_email, trace_id)
             VALUES (@runId, @from, @to, @reason, @actorId, @actorEmail, @traceId)
             """,
-            new { runId, from, to, reason, actorId = user.GetUserId(), actorEmail = user.GetEmail(), traceId = System.Diagnostics.Activity.Current?.TraceId.ToHexString() }, tx);
+            new
+            {
+                runId, from, to, reason, actorId = user.GetUserId(), actorEmail = user.GetEmail(),
+                traceId = System.Diagnostics.Activity.Current?.TraceId.ToHexString(),
+            },
+            tx);
 
     public static async Task<RunDto?> LoadAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? tx = null)
     {
@@ -116,7 +124,9 @@ public static class RunStore
             """, new { id }, tx)).ToList();
         var lanes = rows.GroupBy(r => r.Lane).Select(lane => new RunLaneDto(lane.Key, [.. lane.GroupBy(r => (r.PoolId, r.PoolBarcode, r.PoolName))
             .Select(p => new RunPoolDto(p.Key.PoolId, p.Key.PoolBarcode, p.Key.PoolName, [.. p.Where(r => r.LibraryId is not null)
-                .Select(r => new RunLibraryDto(r.LibraryId!.Value, r.Barcode!, r.Name!, r.SampleId!.Value, r.SampleBarcode!, r.Index1!, r.Index2))]))])).ToList();
+                .Select(r => new RunLibraryDto(
+                    r.LibraryId!.Value, r.Barcode!, r.Name!, r.SampleId!.Value, r.SampleBarcode!, r.Index1!, r.Index2))]))]))
+            .ToList();
         var samples = rows.Where(r => r.SampleId is not null).Select(r => new RunSampleDto(r.SampleId!.Value, r.SampleBarcode!))
             .DistinctBy(s => s.Id).OrderBy(s => s.Barcode, StringComparer.Ordinal).ToList();
         var history = await connection.QueryAsync<RunStatusChangeDto>(

@@ -97,7 +97,8 @@ public static class RunsApi
                 $"Instrument one of {string.Join(", ", Instruments.All)} (chemistry v1.0|v1.5 for the NovaSeq6000 only), lanes within " +
                 "the instrument's flow cell, indices no longer than the index cycles (shorter ones are masked), run name of letters, " +
                 "digits, spaces, '-' and '_'. Every lane's libraries are checked for collisions: 409 naming the lane and pairs." +
-                " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing; the key with another body is 422.")
+                " With an Idempotency-Key header a retry replays the first answer (Idempotent-Replayed: true) and creates nothing;" +
+            " the key with another body is 422.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         runs.MapGet("/", ListAsync).Documented("List runs", "Newest first; filter by status; paged. Facility staff only: empty for anyone else.");
         runs.MapGet("/{id:guid}", GetAsync).Documented("One run", "Lanes, pools, libraries, samples and the run's status history. Facility staff only.")
@@ -123,7 +124,8 @@ public static class RunsApi
     public const string CreateScope = "run.create";
 
     public static async Task<Results<Created<RunDto>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateRunRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+        CreateRunRequest request, [FromHeader(Name = IdempotencyRecords.HeaderName)] string? idempotencyKey, ClaimsPrincipal user, HttpContext http,
+        NpgsqlDataSource db, CancellationToken ct)
     {
         var (errors, chemistry) = Validate(request);
         errors.CheckKey(idempotencyKey, required: false);
@@ -132,11 +134,13 @@ public static class RunsApi
             return errors.ToProblem();
         }
         var lanes = request.Lanes!.Select(l => (Lane: l!.Lane!.Value, PoolId: l.PoolId!.Value)).ToList();
-        var reads = new ReadCycles(request.Reads!.Read1Cycles!.Value, request.Reads.Read2Cycles ?? 0, request.Reads.Index1Cycles ?? 0, request.Reads.Index2Cycles ?? 0);
+        var reads = new ReadCycles(
+            request.Reads!.Read1Cycles!.Value, request.Reads.Read2Cycles ?? 0, request.Reads.Index1Cycles ?? 0, request.Reads.Index2Cycles ?? 0);
         var (m1, m2) = (request.BarcodeMismatchesIndex1 ?? 1, request.BarcodeMismatchesIndex2 ?? 1);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await Idempotency.EarlierAnswerAsync(connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/runs")) is { } earlier)
+        if (await Idempotency.EarlierAnswerAsync(
+                connection, tx, http, user, CreateScope, idempotencyKey, request, Idempotency.CreatedUnder("/api/runs")) is { } earlier)
         {
             return earlier.KeyReused is { } reused ? reused : earlier.Replayed!;
         }
@@ -185,7 +189,8 @@ public static class RunsApi
     /// A run that could never move is refused now: more libraries than a lane or run may hold, more samples than Samples
     /// moves in one call, or an index longer than its read (the sheet could not describe it).
     /// </summary>
-    private static ValidationProblem? CheckSize(IReadOnlyList<(int Lane, IReadOnlyList<LaneLibrary> Libraries)> lanes, ReadCycles reads, ValidationErrors errors)
+    private static ValidationProblem? CheckSize(
+        IReadOnlyList<(int Lane, IReadOnlyList<LaneLibrary> Libraries)> lanes, ReadCycles reads, ValidationErrors errors)
     {
         if (LanePlan.TooLarge(lanes) is { } tooLarge)
         {
@@ -206,7 +211,10 @@ public static class RunsApi
         var errors = new ValidationErrors()
             .Check(RunNames.IsValid(request.Name), "name", $"name must be 1 to {RunNames.MaxLength} letters, digits, spaces, '-' or '_'.")
             .Check(Instruments.IsKnown(request.Instrument), "instrument", $"instrument must be one of: {string.Join(", ", Instruments.All)}.")
-            .Check(request.FlowcellId is { Length: > 0 and <= 100 } f && f.Trim().Length > 0 && f.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'),
+            .Check(
+                request.FlowcellId is { Length: > 0 and <= 100 } f
+                    && f.Trim().Length > 0
+                    && f.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'),
                 "flowcellId", "flowcellId is required: up to 100 letters, digits, '-' or '_'.")
             .CheckMismatches(request.BarcodeMismatchesIndex1, request.BarcodeMismatchesIndex2)
             .Check(request.Reads is not null, "reads", "reads {read1Cycles, read2Cycles, index1Cycles, index2Cycles} is required.")
@@ -347,7 +355,8 @@ public static class RunsApi
         var run = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Name, string Instrument, string? Chemistry, int Read1Cycles, int Read2Cycles,
             int Index1Cycles, int Index2Cycles, short M1, short M2)>(
             """
-            SELECT id, name, instrument, chemistry, read1_cycles, read2_cycles, index1_cycles, index2_cycles, barcode_mismatches_index1, barcode_mismatches_index2
+            SELECT id, name, instrument, chemistry, read1_cycles, read2_cycles, index1_cycles, index2_cycles,
+                barcode_mismatches_index1, barcode_mismatches_index2
             FROM runs WHERE id = @id
             """, new { id });
         if (run.Id == Guid.Empty)

@@ -43,7 +43,8 @@ public static class SampleSheetWriter
         {
             throw new ArgumentException("Read 1 has cycles; no read has a negative number of cycles.", nameof(run));
         }
-        if (run.BarcodeMismatchesIndex1 is < 0 or > IndexCollisionChecker.MaxMismatches || run.BarcodeMismatchesIndex2 is < 0 or > IndexCollisionChecker.MaxMismatches)
+        if (run.BarcodeMismatchesIndex1 is < 0 or > IndexCollisionChecker.MaxMismatches
+            || run.BarcodeMismatchesIndex2 is < 0 or > IndexCollisionChecker.MaxMismatches)
         {
             throw new ArgumentException("Barcode mismatches are 0, 1 or 2.", nameof(run));
         }
@@ -53,14 +54,16 @@ public static class SampleSheetWriter
         }
         if (!SampleSheetOptions.IsVersion(run.SoftwareVersion))
         {
-            throw new ArgumentException($"SoftwareVersion '{run.SoftwareVersion}' is not a version such as {SampleSheetOptions.DefaultBclConvertVersion}.", nameof(run));
+            throw new ArgumentException(
+                $"SoftwareVersion '{run.SoftwareVersion}' is not a version such as {SampleSheetOptions.DefaultBclConvertVersion}.", nameof(run));
         }
         foreach (var row in run.Rows)
         {
             if (row.Lane < 1 || row.Lane > Instruments.LaneCount(run.Instrument))
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Lane {row.Lane} of {row.LibraryBarcode} is not a lane of a {run.Instrument} (1–{Instruments.LaneCount(run.Instrument)})."), nameof(run));
+                    $"Lane {row.Lane} of {row.LibraryBarcode} is not a lane of a {run.Instrument} (1–{Instruments.LaneCount(run.Instrument)})."),
+                    nameof(run));
             }
             CheckIndex(row.Index1, r.Index1Cycles, row.LibraryBarcode, "Index 1");
             if (!string.IsNullOrEmpty(row.Index2))
@@ -171,7 +174,8 @@ public static class SampleSheetWriter
         {
             V2Header();
             var overrides = _rows.Select(r => OverrideCycles.For(_reads, r.Index1.Length, r.Index2.Length, _index2NsFirst)).ToList();
-            var masked = _rows.Any(r => OverrideCycles.Masks(_reads.Index1Cycles, r.Index1.Length) || OverrideCycles.Masks(_reads.Index2Cycles, r.Index2.Length));
+            var masked = _rows.Any(r =>
+                OverrideCycles.Masks(_reads.Index1Cycles, r.Index1.Length) || OverrideCycles.Masks(_reads.Index2Cycles, r.Index2.Length));
             // One OverrideCycles for the run when every library has the same index lengths; otherwise a per-sample column
             // (BCL Convert 4.1+ reads OverrideCycles in [BCLConvert_Data]).
             var perSample = masked && overrides.Distinct().Count() > 1;
@@ -187,7 +191,11 @@ public static class SampleSheetWriter
             Blank();
 
             Section("BCLConvert_Data");
-            Line(Columns(["Lane", "Sample_ID"], HasIndex1 ? "Index" : null, HasIndex2 ? "Index2" : null, perSample ? ["Sample_Project", "OverrideCycles"] : ["Sample_Project"]));
+            Line(Columns(
+                ["Lane", "Sample_ID"],
+                HasIndex1 ? "Index" : null,
+                HasIndex2 ? "Index2" : null,
+                perSample ? ["Sample_Project", "OverrideCycles"] : ["Sample_Project"]));
             for (var i = 0; i < _rows.Count; i++)
             {
                 var (row, index1, index2) = _rows[i];
@@ -214,7 +222,11 @@ public static class SampleSheetWriter
             Blank();
 
             Section("Reads");
-            foreach (var (key, cycles) in new[] { ("Read1Cycles", _reads.Read1Cycles), ("Read2Cycles", _reads.Read2Cycles), ("Index1Cycles", _reads.Index1Cycles), ("Index2Cycles", _reads.Index2Cycles) })
+            foreach (var (key, cycles) in new[]
+            {
+                ("Read1Cycles", _reads.Read1Cycles), ("Read2Cycles", _reads.Read2Cycles),
+                ("Index1Cycles", _reads.Index1Cycles), ("Index2Cycles", _reads.Index2Cycles),
+            })
             {
                 if (cycles > 0)
                 {

@@ -23,5 +23,7 @@ public static class Barcodes
         sequence is { Length: > 0 } s && s.All(c => c is 'G' or 'N') && s.Count(c => c == 'G') * 2 >= s.Length;
 
     public static bool IsAdapterI5(string? sequence) =>
-        sequence is { Length: > 0 } s && (IsPolyG(s) || AdapterI5.Any(a => s.Length <= a.Length ? a.StartsWith(s, StringComparison.Ordinal) : s.StartsWith(a, StringComparison.Ordinal)));
+        sequence is { Length: > 0 } s
+        && (IsPolyG(s)
+            || AdapterI5.Any(a => s.Length <= a.Length ? a.StartsWith(s, StringComparison.Ordinal) : s.StartsWith(a, StringComparison.Ordinal)));
 }

@@ -50,7 +50,8 @@ public static class DemuxDiagnosis
 
     internal static string? S5(IndexReading reading, string? i5) => i5 is null ? null : reading.I5ReverseComplemented ? Barcodes.Rc(i5) : i5;
 
-    private static (Finding, LaneIndex.Agg?) Diagnose(Input input, Dictionary<int, LaneIndex> index, List<(string I7, string? S5)> runPairs, LaneLibrary library)
+    private static (Finding, LaneIndex.Agg?) Diagnose(
+        Input input, Dictionary<int, LaneIndex> index, List<(string I7, string? S5)> runPairs, LaneLibrary library)
     {
         var lane = index[library.Lane];
         var (i7, s5) = (library.I7, S5(input.Reading, library.I5));
@@ -61,13 +62,16 @@ public static class DemuxDiagnosis
         }
         if (ShareElsewhere(input, library) is { } otherLane)
         {
-            return (new Finding(FindingLabels.WrongLane, Strengths.Confirmed, library.Lane, library.LibraryId, library.Barcode, null, null, library.Reads, null, otherLane.Lane,
+            return (new Finding(FindingLabels.WrongLane, Strengths.Confirmed, library.Lane, library.LibraryId, library.Barcode, null, null, library.Reads, null,
+                otherLane.Lane,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"{library.Barcode} got {Pct(otherLane.Share)} of lane {otherLane.Lane} but almost nothing in lane {library.Lane}: check which lane its pool was loaded on."))
+                    $"{library.Barcode} got {Pct(otherLane.Share)} of lane {otherLane.Lane} but almost nothing in lane {library.Lane}: " +
+                    $"check which lane its pool was loaded on."))
             { Form = "share of the lane" }, null);
         }
         return (new Finding(FindingLabels.NoIndexExplanation, null, library.Lane, library.LibraryId, library.Barcode, null, null, library.Reads, null, null,
-            $"No unknown barcode looks like {library.Barcode}'s indices: the library itself probably failed (check its QC) rather than the sample sheet."), null);
+            $"No unknown barcode looks like {library.Barcode}'s indices: " +
+            "the library itself probably failed (check its QC) rather than the sample sheet."), null);
     }
 
     /// <summary>An unknown barcode that explains a weak library, and how the sheet would have to change to read it.</summary>
@@ -138,7 +142,11 @@ public static class DemuxDiagnosis
     private static (int Lane, double Share)? ShareElsewhere(Input input, LaneLibrary library)
     {
         var here = input.LaneReads.TryGetValue(library.Lane, out var t) && t > 0 ? (double)library.Reads / t : 0;
-        return input.Libraries.Where(o => o.LibraryId == library.LibraryId && o.Lane != library.Lane && input.LaneReads.TryGetValue(o.Lane, out var ot) && ot > 0)
+        return input.Libraries
+            .Where(o => o.LibraryId == library.LibraryId
+                && o.Lane != library.Lane
+                && input.LaneReads.TryGetValue(o.Lane, out var ot)
+                && ot > 0)
             .Select(o => (o.Lane, Share: (double)o.Reads / input.LaneReads[o.Lane]))
             .Where(o => o.Share > 0 && here < 0.01 * o.Share).OrderByDescending(o => o.Share).Select(o => ((int, double)?)o).FirstOrDefault();
     }
@@ -174,15 +182,28 @@ public static class DemuxDiagnosis
         var reads = Millions(hit.Reads);
         return label switch
         {
-            FindingLabels.I5Orientation => $"{library.Barcode}: i5 was read in reverse complement — {reads} reads under {hit.Display}; change the sample sheet's i5 orientation or the library's index2 to {i5To}.",
-            FindingLabels.I7ReverseComplemented => $"{library.Barcode}: i7 was read in reverse complement — {reads} reads under {hit.Display}; set the library's index1 to {i7To}.",
-            FindingLabels.IndicesSwapped => $"{library.Barcode}: i7 and i5 are swapped — {reads} reads under {hit.Display}; set index1 to {i7To} and index2 to {i5To}.",
-            FindingLabels.WrongWell => $"{library.Barcode}: the tube carries well {well?.Well} of {well?.Kit} — {reads} reads under {hit.Display}; set the library's index to that well.",
-            FindingLabels.WrongI5Plate => $"{library.Barcode}: i7 is right but i5 comes from {well?.Kit} — {reads} reads under {hit.Display}; set index2 to {i5To}.",
-            FindingLabels.NoI5 => $"{library.Barcode}: made with a single-index adapter — {reads} reads under {hit.Display}; remove its index2 from the sheet.",
-            FindingLabels.I7NotRead => $"{library.Barcode}: the i7 read gave no signal (poly-G) — {reads} reads under {hit.Display}; check the i7 adapter or demultiplex on i5 alone.",
-            FindingLabels.ShiftedIndex => $"{library.Barcode}: one index is shifted by one base — {reads} reads under {hit.Display}; set it to {i7To ?? library.I7}+{i5To}.",
-            FindingLabels.WrongLane => $"{library.Barcode}: its reads are in lane {otherLane} — {reads} reads under {hit.Display}; put it on lane {otherLane} in the sheet (or re-load it).",
+            FindingLabels.I5Orientation =>
+                $"{library.Barcode}: i5 was read in reverse complement — {reads} reads under {hit.Display}; " +
+                $"change the sample sheet's i5 orientation or the library's index2 to {i5To}.",
+            FindingLabels.I7ReverseComplemented =>
+                $"{library.Barcode}: i7 was read in reverse complement — {reads} reads under {hit.Display}; set the library's index1 to {i7To}.",
+            FindingLabels.IndicesSwapped =>
+                $"{library.Barcode}: i7 and i5 are swapped — {reads} reads under {hit.Display}; set index1 to {i7To} and index2 to {i5To}.",
+            FindingLabels.WrongWell =>
+                $"{library.Barcode}: the tube carries well {well?.Well} of {well?.Kit} — {reads} reads under {hit.Display}; " +
+                "set the library's index to that well.",
+            FindingLabels.WrongI5Plate =>
+                $"{library.Barcode}: i7 is right but i5 comes from {well?.Kit} — {reads} reads under {hit.Display}; set index2 to {i5To}.",
+            FindingLabels.NoI5 =>
+                $"{library.Barcode}: made with a single-index adapter — {reads} reads under {hit.Display}; remove its index2 from the sheet.",
+            FindingLabels.I7NotRead =>
+                $"{library.Barcode}: the i7 read gave no signal (poly-G) — {reads} reads under {hit.Display}; " +
+                "check the i7 adapter or demultiplex on i5 alone.",
+            FindingLabels.ShiftedIndex =>
+                $"{library.Barcode}: one index is shifted by one base — {reads} reads under {hit.Display}; set it to {i7To ?? library.I7}+{i5To}.",
+            FindingLabels.WrongLane =>
+                $"{library.Barcode}: its reads are in lane {otherLane} — {reads} reads under {hit.Display}; " +
+                $"put it on lane {otherLane} in the sheet (or re-load it).",
             _ => "",
         };
     }

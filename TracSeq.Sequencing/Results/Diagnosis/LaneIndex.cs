@@ -401,13 +401,15 @@ internal sealed class LaneIndex
         if (hoppedReads >= threshold)
         {
             yield return new Finding(FindingLabels.Hopped, null, Lane, null, null, null, null, hoppedReads, null, null,
-                string.Create(CultureInfo.InvariantCulture, $"{hoppedCount} hopped pairs of this lane's libraries, {DemuxDiagnosis.Pct((double)hoppedReads / _laneReads)} of the lane together."))
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{hoppedCount} hopped pairs of this lane's libraries, {DemuxDiagnosis.Pct((double)hoppedReads / _laneReads)} of the lane together."))
             { Form = "group" };
         }
         foreach (var (kit, reads) in kitGroups.Where(g => g.Value >= threshold))
         {
             yield return new Finding(FindingLabels.NotOnSheet, null, Lane, null, null, null, null, reads, new FindingKit(kit, null), null,
-                $"Wells of {kit} that no library of this lane has hold {DemuxDiagnosis.Pct((double)reads / _laneReads)} of the lane together: libraries missing from the sheet?")
+                $"Wells of {kit} that no library of this lane has hold {DemuxDiagnosis.Pct((double)reads / _laneReads)} of the lane together: " +
+                "libraries missing from the sheet?")
             { Form = "group" };
         }
     }

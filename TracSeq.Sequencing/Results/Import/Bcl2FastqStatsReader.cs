@@ -92,7 +92,8 @@ public static class Bcl2FastqStatsReader
         if (parts.Length > 2 || parts.Any(p => p.Length is 0 or > 24 || p.Any(ch => ch is not ('A' or 'C' or 'G' or 'T' or 'N'))) ||
             !barcode.Value.TryGetInt64(out var reads) || reads < 0)
         {
-            throw ResultsImportException.Bad(FileName, $"UnknownBarcodes[{u}].Barcodes", $"Stats.json UnknownBarcodes[{u}]: '{Clip(barcode.Name)}' is not an index pair with a read count.");
+            throw ResultsImportException.Bad(FileName, $"UnknownBarcodes[{u}].Barcodes",
+                $"Stats.json UnknownBarcodes[{u}]: '{Clip(barcode.Name)}' is not an index pair with a read count.");
         }
         return new UnknownBarcode(lane, parts[0], parts.Length > 1 ? parts[1] : null, reads);
     }

@@ -66,7 +66,10 @@ public static partial class ResultsUpload
             raw = Unzip(raw[0].Name, raw[0].Content);
         }
         var (files, ignored) = Classify(raw);
-        var sums = files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ImportedFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)))).ToList();
+        var sums = files
+            .OrderBy(f => f.Key, StringComparer.Ordinal)
+            .Select(f => new ImportedFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value))))
+            .ToList();
         return new Upload(job, files, sums, ignored);
     }
 
@@ -91,7 +94,8 @@ public static partial class ResultsUpload
                 if (!first.AsSpan().SequenceEqual(content))
                 {
                     throw ResultsImportException.Bad(name, null,
-                        $"{known} was sent twice with different content: import one demultiplexing job at a time (several jobs are imported one after the other, each with its job field).");
+                        $"{known} was sent twice with different content: import one demultiplexing job at a time " +
+                        "(several jobs are imported one after the other, each with its job field).");
                 }
             }
             else
@@ -142,7 +146,8 @@ public static partial class ResultsUpload
             if (entry.Length > 1024 * 1024 && entry.Length > (long)ResultsLimits.MaxZipRatio * Math.Max(1, entry.CompressedLength))
             {
                 throw ResultsImportException.Bad($"{zipName}:{entry.FullName}", null, string.Create(CultureInfo.InvariantCulture,
-                    $"{entry.FullName} in {zipName} expands {entry.Length / Math.Max(1, entry.CompressedLength)}-fold; at most {ResultsLimits.MaxZipRatio}-fold is accepted."));
+                    $"{entry.FullName} in {zipName} expands {entry.Length / Math.Max(1, entry.CompressedLength)}-fold; " +
+                    $"at most {ResultsLimits.MaxZipRatio}-fold is accepted."));
             }
         }
     }
@@ -196,12 +201,14 @@ public static class JobReader
         {
             // The instrument's files alone (the run finished, demultiplexing has not): stored, nothing judged yet.
             reports = new([], [], [], new Dictionary<int, long>());
-            warnings.Add("No Demultiplex_Stats.csv or Stats.json: the instrument's files were imported; reads, verdicts and the diagnosis wait for the demultiplexing reports.");
+            warnings.Add("No Demultiplex_Stats.csv or Stats.json: the instrument's files were imported; " +
+                "reads, verdicts and the diagnosis wait for the demultiplexing reports.");
         }
         var hopped = files.TryGetValue(IndexHoppingReader.FileName, out var h) ? IndexHoppingReader.Read(h) : [];
         if (reports.Demux.Count == 0 && (files.ContainsKey(DemultiplexStatsReader.FileName) || files.ContainsKey(Bcl2FastqStatsReader.FileName)))
         {
-            throw ResultsImportException.Bad(files.ContainsKey(DemultiplexStatsReader.FileName) ? DemultiplexStatsReader.FileName : Bcl2FastqStatsReader.FileName,
+            throw ResultsImportException.Bad(
+                files.ContainsKey(DemultiplexStatsReader.FileName) ? DemultiplexStatsReader.FileName : Bcl2FastqStatsReader.FileName,
                 null, "The demultiplexing report has no rows.");
         }
         return new JobData(job, runInfo, parameters, completion, reports.Demux, reports.Quality, reports.Unknown, hopped, reports.Clusters, warnings);

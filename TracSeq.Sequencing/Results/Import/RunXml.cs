@@ -9,7 +9,10 @@ internal static class RunXml
 {
     public static XElement Load(string file, byte[] content)
     {
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = ResultsLimits.MaxImportBytes };
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = ResultsLimits.MaxImportBytes,
+        };
         try
         {
             using var reader = XmlReader.Create(new MemoryStream(content), settings);
@@ -17,7 +20,8 @@ internal static class RunXml
         }
         catch (XmlException e)
         {
-            throw ResultsImportException.Bad(file, string.Create(CultureInfo.InvariantCulture, $"line {e.LineNumber}"), $"{file} is not well-formed XML: {e.Message}");
+            throw ResultsImportException.Bad(
+                file, string.Create(CultureInfo.InvariantCulture, $"line {e.LineNumber}"), $"{file} is not well-formed XML: {e.Message}");
         }
     }
 
@@ -52,7 +56,8 @@ public static class RunInfoReader
             if (!int.TryParse(read.Attr("Number"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ||
                 !int.TryParse(read.Attr("NumCycles"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var cycles) || cycles is < 0 or > 1000)
             {
-                throw ResultsImportException.Bad(FileName, RunXml.Where(read), $"RunInfo.xml {RunXml.Where(read)}: Number and NumCycles must be whole numbers (cycles 0 to 1000).");
+                throw ResultsImportException.Bad(FileName, RunXml.Where(read),
+                    $"RunInfo.xml {RunXml.Where(read)}: Number and NumCycles must be whole numbers (cycles 0 to 1000).");
             }
             reads.Add(new RunRead(number, cycles, Yes(read.Attr("IsIndexedRead")), Yes(read.Attr("IsReverseComplement"))));
         }
@@ -64,7 +69,9 @@ public static class RunInfoReader
         return new RunInfoData(run.Attr("Id") ?? "", flowcell, run.Value("Instrument"), lanes, reads);
     }
 
-    private static bool Yes(string? value) => value is not null && (value.Equals("Y", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase));
+    private static bool Yes(string? value) =>
+        value is not null
+        && (value.Equals("Y", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>

@@ -11,7 +11,8 @@ namespace TracSeq.Sequencing.Results.Verdicts;
 /// </summary>
 public static class LaneQc
 {
-    public sealed record LaneFigures(int Lane, long? TotalReads, long? ClustersPf, double? UndeterminedFraction, IReadOnlyList<(int Read, double Q30)> Q30ByRead);
+    public sealed record LaneFigures(
+        int Lane, long? TotalReads, long? ClustersPf, double? UndeterminedFraction, IReadOnlyList<(int Read, double Q30)> Q30ByRead);
 
     public static IReadOnlyList<Finding> Check(
         QcThreshold? threshold, string? flowcellType, IReadOnlyList<LaneFigures> lanes, IReadOnlyList<LaneLibrary> libraries,
@@ -65,7 +66,8 @@ public static class LaneQc
         foreach (var l in judged.Where(l => !l.NegativeControl && l.Reads < perLibrary))
         {
             findings.Add(Qc(lane.Lane, "reads_per_library", Math.Round(perLibrary / 1e6, 4), Math.Round(l.Reads / 1e6, 4),
-                $"{l.Barcode}: {l.Reads / 1e6:0.###} M reads, below {perLibrary / 1e6:0.###} M ({threshold.ReadsPerLaneMillions} M ÷ {judged.Count} libraries).")
+                $"{l.Barcode}: {l.Reads / 1e6:0.###} M reads, below {perLibrary / 1e6:0.###} M " +
+                $"({threshold.ReadsPerLaneMillions} M ÷ {judged.Count} libraries).")
                 with { LibraryId = l.LibraryId, LibraryBarcode = l.Barcode });
         }
     }
@@ -76,7 +78,8 @@ public static class LaneQc
         foreach (var b in unknowns.Where(b => b.Lane == lane && b.Reads >= DemuxDiagnosis.SignificantShare * total))
         {
             findings.Add(Qc(lane, "unknown_barcode", 1, Math.Round(100.0 * b.Reads / total, 2),
-                $"Lane {lane}: unknown barcode {b.Index}{(b.Index2 is null ? "" : "+" + b.Index2)} holds {100.0 * b.Reads / total:0.##} % of the lane (≥ 1 %).")
+                $"Lane {lane}: unknown barcode {b.Index}{(b.Index2 is null ? "" : "+" + b.Index2)} " +
+                $"holds {100.0 * b.Reads / total:0.##} % of the lane (≥ 1 %).")
                 with { Index = b.Index, Index2 = b.Index2, Reads = b.Reads });
         }
     }
