@@ -126,7 +126,8 @@ public static class Problem
     public static string? Title(string body) => JsonDocument.Parse(body).RootElement.GetProperty("title").GetString();
 }
 
-public sealed record AuthEventInfo(long Id, string Type, DateTime At, Guid? UserId, string? Email, Guid? ActorId, string? Ip, string? UserAgent, string? TraceId);
+public sealed record AuthEventInfo(long Id, string Type, DateTime At, Guid? UserId, string? Email, Guid? ActorId, string? Ip, string? UserAgent,
+    string? TraceId);
 
 public static class AuthEvents
 {

@@ -57,7 +57,8 @@ public sealed class BadInputTests(AuthService fixture)
         var admin = await _auth.LoginAsAdminAsync();
         using var client = _auth.Client(admin.AccessToken);
 
-        using var response = await client.PostAsJsonAsync("/api/users", new { email = "not-an-email", displayName = "", role = "superuser", password = "short" });
+        using var response = await client.PostAsJsonAsync("/api/users",
+            new { email = "not-an-email", displayName = "", role = "superuser", password = "short" });
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await AuthApiClient.ErrorFieldsAsync(response)).ShouldBe(["email", "displayName", "role", "password"], ignoreOrder: true);

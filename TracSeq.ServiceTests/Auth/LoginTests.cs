@@ -80,7 +80,8 @@ public sealed class LoginTests(AuthService fixture)
         {
             await db.OpenAsync();
             await using var expire = new NpgsqlCommand(
-                "UPDATE login_failures SET locked_until = now() - interval '1 second', first_failed_at = now() - interval '16 minutes' WHERE email = $1::citext", db)
+                "UPDATE login_failures SET locked_until = now() - interval '1 second', first_failed_at = now() - interval '16 minutes' "
+                + "WHERE email = $1::citext", db)
             {
                 Parameters = { new() { Value = user.Email } },
             };

@@ -20,7 +20,8 @@ public sealed class UserDirectoryTests(AuthService fixture)
         var pi = await _auth.CreateUserAsync("principal_investigator", admin.AccessToken);
         using var client = _auth.Client((await _auth.LoginAsync(pi.Email, pi.Password)).AccessToken);
 
-        var found = (await client.GetFromJsonAsync<Entry>($"/api/users/lookup?email={Uri.EscapeDataString(colleague.Email.ToUpperInvariant())}", AuthApiClient.Json))!;
+        var found = (await client.GetFromJsonAsync<Entry>($"/api/users/lookup?email={Uri.EscapeDataString(colleague.Email.ToUpperInvariant())}",
+            AuthApiClient.Json))!;
         (found.Id, found.Email).ShouldBe((colleague.Id, colleague.Email));
         found.DisplayName.ShouldNotBeNullOrWhiteSpace();
 

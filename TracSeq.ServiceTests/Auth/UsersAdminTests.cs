@@ -23,7 +23,8 @@ public sealed class UsersAdminTests(AuthService fixture)
         using var client = _auth.Client(session.AccessToken);
 
         (await client.GetAsync("/api/users")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await client.PostAsJsonAsync("/api/users", new { email = "x@lab.example.org", displayName = "X", role = "guest", password = "a-long-enough-password" }))
+        (await client.PostAsJsonAsync("/api/users",
+            new { email = "x@lab.example.org", displayName = "X", role = "guest", password = "a-long-enough-password" }))
             .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await client.GetAsync($"/api/users/{user.Id}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = "lab_administrator" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -102,7 +102,8 @@ public sealed class LocalInfrastructure
             ["POSTGRES_PASSWORD"] = _postgresPassword,
             ["PG_DURABLE"] = "false",
         });
-        _redis = Launch(Which("redis-server", "redis-server"), [await WriteRedisConfigAsync(), "--port", _redisPort.ToString(System.Globalization.CultureInfo.InvariantCulture)], []);
+        _redis = Launch(Which("redis-server", "redis-server"),
+            [await WriteRedisConfigAsync(), "--port", _redisPort.ToString(System.Globalization.CultureInfo.InvariantCulture)], []);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await WaitForPostgresAsync(timeout.Token);

@@ -31,7 +31,8 @@ public static class ServiceEnvironment
             foreach (var service in new[] { "auth", "samples", "templates", "sequencing", "gateway", "web" })
             {
                 Environment.SetEnvironmentVariable($"TracSeq__ServiceKeys__{service}",
-                    Environment.GetEnvironmentVariable($"TracSeq__ServiceKeys__{service}") ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+                    Environment.GetEnvironmentVariable($"TracSeq__ServiceKeys__{service}")
+                        ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
                 Set($"services__{service}__http__0", UnreachableService);
             }
             // The tests play many people from one machine: services believe the X-Forwarded-For sent from loopback, so

@@ -49,7 +49,8 @@ public sealed class ServiceFactory<TProgram>(Action<IServiceCollection>? configu
 
     public HttpClient CreateClient(string? accessToken)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = _address ?? ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = _address ?? ClientOptions.BaseAddress, AllowAutoRedirect = false,
+            HandleCookies = false });
         if (accessToken is not null)
         {
             client.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);

@@ -44,7 +44,8 @@ public sealed class TestTokenIssuer
 
     /// <summary>A user of <paramref name="role"/> of their own, not the run's shared one of that role.</summary>
     public TestIdentity NewUser(string role) =>
-        _users.GetOrAdd($"{role}#{Guid.NewGuid():N}", _ => new TestIdentity(Guid.NewGuid(), $"{role.Replace('_', '.')}.{Guid.NewGuid():N}@lab.example.org", role));
+        _users.GetOrAdd($"{role}#{Guid.NewGuid():N}",
+            _ => new TestIdentity(Guid.NewGuid(), $"{role.Replace('_', '.')}.{Guid.NewGuid():N}@lab.example.org", role));
 
     public TestIdentity User(string role) =>
         _users.GetOrAdd(role, r => new TestIdentity(Guid.NewGuid(), $"{r.Replace('_', '.')}.{Guid.NewGuid():N}@lab.example.org", r));

@@ -87,7 +87,8 @@ public static class OpenApiSnapshot
                 {
                     "required" => items.OrderBy(i => i?.ToJsonString(), StringComparer.Ordinal),
                     "tags" => items.OrderBy(i => i is JsonObject t ? t["name"]?.ToJsonString() : i?.ToJsonString(), StringComparer.Ordinal),
-                    "parameters" => items.OrderBy(i => $"{i?["in"]?.ToJsonString()} {i?["name"]?.ToJsonString()} {i?["$ref"]?.ToJsonString()}", StringComparer.Ordinal),
+                    "parameters" => items.OrderBy(i => $"{i?["in"]?.ToJsonString()} {i?["name"]?.ToJsonString()} {i?["$ref"]?.ToJsonString()}",
+                        StringComparer.Ordinal),
                     _ => items,
                 };
                 return new JsonArray([.. ordered]);

@@ -28,7 +28,9 @@ public sealed class FakeSequencing
         }
         var path = request.RequestUri!.AbsolutePath;
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(ct);
-        if (request.Method == HttpMethod.Put && path.StartsWith("/internal/samples/", StringComparison.Ordinal) && path.EndsWith("/project", StringComparison.Ordinal))
+        if (request.Method == HttpMethod.Put
+            && path.StartsWith("/internal/samples/", StringComparison.Ordinal)
+            && path.EndsWith("/project", StringComparison.Ordinal))
         {
             _libraryMoves.Enqueue((Guid.Parse(path["/internal/samples/".Length..^"/project".Length]), body));
             return Json("""{"moved": 0}""");

@@ -49,17 +49,20 @@ public sealed class ProjectVisibilityTests(SamplesService fixture)
                 ProjectGroups.Expect(failures, $"{method} {path.Name} by the other group", theirs, HttpStatusCode.NotFound);
                 if (theirs.Status != never.Status || theirs.Title != never.Title)
                 {
-                    failures.Add($"{method} {path.Name}: another group's id answers {(int)theirs.Status} '{theirs.Title}', an unknown id {(int)never.Status} '{never.Title}'");
+                    failures.Add($"{method} {path.Name}: another group's id answers {(int)theirs.Status} '{theirs.Title}', "
+                        + $"an unknown id {(int)never.Status} '{never.Title}'");
                 }
 
                 // A's viewer reads, but may not change anything (a principal investigator could, as a member).
                 var viewer = await ProjectGroups.SendAsync(a.ViewerClient, method, Fill(path.Name, a, a.Owner.Id), body);
-                ProjectGroups.Expect(failures, $"{method} {path.Name} by a viewer", viewer, method == HttpMethod.Get ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
+                ProjectGroups.Expect(failures, $"{method} {path.Name} by a viewer", viewer,
+                    method == HttpMethod.Get ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
 
                 // Staff read everything (their writes are the lab's daily work, tested elsewhere).
                 if (method == HttpMethod.Get)
                 {
-                    ProjectGroups.Expect(failures, $"{method} {path.Name} by staff", await ProjectGroups.SendAsync(staff, method, Fill(path.Name, a, a.Owner.Id), null), HttpStatusCode.OK);
+                    ProjectGroups.Expect(failures, $"{method} {path.Name} by staff",
+                        await ProjectGroups.SendAsync(staff, method, Fill(path.Name, a, a.Owner.Id), null), HttpStatusCode.OK);
                 }
             }
         }

@@ -72,7 +72,9 @@ public sealed class SampleBatchTests(SamplesService fixture)
     {
         var existing = await _lab.CreateSampleAsync(new { name = "Already here", sampleType = "dna", barcode = SampleLab.Unique("TAKEN") });
         var submissionId = Guid.NewGuid();
-        var samples = Enumerable.Range(0, 50).Select(i => (object)new { name = $"S{i}", sampleType = "dna", barcode = i == 37 ? existing.Barcode : null }).ToList();
+        var samples = Enumerable.Range(0, 50)
+            .Select(i => (object)new { name = $"S{i}", sampleType = "dna", barcode = i == 37 ? existing.Barcode : null })
+            .ToList();
         var samplesBefore = await CountAsync("SELECT count(*) FROM samples");
 
         using var response = await _lab.PostBatchAsync("research_scientist", submissionId,

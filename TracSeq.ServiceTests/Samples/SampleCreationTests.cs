@@ -30,7 +30,8 @@ public sealed class SampleCreationTests(SamplesService fixture)
         var sample = (await response.Content.ReadFromJsonAsync<SampleInfo>(SampleLab.Json))!;
         response.Headers.Location!.ToString().ShouldBe($"/api/samples/{sample.Id}");
         response.Headers.ETag!.Tag.ShouldBe("\"1\"");
-        (sample.Name, sample.SampleType, sample.Status, sample.ProjectCode, sample.Notes).ShouldBe(("Liver biopsy 12", "tissue", "pending", "ONC-2025", "Keep on dry ice"));
+        (sample.Name, sample.SampleType, sample.Status, sample.ProjectCode, sample.Notes)
+            .ShouldBe(("Liver biopsy 12", "tissue", "pending", "ONC-2025", "Keep on dry ice"));
         (sample.Volume, sample.Concentration, sample.QualityScore).ShouldBe((250.5m, 12.25m, 8.1m));
         sample.CollectedAt.ShouldBe(collectedAt.UtcDateTime);
         sample.Metadata.GetProperty("donor").GetString().ShouldBe("D-0042");

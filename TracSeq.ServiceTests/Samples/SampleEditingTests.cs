@@ -14,12 +14,14 @@ public sealed class SampleEditingTests(SamplesService fixture)
     [Fact]
     public async Task An_edit_with_the_current_ETag_applies_and_records_old_and_new_values()
     {
-        var sample = await _lab.CreateSampleAsync(new { name = "Plasma 3", sampleType = "plasma", volume = 100, notes = "first draw", metadata = new { tube = "EDTA" } });
+        var sample = await _lab.CreateSampleAsync(new { name = "Plasma 3", sampleType = "plasma", volume = 100, notes = "first draw",
+            metadata = new { tube = "EDTA" } });
         using var client = await _lab.TechnicianAsync();
         using var read = await client.GetAsync($"/api/samples/{sample.Id}");
         var etag = read.Headers.ETag!.Tag;
 
-        using var request = Patch(sample.Id, new { volume = 80.5, notes = (string?)null, metadata = new { tube = "EDTA", hemolysed = true }, name = "Plasma 3" });
+        using var request = Patch(sample.Id,
+            new { volume = 80.5, notes = (string?)null, metadata = new { tube = "EDTA", hemolysed = true }, name = "Plasma 3" });
         request.IfMatch(etag);
         using var response = await client.SendAsync(request);
 
@@ -133,7 +135,10 @@ public sealed class SampleEditingTests(SamplesService fixture)
         using var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/samples/{sample.Id}/status") { Content = JsonContent.Create(new { to = "received" }) };
         stale.IfMatch("\"7\"");
         using var refused = await client.SendAsync(stale);
-        using var current = new HttpRequestMessage(HttpMethod.Post, $"/api/samples/{sample.Id}/status") { Content = JsonContent.Create(new { to = "received" }) };
+        using var current = new HttpRequestMessage(HttpMethod.Post, $"/api/samples/{sample.Id}/status")
+        {
+            Content = JsonContent.Create(new { to = "received" })
+        };
         current.IfMatch("\"1\"");
         using var accepted = await client.SendAsync(current);
 

@@ -54,7 +54,10 @@ public sealed class SampleRoleTests(SamplesService fixture)
         {
             using var direct = await _lab.AsAsync(role, "samples");
             var submissionId = Guid.NewGuid();
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch") { Content = JsonContent.Create(SampleLab.BatchBody(submissionId, 2)) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/samples/batch")
+            {
+                Content = JsonContent.Create(SampleLab.BatchBody(submissionId, 2))
+            };
             request.Headers.Add("Idempotency-Key", submissionId.ToString());
             await ServiceIdentityHeader.SignAsync(request);
             return await direct.SendAsync(request);

@@ -40,13 +40,16 @@ public sealed class SearchAndExportTests(SamplesService fixture)
         using var guest = await _lab.AsAsync("guest");
 
         var received = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&status=received", SampleLab.Json))!;
-        var both = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&status=received,pending&type=blood", SampleLab.Json))!;
+        var both = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&status=received,pending&type=blood",
+            SampleLab.Json))!;
         var firstPage = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&sort=name&pageSize=2&page=1", SampleLab.Json))!;
         var lastPage = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&sort=name&pageSize=2&page=3", SampleLab.Json))!;
         var descending = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&sort=-name", SampleLab.Json))!;
         var wrongType = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&type=dna", SampleLab.Json))!;
-        var future = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&from={DateTime.UtcNow.AddHours(1):O}", SampleLab.Json))!;
-        var submission = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?submissionId={(await _lab.GetSampleAsync(ids[0])).SubmissionId}", SampleLab.Json))!;
+        var future = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?projectCode={project}&from={DateTime.UtcNow.AddHours(1):O}",
+            SampleLab.Json))!;
+        var submission = (await guest.GetFromJsonAsync<PageOf<SampleInfo>>($"/api/samples?submissionId={(await _lab.GetSampleAsync(ids[0])).SubmissionId}",
+            SampleLab.Json))!;
 
         received.Items.Select(i => i.Id).ShouldBe(ids.Take(2), ignoreOrder: true);
         both.Total.ShouldBe(5);
@@ -87,7 +90,8 @@ public sealed class SearchAndExportTests(SamplesService fixture)
 
         stats.RootElement.GetProperty("total").GetInt64().ShouldBe(5);
         var byStatus = stats.RootElement.GetProperty("byStatus");
-        (byStatus.GetProperty("pending").GetInt64(), byStatus.GetProperty("rejected").GetInt64(), byStatus.GetProperty("archived").GetInt64()).ShouldBe((4L, 1L, 0L));
+        (byStatus.GetProperty("pending").GetInt64(), byStatus.GetProperty("rejected").GetInt64(), byStatus.GetProperty("archived").GetInt64())
+            .ShouldBe((4L, 1L, 0L));
         byStatus.EnumerateObject().Count().ShouldBe(10);
         var byType = stats.RootElement.GetProperty("byType");
         (byType.GetProperty("rna").GetInt64(), byType.GetProperty("plasma").GetInt64(), byType.GetProperty("dna").GetInt64()).ShouldBe((3L, 2L, 0L));
@@ -106,7 +110,8 @@ public sealed class SearchAndExportTests(SamplesService fixture)
         await _lab.CreateSampleAsync(new { name = "Other type", sampleType = "rna", projectCode = project });
         using var guest = await _lab.AsAsync("guest");
 
-        using var response = await guest.GetAsync($"/api/samples/export?format=csv&projectCode={project}&type=dna&sort=name", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await guest.GetAsync($"/api/samples/export?format=csv&projectCode={project}&type=dna&sort=name",
+            HttpCompletionOption.ResponseHeadersRead);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");

@@ -187,7 +187,8 @@ public sealed class StorageTests(SamplesService fixture)
         using var boxWithoutSize = await technician.PostAsJsonAsync("/api/storage/locations", new { name = "B", kind = "box", parentId = rack });
         using var rackIntoItsBox = await technician.PatchAsJsonAsync($"/api/storage/locations/{rack}", new { parentId = box.Id });
         using var kindChange = await technician.PatchAsJsonAsync($"/api/storage/locations/{box.Id}", new { kind = "rack" });
-        using var sameBarcode = await technician.PostAsJsonAsync("/api/storage/locations", new { name = "Copy", kind = "box", rows = 1, columns = 1, barcode = box.Barcode });
+        using var sameBarcode = await technician.PostAsJsonAsync("/api/storage/locations",
+            new { name = "Copy", kind = "box", rows = 1, columns = 1, barcode = box.Barcode });
 
         roomInBox.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         freezerWithRows.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
@@ -229,7 +230,8 @@ public sealed class StorageTests(SamplesService fixture)
         var children = (await guest.GetFromJsonAsync<PageOf<LocationInfo>>($"/api/storage/locations?parentId={rackId}", SampleLab.Json))!;
 
         var occupancy = rack.RootElement.GetProperty("occupancy");
-        (occupancy.GetProperty("capacity").GetInt64(), occupancy.GetProperty("occupied").GetInt64(), occupancy.GetProperty("samples").GetInt64()).ShouldBe((10L, 1L, 1L));
+        (occupancy.GetProperty("capacity").GetInt64(), occupancy.GetProperty("occupied").GetInt64(), occupancy.GetProperty("samples").GetInt64())
+            .ShouldBe((10L, 1L, 1L));
         rack.RootElement.GetProperty("children").GetArrayLength().ShouldBe(2);
         children.Items.Select(c => c.Id).ShouldBe([box.Id, second.Id], ignoreOrder: true);
         children.Total.ShouldBe(2);

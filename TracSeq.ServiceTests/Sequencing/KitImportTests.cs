@@ -17,7 +17,8 @@ public sealed class KitImportTests(SequencingService fixture)
 {
     private readonly SequencingLab _lab = new(fixture);
 
-    private async Task<HttpResponseMessage> UploadAsync(byte[] bytes, string role = "principal_investigator", string resource = "gateway", string field = "file")
+    private async Task<HttpResponseMessage> UploadAsync(byte[] bytes, string role = "principal_investigator", string resource = "gateway",
+        string field = "file")
     {
         using var client = await _lab.AsAsync(role, resource);
         using var form = new MultipartFormDataContent();
@@ -190,7 +191,8 @@ public sealed class KitImportTests(SequencingService fixture)
         {
             name, strategy = "quadruple", indices = new[] { new { name = "A", sequence = "ACGTACGT", read = 1 } },
         });
-        using var wrongType = await client.PostAsync("/api/index-kits", new StringContent($$"""{"name": "{{name}}", "strategy": "single", "indices": "ACGT"}""", Encoding.UTF8, "application/json"));
+        using var wrongType = await client.PostAsync("/api/index-kits",
+            new StringContent($$"""{"name": "{{name}}", "strategy": "single", "indices": "ACGT"}""", Encoding.UTF8, "application/json"));
 
         (await SampleLab.ErrorFieldsAsync(badBase)).ShouldBe(["indices[0].sequence"]);
         (await SampleLab.ErrorFieldsAsync(unknownWell)).ShouldBe(["wells[0].i7Name"]);

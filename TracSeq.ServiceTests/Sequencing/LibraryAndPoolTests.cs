@@ -160,7 +160,8 @@ public sealed partial class LibraryAndPoolTests(SequencingService fixture)
         response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         var problem = await SampleLab.ProblemAsync(response);
         var pair = problem.GetProperty("collisions").EnumerateArray().ShouldHaveSingleItem();
-        new[] { pair.GetProperty("a").GetString(), pair.GetProperty("b").GetString() }.ShouldBe([libraries[0].Barcode, libraries[1].Barcode], ignoreOrder: true);
+        new[] { pair.GetProperty("a").GetString(), pair.GetProperty("b").GetString() }.ShouldBe([libraries[0].Barcode, libraries[1].Barcode],
+            ignoreOrder: true);
         pair.GetProperty("index1Distance").GetInt32().ShouldBe(1);
         pair.GetProperty("index2Distance").GetInt32().ShouldBe(1);
         (await _lab.CountsAsync()).ShouldBe(before);

@@ -23,7 +23,8 @@ public sealed class RunResultsTests(SequencingService fixture)
     private async Task<(Guid RunId, IReadOnlyList<LibraryInfo> Libraries)> RunAsync(string flowcell = "HFLOWCELL1", long? targetReads = null,
         IReadOnlyList<LibraryInfo>? libraries = null, bool start = true)
     {
-        libraries ??= await _lab.LibrariesAsync((SequencingLab.I7[0], SequencingLab.I5[0]), (SequencingLab.I7[1], SequencingLab.I5[1]), (SequencingLab.I7[2], SequencingLab.I5[2]));
+        libraries ??= await _lab.LibrariesAsync((SequencingLab.I7[0], SequencingLab.I5[0]), (SequencingLab.I7[1], SequencingLab.I5[1]),
+            (SequencingLab.I7[2], SequencingLab.I5[2]));
         if (targetReads is not null)
         {
             using var client = await _lab.AsAsync("lab_technician");
@@ -56,8 +57,12 @@ public sealed class RunResultsTests(SequencingService fixture)
         var at = Array.IndexOf(lines, "[BCLConvert_Data]");
         var header = lines[at + 1].Split(',');
         var rows = lines.Skip(at + 2).TakeWhile(l => l.Length > 0).Select(l => l.Split(','))
-            .Select(c => (Lane: c[Array.IndexOf(header, "Lane")], Id: c[Array.IndexOf(header, "Sample_ID")], I7: c[Array.IndexOf(header, "Index")], I5: c[Array.IndexOf(header, "Index2")])).ToList();
-        var demux = new StringBuilder("Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\r\n");
+            .Select(c => (Lane: c[Array.IndexOf(header, "Lane")], Id: c[Array.IndexOf(header, "Sample_ID")], I7: c[Array.IndexOf(header, "Index")],
+                I5: c[Array.IndexOf(header, "Index2")]))
+            .ToList();
+        var demux = new StringBuilder(
+            "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,"
+            + "% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\r\n");
         var unknown = new StringBuilder("Lane,index,index2,# Reads,% of Unknown Barcodes,% of All Reads\r\n");
         long undetermined = 50_000;
         foreach (var row in rows)
@@ -88,7 +93,8 @@ public sealed class RunResultsTests(SequencingService fixture)
         };
     }
 
-    private async Task<HttpResponseMessage> ImportAsync(Guid runId, IReadOnlyDictionary<string, byte[]> files, string role = "lab_technician", string? job = null)
+    private async Task<HttpResponseMessage> ImportAsync(Guid runId, IReadOnlyDictionary<string, byte[]> files, string role = "lab_technician",
+        string? job = null)
     {
         using var client = await _lab.AsAsync(role);
         using var form = new MultipartFormDataContent();
@@ -173,7 +179,9 @@ public sealed class RunResultsTests(SequencingService fixture)
         second.GetProperty("version").GetInt32().ShouldBe(2);
         using var guest = await _lab.AsAsync("lab_technician"); // a run's results are the facility's
         (await guest.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/results/versions")).GetArrayLength().ShouldBe(2);
-        (await guest.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/results?version=1")).GetProperty("lanes")[0].GetProperty("totalReads").GetInt64().ShouldBe(3_050_000);
+        (await guest.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/results?version=1"))
+            .GetProperty("lanes")[0].GetProperty("totalReads").GetInt64()
+            .ShouldBe(3_050_000);
         (await guest.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/results")).GetProperty("version").GetInt32().ShouldBe(2);
 
         var run = await guest.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}");
@@ -208,7 +216,10 @@ public sealed class RunResultsTests(SequencingService fixture)
 
         var notStarted = await JsonAsync(await ImportAsync(planned, await ReportsAsync(planned)), HttpStatusCode.Conflict);
         var otherFlowcell = await JsonAsync(await ImportAsync(runId, await ReportsAsync(runId, flowcell: "HOTHERFC9")), HttpStatusCode.Conflict);
-        var broken = new Dictionary<string, byte[]>(files) { ["Top_Unknown_Barcodes.csv"] = "Lane,index,index2,# Reads\r\n1,ACGT,ACGT,12\r\n1,ACGT,TTTT,many\r\n"u8.ToArray() };
+        var broken = new Dictionary<string, byte[]>(files)
+        {
+            ["Top_Unknown_Barcodes.csv"] = "Lane,index,index2,# Reads\r\n1,ACGT,ACGT,12\r\n1,ACGT,TTTT,many\r\n"u8.ToArray()
+        };
         var badLine = await JsonAsync(await ImportAsync(runId, broken), HttpStatusCode.BadRequest);
         var noRunInfo = await JsonAsync(await ImportAsync(runId, files.Where(f => f.Key != "RunInfo.xml").ToDictionary()), HttpStatusCode.BadRequest);
         using var guestAttempt = await ImportAsync(runId, files, role: "guest");
@@ -251,7 +262,9 @@ public sealed class RunResultsTests(SequencingService fixture)
         details.GetProperty("verdict").GetString().ShouldBe("passed");
         // the first run's results (the facility's) now show the library's verdict over both runs; the member sees theirs above
         using var staff = await _lab.AsAsync("lab_technician");
-        (await staff.GetFromJsonAsync<JsonElement>($"/api/runs/{first}/results")).GetProperty("libraries")[0].GetProperty("verdict").GetString().ShouldBe("passed");
+        (await staff.GetFromJsonAsync<JsonElement>($"/api/runs/{first}/results"))
+            .GetProperty("libraries")[0].GetProperty("verdict").GetString()
+            .ShouldBe("passed");
     }
 
     [Fact]

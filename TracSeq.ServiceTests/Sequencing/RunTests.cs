@@ -131,12 +131,14 @@ public sealed class RunTests(SequencingService fixture)
     [Fact]
     public async Task Sample_sheets_v2_and_v1_are_downloaded_as_csv_attachments_with_the_i5_orientation_each_needs()
     {
-        var samples = new[] { await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: null) }; // no project named: the lab files it under its default project
+        var samples = new[] { await _lab.SampleAsync(projectCode: "ONC-7"), await _lab.SampleAsync(projectCode: "ONC-7"),
+            await _lab.SampleAsync(projectCode: null) }; // no project named: the lab files it under its default project
         var libraries = new List<LibraryInfo>();
         string[] names = ["Lib 1, tumour", "Lib 2\nnormal", "Lib-3_ok"];
         for (var i = 0; i < 3; i++)
         {
-            using var created = await _lab.PostLibraryAsync(new { sampleId = samples[i].Id, name = names[i], index = new { index1 = SequencingLab.I7[i], index2 = SequencingLab.I5[i] } });
+            using var created = await _lab.PostLibraryAsync(new { sampleId = samples[i].Id, name = names[i],
+                index = new { index1 = SequencingLab.I7[i], index2 = SequencingLab.I5[i] } });
             created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
             libraries.Add((await created.Content.ReadFromJsonAsync<LibraryInfo>(SequencingLab.Json))!);
         }

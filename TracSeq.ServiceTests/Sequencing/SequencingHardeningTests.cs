@@ -122,7 +122,8 @@ public sealed class SequencingHardeningTests(SequencingService fixture)
         await ExactlyOnceAsync(client, "/api/runs", "runs", SequencingLab.RunBody("NovaSeq6000", [(1, pool)], name: $"Keyed run {Guid.NewGuid():N}"[..16]),
             SequencingLab.RunBody("NovaSeq6000", [(1, pool)], name: $"Other run {Guid.NewGuid():N}"[..16]));
         var measuredAt = DateTime.UtcNow.AddMinutes(-5);
-        object Qc(string outcome) => new { target = new { kind = "library", id = library }, type = "qubit", measuredAt, results = new { concentrationNgUl = 2.4m }, outcome };
+        object Qc(string outcome) => new { target = new { kind = "library", id = library }, type = "qubit", measuredAt,
+            results = new { concentrationNgUl = 2.4m }, outcome };
         await ExactlyOnceAsync(client, "/api/qc", "qc_measurements", Qc("pass"), Qc("fail"));
     }
 

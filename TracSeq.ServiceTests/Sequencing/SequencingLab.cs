@@ -16,7 +16,8 @@ public sealed record KitInfo(
 
 public sealed record LibraryIndexInfo(Guid? KitId, string? KitName, string? Well, string? I7Name, string? I5Name, string Index1, string? Index2);
 
-public sealed record QcInfo(Guid Id, string TargetKind, Guid TargetId, string Type, DateTime MeasuredAt, string? Instrument, JsonElement Results, string Outcome);
+public sealed record QcInfo(Guid Id, string TargetKind, Guid TargetId, string Type, DateTime MeasuredAt, string? Instrument, JsonElement Results,
+    string Outcome);
 
 public sealed record LibraryInfo(
     Guid Id, string Barcode, Guid SampleId, string SampleBarcode, string Name, string? PrepKit, LibraryIndexInfo Index,
@@ -25,7 +26,8 @@ public sealed record LibraryInfo(
 
 public sealed record PoolLibraryInfo(Guid Id, string Barcode, string Name, string Status, string Index1, string? Index2);
 
-public sealed record PoolInfo(Guid Id, string Barcode, string Name, IReadOnlyList<PoolLibraryInfo> Libraries, JsonElement Collisions, IReadOnlyList<QcInfo>? LatestQc);
+public sealed record PoolInfo(Guid Id, string Barcode, string Name, IReadOnlyList<PoolLibraryInfo> Libraries, JsonElement Collisions,
+    IReadOnlyList<QcInfo>? LatestQc);
 
 public sealed record RunStatusChangeInfo(string? From, string To, string? Reason, Guid ActorId, string? ActorEmail, DateTime At, string? TraceId);
 

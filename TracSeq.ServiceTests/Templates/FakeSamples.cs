@@ -49,7 +49,8 @@ public sealed class FakeSamples
         {
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("Healthy") };
         }
-        if (!path.StartsWith("/internal/", StringComparison.Ordinal) || (request.Method != HttpMethod.Post && !path.StartsWith(AccessPath, StringComparison.Ordinal)))
+        if (!path.StartsWith("/internal/", StringComparison.Ordinal)
+            || (request.Method != HttpMethod.Post && !path.StartsWith(AccessPath, StringComparison.Ordinal)))
         {
             return new HttpResponseMessage(HttpStatusCode.NotFound);
         }
@@ -77,7 +78,8 @@ public sealed class FakeSamples
     {
         var memberships = _memberships.GetValueOrDefault(userId) ?? [.. SheetProjects.Select(code => (code, "member"))];
         var answer = memberships.Select(m => new { projectId = _projects.GetOrAdd(m.Code, _ => Guid.NewGuid()), code = m.Code, role = m.Role });
-        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(answer, Json), Encoding.UTF8, "application/json") };
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(answer, Json), Encoding.UTF8,
+            "application/json") };
     }
 
     private HttpResponseMessage Batch(string body, string? idempotencyKey)

@@ -13,7 +13,8 @@ public sealed class SubmissionFileTests(TemplatesService fixture)
     public async Task A_european_excel_csv_with_bom_semicolons_multi_line_cells_loose_headers_and_trailing_empty_rows_commits()
     {
         var template = await _lab.CreateTemplateAsync();
-        string[] headers = ["  sample name ", "SAMPLE_TYPE", "barcode", "Volume uL", "concentration_NG_ul", "Collected", "Project", "replicate", "Passed QC", "Notes", "Donor"];
+        string[] headers = ["  sample name ", "SAMPLE_TYPE", "barcode", "Volume uL", "concentration_NG_ul", "Collected", "Project", "replicate", "Passed QC",
+            "Notes", "Donor"];
         var rows = Enumerable.Range(1, 4).Select(i => TemplateLab.GoodRow(i, TemplateLab.Unique("EU"))).ToList();
         rows[1][9] = "line one; with a semicolon\nline two, with a comma";
         var csv = Encoding.UTF8.GetString(TemplateLab.Csv(rows, separator: ';', bom: true, headers: headers)) + ";;;;;;;;;;\r\n\r\n;;\r\n";
@@ -34,7 +35,8 @@ public sealed class SubmissionFileTests(TemplatesService fixture)
         var template = await _lab.CreateTemplateAsync();
         string[] headers = ["Sample_Name", "Volume_uL", "Freezer shelf"];
 
-        using var response = await _lab.SubmitAsync(TemplateLab.Csv([["A-1", "1", "top"], ["A-2", "2", "bottom"]], headers: headers), "partial.csv", template.Id);
+        using var response = await _lab.SubmitAsync(TemplateLab.Csv([["A-1", "1", "top"], ["A-2", "2", "bottom"]], headers: headers), "partial.csv",
+            template.Id);
 
         var report = await TemplateLab.ReportAsync(response, HttpStatusCode.UnprocessableEntity);
         report.Errors.ShouldBe([new(1, "Sample_Type", null, "The required column 'Sample_Type' is missing.")]);
@@ -71,8 +73,10 @@ public sealed class SubmissionFileTests(TemplatesService fixture)
         var expected = new Dictionary<string, (HttpStatusCode Status, string Title)>
         {
             ["empty"] = (HttpStatusCode.BadRequest, "The file is empty."),
-            ["binary"] = (HttpStatusCode.BadRequest, "'plate.csv' is not a text file: it holds binary data. Save the sheet as CSV (UTF-8) or upload the .xlsx."),
-            ["xlsx named csv"] = (HttpStatusCode.BadRequest, "'plate.csv' is an Excel workbook, not CSV text: upload it with its .xlsx name, or save it as CSV."),
+            ["binary"] = (HttpStatusCode.BadRequest,
+                "'plate.csv' is not a text file: it holds binary data. Save the sheet as CSV (UTF-8) or upload the .xlsx."),
+            ["xlsx named csv"] = (HttpStatusCode.BadRequest,
+                "'plate.csv' is an Excel workbook, not CSV text: upload it with its .xlsx name, or save it as CSV."),
             ["csv named xlsx"] = (HttpStatusCode.BadRequest, "'plate.xlsx' is not an Excel workbook: save it again from Excel as .xlsx, or as CSV."),
             ["pdf"] = (HttpStatusCode.UnsupportedMediaType, "'plate.pdf' is neither CSV nor XLSX: upload a .csv or .xlsx file."),
             ["header only"] = (HttpStatusCode.BadRequest, "The sheet has a header row but no samples below it."),

@@ -132,7 +132,8 @@ public sealed class SubmissionTests(TemplatesService fixture, ITestOutputHelper 
         var report = await TemplateLab.ReportAsync(accepted, HttpStatusCode.Created);
         var samples = fixture.Samples.SamplesOf(report.SubmissionId); // as sent to Samples
         samples.Select(s => s.CollectedAt?.UtcDateTime).ShouldBe(
-            [new DateTime(2024, 3, 5, 0, 0, 0, DateTimeKind.Utc), new DateTime(2023, 3, 15, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 2, 29, 0, 0, 0, DateTimeKind.Utc)]);
+            [new DateTime(2024, 3, 5, 0, 0, 0, DateTimeKind.Utc), new DateTime(2023, 3, 15, 0, 0, 0, DateTimeKind.Utc),
+                new DateTime(2024, 2, 29, 0, 0, 0, DateTimeKind.Utc)]);
         samples.Select(s => (s.SampleType, s.Volume, s.Concentration)).ShouldBe([("dna", 10.5m, 3.25m), ("dna", 20m, 3.25m), ("dna", 7m, 3.25m)]);
         samples[0].Metadata.GetProperty("Passed_QC").GetBoolean().ShouldBeTrue();
     }
@@ -141,7 +142,8 @@ public sealed class SubmissionTests(TemplatesService fixture, ITestOutputHelper 
     public async Task Submissions_are_listed_for_their_projects_members_and_hidden_from_other_users()
     {
         var template = await _lab.CreateTemplateAsync();
-        using var response = await _lab.SubmitAsync(TemplateLab.Csv([TemplateLab.GoodRow(1, TemplateLab.Unique("LST"))]), "mine.csv", template.Id, dryRun: true);
+        using var response = await _lab.SubmitAsync(TemplateLab.Csv([TemplateLab.GoodRow(1, TemplateLab.Unique("LST"))]), "mine.csv", template.Id,
+            dryRun: true);
         var report = await TemplateLab.ReportAsync(response, HttpStatusCode.OK);
         using var mine = await _lab.AsAsync("research_scientist");
         // A researcher of another group (no membership of the sheet's project); facility staff see everyone's.

@@ -57,7 +57,8 @@ public sealed class ProjectGroups(AppHostFixture fixture)
             Content = JsonContent.Create(new
             {
                 submissionId, templateId = Guid.NewGuid(), templateVersion = 1,
-                samples = new[] { new { name = $"Only {token} uses this name", sampleType = "dna", projectCode = token, metadata = new { donor = $"donor-{token}" } } },
+                samples = new[] { new { name = $"Only {token} uses this name", sampleType = "dna", projectCode = token,
+                    metadata = new { donor = $"donor-{token}" } } },
             }),
         };
         request.Headers.Add("Idempotency-Key", submissionId.ToString());

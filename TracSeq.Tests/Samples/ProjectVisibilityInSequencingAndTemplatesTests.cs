@@ -98,7 +98,8 @@ public sealed class ProjectVisibilityInSequencingAndTemplatesTests(AppHostFixtur
                         facility && !read ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound);
                     if (theirs.Status != never.Status || theirs.Title != never.Title)
                     {
-                        failures.Add($"{method} {path.Name}: another group's id answers {(int)theirs.Status} '{theirs.Title}', an unknown id {(int)never.Status} '{never.Title}'");
+                        failures.Add($"{method} {path.Name}: another group's id answers {(int)theirs.Status} '{theirs.Title}', "
+                            + $"an unknown id {(int)never.Status} '{never.Title}'");
                     }
 
                     // A's viewer reads A's libraries and submissions but changes nothing; a facility object is not theirs at all.
@@ -114,7 +115,8 @@ public sealed class ProjectVisibilityInSequencingAndTemplatesTests(AppHostFixtur
                     // Staff read everything (a run without imported results has none to show: 404 there is its own answer).
                     if (read && !path.Name.Contains("/results", StringComparison.Ordinal))
                     {
-                        ProjectGroups.Expect(failures, $"{method} {path.Name} by staff", await ProjectGroups.SendAsync(staff, method, Fill(id.A), null), HttpStatusCode.OK);
+                        ProjectGroups.Expect(failures, $"{method} {path.Name} by staff", await ProjectGroups.SendAsync(staff, method, Fill(id.A), null),
+                            HttpStatusCode.OK);
                     }
                 }
             }
@@ -176,7 +178,10 @@ public sealed class ProjectVisibilityInSequencingAndTemplatesTests(AppHostFixtur
         }
 
         // Staff move A's sample to B's project: its library goes with it, in the same step, and says so in its trail.
-        using (var move = new HttpRequestMessage(HttpMethod.Patch, $"/api/samples/{a.Sample.Id}") { Content = JsonContent.Create(new { projectCode = b.Token }) })
+        using (var move = new HttpRequestMessage(HttpMethod.Patch, $"/api/samples/{a.Sample.Id}")
+        {
+            Content = JsonContent.Create(new { projectCode = b.Token })
+        })
         using (var moved = await staff.SendAsync(move))
         {
             moved.StatusCode.ShouldBe(HttpStatusCode.OK, await moved.Content.ReadAsStringAsync());

@@ -17,7 +17,8 @@ public sealed class KitImportTests(AppHostFixture fixture)
 {
     private readonly SequencingLab _lab = new(fixture);
 
-    private async Task<HttpResponseMessage> UploadAsync(byte[] bytes, string role = "principal_investigator", string resource = "gateway", string field = "file")
+    private async Task<HttpResponseMessage> UploadAsync(byte[] bytes, string role = "principal_investigator", string resource = "gateway",
+        string field = "file")
     {
         using var client = await _lab.AsAsync(role, resource);
         using var form = new MultipartFormDataContent();

@@ -23,7 +23,8 @@ public sealed class RunResultsTests(AppHostFixture fixture)
     private async Task<(Guid RunId, IReadOnlyList<LibraryInfo> Libraries)> RunAsync(string flowcell = "HFLOWCELL1", long? targetReads = null,
         IReadOnlyList<LibraryInfo>? libraries = null, bool start = true)
     {
-        libraries ??= await _lab.LibrariesAsync((SequencingLab.I7[0], SequencingLab.I5[0]), (SequencingLab.I7[1], SequencingLab.I5[1]), (SequencingLab.I7[2], SequencingLab.I5[2]));
+        libraries ??= await _lab.LibrariesAsync((SequencingLab.I7[0], SequencingLab.I5[0]), (SequencingLab.I7[1], SequencingLab.I5[1]),
+            (SequencingLab.I7[2], SequencingLab.I5[2]));
         if (targetReads is not null)
         {
             using var client = await _lab.AsAsync("lab_technician");
@@ -56,8 +57,12 @@ public sealed class RunResultsTests(AppHostFixture fixture)
         var at = Array.IndexOf(lines, "[BCLConvert_Data]");
         var header = lines[at + 1].Split(',');
         var rows = lines.Skip(at + 2).TakeWhile(l => l.Length > 0).Select(l => l.Split(','))
-            .Select(c => (Lane: c[Array.IndexOf(header, "Lane")], Id: c[Array.IndexOf(header, "Sample_ID")], I7: c[Array.IndexOf(header, "Index")], I5: c[Array.IndexOf(header, "Index2")])).ToList();
-        var demux = new StringBuilder("Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\r\n");
+            .Select(c => (Lane: c[Array.IndexOf(header, "Lane")], Id: c[Array.IndexOf(header, "Sample_ID")], I7: c[Array.IndexOf(header, "Index")],
+                I5: c[Array.IndexOf(header, "Index2")]))
+            .ToList();
+        var demux = new StringBuilder(
+            "Lane,SampleID,Sample_Project,Index,# Reads,# Perfect Index Reads,# One Mismatch Index Reads,# Two Mismatch Index Reads,"
+            + "% Reads,% Perfect Index Reads,% One Mismatch Index Reads,% Two Mismatch Index Reads\r\n");
         var unknown = new StringBuilder("Lane,index,index2,# Reads,% of Unknown Barcodes,% of All Reads\r\n");
         long undetermined = 50_000;
         foreach (var row in rows)
@@ -88,7 +93,8 @@ public sealed class RunResultsTests(AppHostFixture fixture)
         };
     }
 
-    private async Task<HttpResponseMessage> ImportAsync(Guid runId, IReadOnlyDictionary<string, byte[]> files, string role = "lab_technician", string? job = null)
+    private async Task<HttpResponseMessage> ImportAsync(Guid runId, IReadOnlyDictionary<string, byte[]> files, string role = "lab_technician",
+        string? job = null)
     {
         using var client = await _lab.AsAsync(role);
         using var form = new MultipartFormDataContent();
