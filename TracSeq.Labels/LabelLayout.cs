@@ -85,7 +85,8 @@ public static class LabelLayout
         if (module >= 1)
         {
             var barHeight = (int)Math.Round((area.Bottom - area.Top) * 0.4);
-            elements.Add(new SymbolElement(Labels.Symbologies.Code128, item.Barcode, bars, area.Left + (area.InnerWidth - bars.Width * module) / 2, area.Top, module, barHeight));
+            elements.Add(new SymbolElement(
+                Labels.Symbologies.Code128, item.Barcode, bars, area.Left + (area.InnerWidth - bars.Width * module) / 2, area.Top, module, barHeight));
             area.Top += barHeight + area.Dots(0.6);
         }
     }
@@ -109,7 +110,10 @@ public static class LabelLayout
         var textWidth = area.Width - area.Margin - textLeft;
         var size = (int)Math.Min((area.Bottom - area.Top) / (3 * LabelFont.LineHeight), area.Dots(2.6));
         var details = Details(item, textWidth, text => measure(text, size));
-        var lines = new (string Field, string Text)[] { ("barcode", LabelText.Clean(item.Barcode)), ("name", LabelText.Clean(item.Name)), ("details", details) };
+        var lines = new (string Field, string Text)[]
+        {
+            ("barcode", LabelText.Clean(item.Barcode)), ("name", LabelText.Clean(item.Name)), ("details", details),
+        };
         var y = area.Top;
         foreach (var (field, text) in lines)
         {

@@ -30,7 +30,10 @@ public sealed partial class SamplesBatchClient(HttpClient http, ILogger<SamplesB
         using var request = new HttpRequestMessage(HttpMethod.Post, Path)
         {
             // Bytes, not a streamed JsonContent: every retry sends exactly the same body, which the key's hash checks.
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(batch, Json)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(batch, Json))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+            },
         };
         request.Headers.Add("Idempotency-Key", SamplesInternalCalls.BatchKey(batch.SubmissionId!.Value));
         if (AuthenticationHeaderValue.TryParse(authorization, out var bearer))

@@ -77,7 +77,8 @@ public sealed class SamplesClient(HttpClient http, ILogger<SamplesClient> logger
                 using (var problem = JsonDocument.Parse(body))
                 {
                     return new RunMoveOutcome(false, 0, 0, [.. problem.RootElement.GetProperty("refused").EnumerateArray().Select(r =>
-                        new RefusedSample(r.GetProperty("id").GetGuid(), r.GetProperty("barcode").GetString() ?? "", r.GetProperty("from").GetString() ?? ""))]);
+                        new RefusedSample(
+                            r.GetProperty("id").GetGuid(), r.GetProperty("barcode").GetString() ?? "", r.GetProperty("from").GetString() ?? ""))]);
                 }
             case HttpStatusCode.NotFound:
                 using (var problem = JsonDocument.Parse(body))

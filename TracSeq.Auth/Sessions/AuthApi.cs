@@ -83,7 +83,8 @@ public static class AuthApi
         // The same work and the same answers whether the account exists or not: one password check, one counted failure.
         if (lockedUntil is { } until)
         {
-            return await RefuseLockedAsync(http, connection, tx, s, user?.Id, email, request.Password!, "attempt_while_locked", until - now.UtcDateTime, ct, signIn: true);
+            return await RefuseLockedAsync(
+                http, connection, tx, s, user?.Id, email, request.Password!, "attempt_while_locked", until - now.UtcDateTime, ct, signIn: true);
         }
         var verification = user is null ? Passwords.SpendVerificationTime(request.Password!) : Passwords.Verify(user.PasswordHash, request.Password!);
         if (user is null || verification == PasswordVerificationResult.Failed)
@@ -342,7 +343,10 @@ public static class AuthApi
 
     private static ProblemHttpResult WrongCurrentPassword() => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest, title: "One or more validation errors occurred.",
-        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["currentPassword"] = ["currentPassword is not correct."] } });
+        extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = new Dictionary<string, string[]> { ["currentPassword"] = ["currentPassword is not correct."] },
+        });
 
     private static ProblemHttpResult InvalidRefreshToken() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The refresh token is invalid, expired or revoked.");

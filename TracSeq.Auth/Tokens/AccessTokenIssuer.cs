@@ -7,7 +7,8 @@ namespace TracSeq.Auth.Tokens;
 
 public sealed record AccessToken(string Token, string Jti, DateTimeOffset ExpiresAt);
 
-/// <summary>Signs 15-minute access tokens carrying <c>sub</c>, <c>email</c>, <c>role</c>, <c>jti</c>, <c>iss</c>, <c>aud</c>, <c>ver</c>, the account's token version, and <c>sid</c>, the session.</summary>
+/// <summary>Signs 15-minute access tokens carrying <c>sub</c>, <c>email</c>, <c>role</c>, <c>jti</c>, <c>iss</c>, <c>aud</c>,
+/// <c>ver</c>, the account's token version, and <c>sid</c>, the session.</summary>
 public sealed class AccessTokenIssuer(SigningKeyStore keys, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new();

@@ -24,7 +24,8 @@ public static class UsersApi
             .AddEndpointFilter<CurrentAdministrator>().WithStandardProblems();
         users.MapGet("/", ListAsync);
         users.MapPost("/", CreateAsync).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithRequestExample("""{"email": "ada@lab.example.org", "displayName": "Ada Tech", "role": "lab_technician", "password": "a long passphrase of words"}""");
+            .WithRequestExample(
+                """{"email": "ada@lab.example.org", "displayName": "Ada Tech", "role": "lab_technician", "password": "a long passphrase of words"}""");
         users.MapGet("/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
         users.MapPatch("/{id:guid}", UpdateAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithRequestExample("""{"role": "principal_investigator"}""");
@@ -173,11 +174,13 @@ public static class UsersApi
             "body", "Give at least one of displayName, role, status.");
 
     /// <summary>A role change and a status change each in the account's events; disabling also ends every session.</summary>
-    private static async Task RecordChangesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuthEventLog events, User before, User updated, Guid adminId)
+    private static async Task RecordChangesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, AuthEventLog events, User before, User updated, Guid adminId)
     {
         if (updated.Role != before.Role)
         {
-            await events.WriteAsync(connection, tx, AuthEventTypes.RoleChanged, before.Id, before.Email, adminId, new { from = before.Role, to = updated.Role });
+            await events.WriteAsync(
+                connection, tx, AuthEventTypes.RoleChanged, before.Id, before.Email, adminId, new { from = before.Role, to = updated.Role });
         }
         if (updated.Status != before.Status)
         {

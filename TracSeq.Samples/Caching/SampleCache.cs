@@ -26,7 +26,8 @@ public readonly record struct CachedSample(int Version, Guid ProjectId, ReadOnly
 /// every write commits there first; Redis being down only costs speed.
 /// <para>
 /// Entries are <c>{version}|{projectId:N}{json}</c> (the project id is 32 hex digits, so no parse of the JSON is
-/// needed for the membership check; an entry written before projects existed does not parse and is read again). A change writes a tombstone <c>{version}|</c> carrying the new version, and
+/// needed for the membership check; an entry written before projects existed does not parse and is read again).
+/// A change writes a tombstone <c>{version}|</c> carrying the new version, and
 /// both tombstones and fills go through one script that never lets an older version replace a newer one; so a read
 /// that started before a change cannot put the old sample back afterwards.
 /// </para>

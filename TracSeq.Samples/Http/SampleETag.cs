@@ -40,7 +40,8 @@ public static class SampleETag
     public static (ValidationProblem? Malformed, ProblemHttpResult? Stale) IfMatchRefusal(HttpRequest request, int currentVersion) =>
         Check(request, currentVersion) switch
         {
-            IfMatchOutcome.Malformed => (new ValidationErrors().Add("If-Match", "If-Match must be an entity tag as given in ETag, such as \"3\".").ToProblem(), null),
+            IfMatchOutcome.Malformed => (
+                new ValidationErrors().Add("If-Match", "If-Match must be an entity tag as given in ETag, such as \"3\".").ToProblem(), null),
             IfMatchOutcome.DoesNotMatch => (null, SampleProblems.PreconditionFailed(currentVersion)),
             _ => (null, null),
         };

@@ -10,7 +10,8 @@ public sealed record AskedIds(IReadOnlyList<Guid> Samples, IReadOnlyList<Guid> L
     public static AskedIds From(LabelRequest request, ValidationErrors errors)
     {
         var asked = new AskedIds(request.SampleIds ?? [], request.LibraryIds ?? [], request.PoolIds ?? [], request.StorageLocationIds ?? []);
-        foreach (var (field, ids) in new[] { ("sampleIds", asked.Samples), ("libraryIds", asked.Libraries), ("poolIds", asked.Pools), ("storageLocationIds", asked.Locations) })
+        foreach (var (field, ids) in new[]
+            { ("sampleIds", asked.Samples), ("libraryIds", asked.Libraries), ("poolIds", asked.Pools), ("storageLocationIds", asked.Locations) })
         {
             errors.Check(ids.Count <= LabelOptions.MaxLabels, field, $"At most {LabelOptions.MaxLabels} labels per request.");
         }
@@ -40,7 +41,8 @@ public sealed record AskedIds(IReadOnlyList<Guid> Samples, IReadOnlyList<Guid> L
         List<LabelItem> items =
         [
             .. samples.Select(s => s.ToItem(withPosition: false)),
-            .. fromSequencing.Libraries.Concat(fromSequencing.Pools).Select(s => new LabelItem(s.Barcode, s.Name, s.ProjectCode, DateOnly.FromDateTime(s.CreatedAt))),
+            .. fromSequencing.Libraries.Concat(fromSequencing.Pools)
+                .Select(s => new LabelItem(s.Barcode, s.Name, s.ProjectCode, DateOnly.FromDateTime(s.CreatedAt))),
             .. boxed.Select(s => s.ToItem(withPosition: true)),
         ];
         return (items, missing);

@@ -53,7 +53,8 @@ public static class LabelStore
     }
 
     /// <summary>Every sample a submission created, in the order of its sheet's rows (creation order).</summary>
-    public static async Task<IReadOnlyList<SampleLabelRow>> BySubmissionAsync(NpgsqlDataSource db, Guid submissionId, int limit, Guid[]? visible, CancellationToken ct)
+    public static async Task<IReadOnlyList<SampleLabelRow>> BySubmissionAsync(
+        NpgsqlDataSource db, Guid submissionId, int limit, Guid[]? visible, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<SampleLabelRow>(new CommandDefinition($"""

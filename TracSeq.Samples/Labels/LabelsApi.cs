@@ -49,7 +49,8 @@ public static class LabelsApi
         new LabelTemplateDto(s.Name, s.Description, s.WidthMm, s.HeightMm, s.Symbologies, s.Fields, s.Formats, s.Sheet))]);
 
     /// <summary>Print labels</summary>
-    /// <remarks>Up to 1,000 labels (ids × copies); unknown ids, and samples of projects you are not a member of, are named in the 404 alike, and nothing is printed.</remarks>
+    /// <remarks>Up to 1,000 labels (ids × copies); unknown ids, and samples of projects you are not a member of,
+    /// are named in the 404 alike, and nothing is printed.</remarks>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> PrintAsync(
         LabelRequest request, HttpContext http, NpgsqlDataSource db, SequencingLabelsClient sequencing, ClaimsPrincipal user,
         ProjectAccessResolver projects, CancellationToken ct)
@@ -135,7 +136,8 @@ public static class LabelsApi
             : Answer([.. rows.Select(r => r.ToItem(withPosition: false))], options, "submission");
     }
 
-    private static Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult> Answer(IReadOnlyList<LabelItem> items, LabelOptions options, string fileName)
+    private static Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult> Answer(
+        IReadOnlyList<LabelItem> items, LabelOptions options, string fileName)
     {
         if (items.Count == 0)
         {
@@ -143,7 +145,9 @@ public static class LabelsApi
         }
         if ((long)items.Count * options.Copies > Max)
         {
-            return new ValidationErrors().Add("copies", $"This would print {(items.Count > Max ? $"more than {Max}" : items.Count * options.Copies)} labels; at most {Max} per request.").ToProblem();
+            return new ValidationErrors().Add("copies",
+                $"This would print {(items.Count > Max ? $"more than {Max}" : items.Count * options.Copies)} labels; at most {Max} per request.")
+                .ToProblem();
         }
         return options.Render(items, fileName);
     }

@@ -51,13 +51,15 @@ public sealed class SequencingLabelsClient(HttpClient http, ILogger<SequencingLa
             {
                 logger.LogWarning("Sequencing answered {Status} to a library move (trace {TraceId})", (int)response.StatusCode,
                     System.Diagnostics.Activity.Current?.TraceId.ToHexString());
-                throw new SequencingUnavailableException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Sequencing answered {(int)response.StatusCode}."));
+                throw new SequencingUnavailableException(
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Sequencing answered {(int)response.StatusCode}."));
             }
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ExecutionRejectedException ||
                                   (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            logger.LogWarning(e, "Sequencing could not be reached for {Path} (trace {TraceId})", path, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+            logger.LogWarning(
+                e, "Sequencing could not be reached for {Path} (trace {TraceId})", path, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
             throw new SequencingUnavailableException("Sequencing could not be reached.", e);
         }
     }
@@ -85,7 +87,8 @@ public sealed class SequencingLabelsClient(HttpClient http, ILogger<SequencingLa
                 // The downstream body goes to the log (with the trace id), not to the client.
                 logger.LogWarning("Sequencing answered {Status}: {Body} (trace {TraceId})", (int)response.StatusCode,
                     body.Length <= 300 ? body : body[..300], System.Diagnostics.Activity.Current?.TraceId.ToHexString());
-                throw new SequencingUnavailableException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Sequencing answered {(int)response.StatusCode}."));
+                throw new SequencingUnavailableException(
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Sequencing answered {(int)response.StatusCode}."));
             }
             return await response.Content.ReadFromJsonAsync<SequencingLabelItems>(Json, ct)
                 ?? throw new SequencingUnavailableException("Sequencing answered an empty body.");
@@ -94,7 +97,8 @@ public sealed class SequencingLabelsClient(HttpClient http, ILogger<SequencingLa
                                   (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             // The socket error names hosts and ports: it goes to the log with the trace id, the answer says only what failed.
-            logger.LogWarning(e, "Sequencing could not be reached for {Path} (trace {TraceId})", Path, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
+            logger.LogWarning(
+                e, "Sequencing could not be reached for {Path} (trace {TraceId})", Path, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
             throw new SequencingUnavailableException("Sequencing could not be reached.", e);
         }
     }

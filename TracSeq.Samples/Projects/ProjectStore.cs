@@ -29,7 +29,8 @@ public static class ProjectStore
             "SELECT id, code, name, archived FROM projects WHERE code = @code", new { code }, tx);
 
     /// <summary>The projects of these codes that exist (code → project), one query for a whole batch.</summary>
-    public static async Task<Dictionary<string, Project>> FindByCodesAsync(NpgsqlConnection connection, IReadOnlyCollection<string> codes, NpgsqlTransaction? tx = null) =>
+    public static async Task<Dictionary<string, Project>> FindByCodesAsync(
+        NpgsqlConnection connection, IReadOnlyCollection<string> codes, NpgsqlTransaction? tx = null) =>
         (await connection.QueryAsync<Project>("SELECT id, code, name, archived FROM projects WHERE code = ANY(@codes)", new { codes = codes.ToArray() }, tx))
             .ToDictionary(p => p.Code, StringComparer.Ordinal);
 
@@ -68,7 +69,8 @@ public static class ProjectStore
             """,
             new { id, r.Code, Name = r.Name!.Trim(), Description = Blank(r.Description), CostCode = Blank(r.CostCode), createdBy }, tx);
 
-    public static Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string code, string name, string? description, string? costCode, bool archived) =>
+    public static Task UpdateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string code, string name, string? description, string? costCode, bool archived) =>
         connection.ExecuteAsync(
             """
             UPDATE projects SET code = @code, name = @name, description = @description, cost_code = @costCode,
@@ -126,7 +128,8 @@ public static class ProjectStore
     public static async Task<(IReadOnlyList<ProjectEventDto> Items, long Total)> EventsAsync(NpgsqlConnection connection, Guid projectId, PageRequest paging)
     {
         var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM project_events WHERE project_id = @projectId", new { projectId });
-        var rows = await connection.QueryAsync<(long Id, string Type, DateTime At, Guid ActorId, string? ActorEmail, string? ActorName, Guid? UserId, string Changes, string? TraceId)>(
+        var rows = await connection.QueryAsync<(long Id, string Type, DateTime At, Guid ActorId, string? ActorEmail, string? ActorName, Guid? UserId,
+            string Changes, string? TraceId)>(
             """
             SELECT id, type, at, actor_id, actor_email, actor_name, user_id, changes::text, trace_id
             FROM project_events WHERE project_id = @projectId ORDER BY at, id LIMIT @limit OFFSET @offset

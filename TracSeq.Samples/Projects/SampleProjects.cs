@@ -59,7 +59,8 @@ public static class SampleProjects
     }
 
     /// <summary>A filter naming a project: unknown and invisible codes are both 404 naming the code.</summary>
-    public static async Task<ProblemHttpResult?> FilterRefusalAsync(NpgsqlConnection connection, ProjectAccess access, string? code, AuthorizationDenials denials)
+    public static async Task<ProblemHttpResult?> FilterRefusalAsync(
+        NpgsqlConnection connection, ProjectAccess access, string? code, AuthorizationDenials denials)
     {
         if (code is null)
         {

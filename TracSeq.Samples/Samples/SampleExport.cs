@@ -40,7 +40,8 @@ public static class SampleExport
         """;
 
     /// <summary>Export samples as CSV</summary>
-    /// <remarks>Any signed-in user, over the samples of your projects (facility staff: all). The same filters as the search (<c>format=csv</c>, the only format); every matching sample, one row each, streamed.</remarks>
+    /// <remarks>Any signed-in user, over the samples of your projects (facility staff: all). The same filters as the search
+    /// (<c>format=csv</c>, the only format); every matching sample, one row each, streamed.</remarks>
     /// <response code="200">A UTF-8 CSV file.</response>
     /// <response code="400">An unknown format or a malformed filter.</response>
     /// <response code="404">projectCode names no project you can see.</response>

@@ -99,7 +99,8 @@ public sealed class SamplePatch
         var concentration = Pick("concentration", _concentration, current.Concentration);
         var qualityScore = Pick("qualityScore", _qualityScore, current.QualityScore);
         var projectCode = Pick("projectCode", _projectCode, current.ProjectCode);
-        var collectedAt = Pick("collectedAt", _collectedAt.IsSet ? new Optional<DateTime?>(true, _collectedAt.Value?.UtcDateTime) : default, current.CollectedAt);
+        var collectedAt = Pick(
+            "collectedAt", _collectedAt.IsSet ? new Optional<DateTime?>(true, _collectedAt.Value?.UtcDateTime) : default, current.CollectedAt);
         var notes = Pick("notes", _notes, current.Notes);
 
         var metadata = current.Metadata;
@@ -114,7 +115,8 @@ public sealed class SamplePatch
             }
         }
 
-        return (new SampleValues(current.Id, name, sampleType, barcode, volume, concentration, qualityScore, projectCode, collectedAt, notes, metadata), changes);
+        return (new SampleValues(
+            current.Id, name, sampleType, barcode, volume, concentration, qualityScore, projectCode, collectedAt, notes, metadata), changes);
     }
 
     private static Optional<string> Trimmed(Optional<string?> value) =>

@@ -59,7 +59,8 @@ public static class SampleRules
         }
         var keys = metadata.EnumerateObject().Select(p => p.Name).ToList();
         return errors
-            .Check(metadata.GetRawText().Length <= SampleLimits.MaxMetadataLength, field, $"{field} must be at most {SampleLimits.MaxMetadataLength} characters of JSON.")
+            .Check(metadata.GetRawText().Length <= SampleLimits.MaxMetadataLength, field,
+                $"{field} must be at most {SampleLimits.MaxMetadataLength} characters of JSON.")
             .Check(keys.Count <= SampleLimits.MaxMetadataKeys, field, $"{field} may have at most {SampleLimits.MaxMetadataKeys} keys.")
             .Check(keys.All(k => k.Trim().Length is > 0 and <= SampleLimits.MaxMetadataKeyLength), field,
                 $"{field} keys must be 1 to {SampleLimits.MaxMetadataKeyLength} characters.")

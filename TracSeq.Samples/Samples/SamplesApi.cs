@@ -58,8 +58,8 @@ public static class SamplesApi
             """;
 
         public const string CreateConflict = """
-            {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.10", "title": "This barcode is already in use.", "status": 409, "detail": "LAB-PLATE7-A01",
-             "barcodes": ["LAB-PLATE7-A01"], "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
+            {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.10", "title": "This barcode is already in use.", "status": 409,
+             "detail": "LAB-PLATE7-A01", "barcodes": ["LAB-PLATE7-A01"], "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
             """;
     }
 
@@ -94,7 +94,8 @@ public static class SamplesApi
 
     /// <summary>Search samples</summary>
     /// <remarks>
-    /// Any signed-in user; only the samples of your projects (facility staff: all), totals included. Filters combine: <c>status</c> and <c>type</c> take comma lists; <c>q</c> searches barcode,
+    /// Any signed-in user; only the samples of your projects (facility staff: all), totals included. Filters combine:
+    /// <c>status</c> and <c>type</c> take comma lists; <c>q</c> searches barcode,
     /// name, project code and metadata values; <c>projectCode</c>, <c>submissionId</c>; <c>locationId</c> includes
     /// everything stored below that location; <c>from</c>/<c>to</c> bound the creation time. <c>sort</c> is one of
     /// createdAt (default, newest first as <c>-createdAt</c>), updatedAt, collectedAt, barcode, name, status, sampleType,
@@ -129,7 +130,8 @@ public static class SamplesApi
     }
 
     /// <summary>Count samples by status and type</summary>
-    /// <remarks>Any signed-in user, over the samples of your projects (facility staff: all). Takes the same filters as the search and answers the total and the counts by status and by sample type (every status and type listed, zeros included).</remarks>
+    /// <remarks>Any signed-in user, over the samples of your projects (facility staff: all). Takes the same filters as the search
+    /// and answers the total and the counts by status and by sample type (every status and type listed, zeros included).</remarks>
     /// <response code="200">The counts.</response>
     /// <response code="400">A filter is malformed.</response>
     /// <response code="404">projectCode names no project you can see.</response>
@@ -157,7 +159,8 @@ public static class SamplesApi
     }
 
     /// <summary>Get a sample</summary>
-    /// <remarks>Members of the sample's project and facility staff; for anyone else the sample does not exist (404). The sample with its location; the <c>ETag</c> header is its version, for <c>If-Match</c> on edits and status changes.</remarks>
+    /// <remarks>Members of the sample's project and facility staff; for anyone else the sample does not exist (404).
+    /// The sample with its location; the <c>ETag</c> header is its version, for <c>If-Match</c> on edits and status changes.</remarks>
     /// <response code="200">The sample, with <c>ETag</c>.</response>
     /// <response code="404">No sample has this id.</response>
     public static async Task<Results<Ok<SampleDto>, CachedSampleResult, ProblemHttpResult>> GetAsync(
@@ -175,7 +178,8 @@ public static class SamplesApi
     }
 
     /// <summary>Find a sample by its barcode</summary>
-    /// <remarks>Members of the sample's project and facility staff (404 for anyone else, cached or not); what a scanner calls. The barcode is matched exactly.</remarks>
+    /// <remarks>Members of the sample's project and facility staff (404 for anyone else, cached or not); what a scanner calls.
+    /// The barcode is matched exactly.</remarks>
     /// <response code="200">The sample, with <c>ETag</c>.</response>
     /// <response code="404">No sample has this barcode.</response>
     public static async Task<Results<Ok<SampleDto>, CachedSampleResult, ProblemHttpResult>> GetByBarcodeAsync(
@@ -383,7 +387,8 @@ public static class SamplesApi
 
     /// <summary>A sample's audit trail</summary>
     /// <remarks>
-    /// Members of the sample's project and facility staff (404 for anyone else). Every event, oldest first: type, time, actor, status before and after, changed fields (old
+    /// Members of the sample's project and facility staff (404 for anyone else). Every event, oldest first: type, time, actor,
+    /// status before and after, changed fields (old
     /// and new), reason, location and the trace id of the request that made it. Events are never changed or deleted.
     /// </remarks>
     /// <response code="200">A page of events.</response>

@@ -92,7 +92,8 @@ public static class SequencingInternalApi
         await SampleEventLog.WriteAsync(connection, tx, Actor.From(user), new NewSampleEvent(
             id, LibraryCreated, null, null, [new SampleChange("library", null, library)],
             $"Library {library.barcode} made from this sample.", null));
-        await IdempotencyRecords.CompleteAsync(connection, tx, EventScope, Guid.Empty, request.LibraryId.Value.ToString(), StatusCodes.Status201Created, answer);
+        await IdempotencyRecords.CompleteAsync(
+            connection, tx, EventScope, Guid.Empty, request.LibraryId.Value.ToString(), StatusCodes.Status201Created, answer);
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/samples/{id}/events", answer);
     }
@@ -139,7 +140,8 @@ public static class SequencingInternalApi
     }
 
     /// <summary>Runs are facility objects, but the move is made on the user's behalf: another project's sample is missing to them.</summary>
-    private static async Task<ProblemHttpResult?> MissingRefusalAsync(Guid[] ids, List<Sample> samples, ClaimsPrincipal user, SampleServices s, CancellationToken ct)
+    private static async Task<ProblemHttpResult?> MissingRefusalAsync(
+        Guid[] ids, List<Sample> samples, ClaimsPrincipal user, SampleServices s, CancellationToken ct)
     {
         var access = await s.Projects.ForAsync(user, ct);
         var byId = samples.ToDictionary(x => x.Id);

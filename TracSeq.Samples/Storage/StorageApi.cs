@@ -70,7 +70,8 @@ public static partial class StorageApi
     }
 
     /// <summary>Get a storage location with its children and contents</summary>
-    /// <remarks>Any signed-in user. The location, its path from the top, occupancy, the locations directly inside it and the samples it holds (at most 3,000 listed); a sample of a project you are not a member of shows as an occupied position only.</remarks>
+    /// <remarks>Any signed-in user. The location, its path from the top, occupancy, the locations directly inside it and the samples
+    /// it holds (at most 3,000 listed); a sample of a project you are not a member of shows as an occupied position only.</remarks>
     /// <response code="200">The location.</response>
     /// <response code="404">No location has this id.</response>
     public static async Task<Results<Ok<StorageLocationDetailDto>, ProblemHttpResult>> GetAsync(
@@ -239,7 +240,8 @@ public static partial class StorageApi
         return LocationKinds.IsKnown(request.Kind) ? errors.CheckSize(request.Kind!, request.Rows, request.Columns) : errors;
     }
 
-    private static async Task<StorageLocationDetailDto?> DetailAsync<TKey>(NpgsqlConnection connection, NpgsqlTransaction? tx, string condition, TKey key, ProjectAccess? access)
+    private static async Task<StorageLocationDetailDto?> DetailAsync<TKey>(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, string condition, TKey key, ProjectAccess? access)
     {
         if (await StorageStore.DetailAsync(connection, tx, condition, key, access, MaxContents) is not { } found)
         {
@@ -255,7 +257,8 @@ public static partial class StorageApi
         return barcode is null ? errors : BarcodeRules.ClassifyLocation(barcode) switch
         {
             BarcodeShape.Malformed => errors.Add("barcode", "barcode must be 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."),
-            BarcodeShape.Reserved => errors.Add("barcode", "barcode: LOC-nnnnn barcodes are reserved for the ones TracSeq generates; leave barcode out to get one."),
+            BarcodeShape.Reserved => errors.Add("barcode",
+                "barcode: LOC-nnnnn barcodes are reserved for the ones TracSeq generates; leave barcode out to get one."),
             _ => errors,
         };
     }

@@ -51,7 +51,8 @@ public static class WebhookEventsInternalApi
         var errors = new ValidationErrors()
             .Check(events is { Count: > 0 and <= SamplesOutboxSink.MaxEvents }, "events", $"Send 1 to {SamplesOutboxSink.MaxEvents} events.")
             .Check(events is null || events.All(e => e.Id != Guid.Empty && WebhookEventTypes.IsSubscribable(e.Type) && e.Type != WebhookEventTypes.WebhookTest
-                && (e.ProjectCode is null || ProjectCodes.IsValid(e.ProjectCode))), "events", "Every event needs an id, a known type and a valid project code or none.");
+                && (e.ProjectCode is null || ProjectCodes.IsValid(e.ProjectCode))),
+                "events", "Every event needs an id, a known type and a valid project code or none.");
         if (!errors.IsValid)
         {
             return errors.ToProblem();

@@ -148,7 +148,8 @@ public static class WebhookStore
     public static async Task<(IReadOnlyList<WebhookDelivery> Items, long Total)> DeliveriesAsync(
         NpgsqlConnection connection, Guid subscriptionId, int limit, int offset)
     {
-        var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM webhook_deliveries WHERE subscription_id = @subscriptionId", new { subscriptionId });
+        var total = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM webhook_deliveries WHERE subscription_id = @subscriptionId", new { subscriptionId });
         var rows = (await connection.QueryAsync<DeliveryRow>(
             """
             SELECT d.id, d.event_id AS eventid, e.type AS eventtype, d.status, d.attempts, d.created_at AS createdat,

@@ -46,7 +46,9 @@ public static class WebhooksApi
         var hooks = app.MapGroup("/api/webhooks").WithTags("Webhooks").WithStandardProblems().RequireAuthorization(Policies.CanAdminister);
         hooks.MapGet("/", ListAsync);
         hooks.MapPost("/", CreateAsync).Produces<WebhookWithSecret>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithRequestExample("""{"url": "https://hooks.example.org/tracseq", "events": ["sample.created", "run.status_changed"], "projectId": "ONC-2025", "description": "Pipeline launcher"}""");
+            .WithRequestExample(
+                """{"url": "https://hooks.example.org/tracseq", "events": ["sample.created", "run.status_changed"],""" +
+                """ "projectId": "ONC-2025", "description": "Pipeline launcher"}""");
         hooks.MapGet("/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
         hooks.MapPatch("/{id:guid}", UpdateAsync).ProducesProblem(StatusCodes.Status404NotFound)
             .WithRequestExample("""{"events": ["sample.status_changed"], "enabled": true}""");
@@ -91,13 +93,15 @@ public static class WebhooksApi
         }
         if (!secrets.Available)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Webhook secrets cannot be stored: the service secret is not configured.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Webhook secrets cannot be stored: the service secret is not configured.");
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await WebhookStore.CountAsync(connection) >= MaxSubscriptions)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The lab already has {MaxSubscriptions} webhook subscriptions; delete one first.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: $"The lab already has {MaxSubscriptions} webhook subscriptions; delete one first.");
         }
         var secret = WebhookSignature.NewSecret();
         var created = await WebhookStore.InsertAsync(connection, Guid.CreateVersion7(), url!, events!, Blank(request.ProjectId),
@@ -164,7 +168,8 @@ public static class WebhooksApi
     {
         if (!secrets.Available)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Webhook secrets cannot be stored: the service secret is not configured.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Webhook secrets cannot be stored: the service secret is not configured.");
         }
         var secret = WebhookSignature.NewSecret();
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -22,7 +22,10 @@ public static class HealthEndpoints
 
     public static WebApplication MapTracSeqHealthChecks(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJson }).WithHttpLogging(HttpLoggingFields.None).AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJson })
+            .WithHttpLogging(HttpLoggingFields.None)
+            .AllowAnonymous()
+            .DisableRateLimiting();
         app.MapHealthChecks("/alive", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),

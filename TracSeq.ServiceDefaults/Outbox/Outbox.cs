@@ -33,7 +33,8 @@ public static class Outbox
             new { e.Id, e.Type, e.OccurredAt, e.ProjectCode, Data = e.Data.GetRawText() }, transaction);
 
     /// <summary>Many events; a binary COPY joins the connection's open transaction.</summary>
-    public static async Task AddManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<OutboxEvent> events, CancellationToken ct)
+    public static async Task AddManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<OutboxEvent> events, CancellationToken ct)
     {
         if (events.Count <= CopyThreshold)
         {

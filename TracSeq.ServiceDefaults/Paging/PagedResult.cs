@@ -28,7 +28,8 @@ public readonly record struct PageRequest(int Page, int PageSize)
 /// <summary>The paged list of one thing's events (a sample's, a project's, an account's), the same in every service.</summary>
 public static class EventPages
 {
-    /// <summary>400 for a bad page; <paramref name="notFound"/> when <paramref name="read"/> finds the thing absent or not the caller's to see (null); else the page.</summary>
+    /// <summary>400 for a bad page; <paramref name="notFound"/> when <paramref name="read"/> finds the thing absent or not the
+    /// caller's to see (null); else the page.</summary>
     public static async Task<Results<Ok<PagedResult<T>>, ValidationProblem, ProblemHttpResult>> AnswerAsync<T>(
         int? page, int? pageSize, Func<ProblemHttpResult> notFound, Func<PageRequest, Task<(IReadOnlyList<T> Items, long Total)?>> read)
     {

@@ -90,7 +90,8 @@ public static class EdgeTrustExtensions
             {
                 // No such route, or one that reads no body (a 405, a proxy route): answered as ever, with room for
                 // Kestrel to drain the body after that answer.
-                if (http.Request.ContentLength is null or <= MaxDrainedBytes && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } drain)
+                if (http.Request.ContentLength is null or <= MaxDrainedBytes
+                    && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } drain)
                 {
                     drain.MaxRequestBodySize = MaxDrainedBytes;
                 }

@@ -160,7 +160,8 @@ public static class ServiceIdentity
             headers.Remove(ServiceSignature.ClientAddressHeader);
             if (ServiceSignature.ParseClientAddress(value) is { } claimed && signers.Contains(claimed.Signer) &&
                 KeyOf(app.Configuration, claimed.Signer) is { } key && IPAddress.TryParse(claimed.Address, out var address) &&
-                Targets(http).Any(target => ServiceSignature.VerifyClientAddress(claimed, key, audience, TimeProvider.System.GetUtcNow(), http.Request.Method, target)))
+                Targets(http).Any(target => ServiceSignature.VerifyClientAddress(
+                    claimed, key, audience, TimeProvider.System.GetUtcNow(), http.Request.Method, target)))
             {
                 http.Connection.RemoteIpAddress = address;
                 headers.Remove("X-Forwarded-For");

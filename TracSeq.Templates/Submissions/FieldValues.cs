@@ -102,7 +102,9 @@ public static class FieldValues
         var chosen = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var unknown = chosen.Where(c => Option(field, c) is null).ToList();
         return unknown.Count > 0
-            ? (null, $"'{SubmissionErrors.Shorten(string.Join("; ", unknown), 60)}' {(unknown.Count == 1 ? "is not one of the choices" : "are not among the choices")}: {SubmissionErrors.Choices(field.Options)} (separate several with ';').")
+            ? (null, $"'{SubmissionErrors.Shorten(string.Join("; ", unknown), 60)}' " +
+                $"{(unknown.Count == 1 ? "is not one of the choices" : "are not among the choices")}: " +
+                $"{SubmissionErrors.Choices(field.Options)} (separate several with ';').")
             : (chosen.Select(c => Option(field, c)!).Distinct().ToArray(), null);
     }
 }

@@ -48,8 +48,10 @@ public static class SheetReader
         {
             ".xlsx" or ".xlsm" or ".xls" when isZip => ReadWorkbook(bytes, inspect: true),
             ".xlsx" or ".xlsm" or ".xls" when isOle => ReadWorkbook(bytes, inspect: false),
-            ".xlsx" or ".xlsm" or ".xls" => throw new UnreadableSheetException(400, $"'{fileName}' is not an Excel workbook: save it again from Excel as .xlsx, or as CSV."),
-            ".csv" or ".txt" or ".tsv" when isZip || isOle => throw new UnreadableSheetException(400, $"'{fileName}' is an Excel workbook, not CSV text: upload it with its .xlsx name, or save it as CSV."),
+            ".xlsx" or ".xlsm" or ".xls" => throw new UnreadableSheetException(400,
+                $"'{fileName}' is not an Excel workbook: save it again from Excel as .xlsx, or as CSV."),
+            ".csv" or ".txt" or ".tsv" when isZip || isOle => throw new UnreadableSheetException(400,
+                $"'{fileName}' is an Excel workbook, not CSV text: upload it with its .xlsx name, or save it as CSV."),
             ".csv" or ".txt" or ".tsv" => ReadCsv(bytes, fileName),
             _ => throw new UnreadableSheetException(415, $"'{fileName}' is neither CSV nor XLSX: upload a .csv or .xlsx file."),
         };
@@ -59,7 +61,8 @@ public static class SheetReader
     {
         if (Array.IndexOf(bytes, (byte)0, 0, Math.Min(bytes.Length, 64 * 1024)) >= 0)
         {
-            throw new UnreadableSheetException(400, $"'{fileName}' is not a text file: it holds binary data. Save the sheet as CSV (UTF-8) or upload the .xlsx.");
+            throw new UnreadableSheetException(400,
+                $"'{fileName}' is not a text file: it holds binary data. Save the sheet as CSV (UTF-8) or upload the .xlsx.");
         }
         var text = Decode(bytes);
         var options = new CsvReaderOptions
@@ -151,7 +154,8 @@ public static class SheetReader
         catch (Exception e) when (e is not UnreadableSheetException and not OutOfMemoryException)
         {
             // ExcelDataReader throws a variety of exceptions for damaged or encrypted workbooks.
-            throw new UnreadableSheetException(400, "The workbook could not be read: it may be damaged or password-protected. Save it again from Excel, or as CSV.");
+            throw new UnreadableSheetException(400,
+                "The workbook could not be read: it may be damaged or password-protected. Save it again from Excel, or as CSV.");
         }
         return Build(records);
     }
@@ -194,7 +198,8 @@ public static class SheetReader
             }
             if (rows.Count == SubmissionLimits.MaxRows)
             {
-                throw new UnreadableSheetException(400, $"The sheet has more than {SubmissionLimits.MaxRows} rows of samples; split it into several submissions.");
+                throw new UnreadableSheetException(400,
+                    $"The sheet has more than {SubmissionLimits.MaxRows} rows of samples; split it into several submissions.");
             }
             rows.Add(new SheetRow(i + 1, records[i]));
         }

@@ -187,12 +187,14 @@ public static partial class SheetValidator
             : (null, $"'{SubmissionErrors.Shorten(text, 60)}' is not a sample type; use one of: {string.Join(", ", SampleTypes.All)}."),
         SampleProperties.Barcode => BarcodeRules.Classify((string)value!) switch
         {
-            BarcodeShape.Malformed => (null, $"'{text}' is not a valid barcode: use 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."),
+            BarcodeShape.Malformed => (null,
+                $"'{text}' is not a valid barcode: use 4 to 50 capital letters, digits or hyphens, starting with a letter or digit."),
             BarcodeShape.Reserved => (null, $"'{text}' has the shape of a barcode TracSeq generates; leave the cell empty to get one."),
             _ => (value, null),
         },
         SampleProperties.Volume when !SampleLimits.IsInRange((decimal)value!, SampleLimits.MaxVolume) => OutOfRange(text, SampleLimits.MaxVolume),
-        SampleProperties.Concentration when !SampleLimits.IsInRange((decimal)value!, SampleLimits.MaxConcentration) => OutOfRange(text, SampleLimits.MaxConcentration),
+        SampleProperties.Concentration when !SampleLimits.IsInRange((decimal)value!, SampleLimits.MaxConcentration) =>
+            OutOfRange(text, SampleLimits.MaxConcentration),
         SampleProperties.ProjectCode when !ProjectCodes.IsValid((string)value!) =>
             (null, $"'{text}' is not a valid project code: use up to 50 letters, digits, dots, hyphens or underscores."),
         SampleProperties.CollectedAt when SampleLimits.IsCollectedAtInFuture((DateTimeOffset)value!, now) => (null, $"{text} is in the future."),
@@ -221,7 +223,8 @@ public static partial class SheetValidator
         {
             return false;
         }
-        if (DateTime.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var plain))
+        if (DateTime.TryParseExact(
+            text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var plain))
         {
             value = new DateTimeOffset(plain, TimeSpan.Zero);
             return true;

@@ -44,6 +44,7 @@ public sealed class SubmissionErrors
         const int shown = 10;
         return options.Count <= shown
             ? string.Join(", ", options)
-            : string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", options.Take(shown))}, … ({options.Count} in all; see the sheet's drop-down list)");
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{string.Join(", ", options.Take(shown))}, … ({options.Count} in all; see the sheet's drop-down list)");
     }
 }

@@ -8,7 +8,8 @@ namespace TracSeq.Templates.Submissions;
 /// </summary>
 public static class SubmissionMetrics
 {
-    public static readonly IReadOnlyList<string> Outcomes = [SubmissionOutcome.Accepted, SubmissionOutcome.Rejected, SubmissionOutcome.DryRun, SubmissionOutcome.Failed];
+    public static readonly IReadOnlyList<string> Outcomes =
+        [SubmissionOutcome.Accepted, SubmissionOutcome.Rejected, SubmissionOutcome.DryRun, SubmissionOutcome.Failed];
 
     public static readonly Counter Submissions = Metrics.CreateCounter(
         "tracseq_submissions_total", "Spreadsheet submissions, by outcome (accepted, rejected, dry_run, failed).",

@@ -90,12 +90,14 @@ public static class SubmissionsApi
     /// <response code="200">Dry run: the report, nothing committed.</response>
     /// <response code="201">Every row committed: the report with the new sample ids.</response>
     /// <response code="400">A form field is missing or malformed, or the file is empty, unreadable, or has too many rows or columns.</response>
-    /// <response code="403">Below research scientist, or (not facility staff) a row's project is not one where you are a member or owner: the project is named.</response>
+    /// <response code="403">Below research scientist, or (not facility staff) a row's project is not one where you are a member
+    /// or owner: the project is named.</response>
     /// <response code="404">No template has this id.</response>
     /// <response code="409">The template version is a draft or archived, or the same upload is still being processed.</response>
     /// <response code="413">The file is larger than 10 MB.</response>
     /// <response code="415">Not multipart/form-data, or the file is neither CSV nor XLSX.</response>
-    /// <response code="422">Rows have errors (the full report, as a problem; for anyone but facility staff a row without a project is one), or the Idempotency-Key was used for a different upload; nothing committed.</response>
+    /// <response code="422">Rows have errors (the full report, as a problem; for anyone but facility staff a row without a project is one),
+    /// or the Idempotency-Key was used for a different upload; nothing committed.</response>
     /// <response code="503">Samples is unavailable; nothing committed. Send the same upload with the same key again.</response>
     public static async Task<IResult> SubmitAsync(
         HttpContext http, ClaimsPrincipal user, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
@@ -395,7 +397,8 @@ public static class SubmissionsApi
 
     private static ProblemHttpResult TooLarge() => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
         title: string.Create(CultureInfo.InvariantCulture, $"The file is larger than {SubmissionLimits.MaxFileBytes / (1024 * 1024)} MB."),
-        detail: string.Create(CultureInfo.InvariantCulture, $"A sheet may have at most {SubmissionLimits.MaxRows} rows; split larger ones into several submissions."));
+        detail: string.Create(CultureInfo.InvariantCulture,
+            $"A sheet may have at most {SubmissionLimits.MaxRows} rows; split larger ones into several submissions."));
 
     /// <summary>What an Idempotency-Key is bound to: the template, the mode, the form's project and the exact file.</summary>
     private static byte[] RequestHash(Upload upload, byte[] file)

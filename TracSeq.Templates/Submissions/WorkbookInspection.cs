@@ -26,7 +26,8 @@ public static class WorkbookInspection
         }
         catch (InvalidDataException)
         {
-            throw new UnreadableSheetException(400, "The workbook could not be read: it may be damaged or password-protected. Save it again from Excel, or as CSV.");
+            throw new UnreadableSheetException(400,
+                "The workbook could not be read: it may be damaged or password-protected. Save it again from Excel, or as CSV.");
         }
     }
 
@@ -69,5 +70,6 @@ public static class WorkbookInspection
         length > RatioCheckedAbove && length > Math.Max(compressed, 1) * SubmissionLimits.MaxCompressionRatio;
 
     private static UnreadableSheetException Refuse(string why) => new(400, string.Create(CultureInfo.InvariantCulture,
-        $"{why} It is not read (at most {SubmissionLimits.MaxUnzippedBytes / (1024 * 1024)} MB unpacked, {SubmissionLimits.MaxZipEntries} entries). Save it again from Excel, or as CSV."));
+        $"{why} It is not read (at most {SubmissionLimits.MaxUnzippedBytes / (1024 * 1024)} MB unpacked, " +
+        $"{SubmissionLimits.MaxZipEntries} entries). Save it again from Excel, or as CSV."));
 }

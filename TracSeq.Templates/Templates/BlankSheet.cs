@@ -123,7 +123,8 @@ public static class BlankSheet
     {
         var parts = new List<string> { f.Label ?? f.Key, f.Required ? $"{f.Type}, required" : f.Type };
         if (f.Unit is not null) parts.Add($"unit: {f.Unit}");
-        if (f.Min is not null || f.Max is not null) parts.Add($"range: {f.Min?.ToString(CultureInfo.InvariantCulture) ?? "…"} to {f.Max?.ToString(CultureInfo.InvariantCulture) ?? "…"}");
+        if (f.Min is not null || f.Max is not null)
+            parts.Add($"range: {f.Min?.ToString(CultureInfo.InvariantCulture) ?? "…"} to {f.Max?.ToString(CultureInfo.InvariantCulture) ?? "…"}");
         if (f.Type == FieldTypes.Date) parts.Add("format: YYYY-MM-DD");
         if (f.Type == FieldTypes.Multiselect) parts.Add($"one or more of {string.Join(", ", f.Options)}, separated by ';'");
         return string.Join("\n", parts);

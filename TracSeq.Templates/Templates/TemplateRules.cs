@@ -66,7 +66,8 @@ public static class TemplateRules
               .Text(p + "unit", field.Unit, 20, required: false);
         if (!string.IsNullOrWhiteSpace(field.Key) && !keys.TryAdd(NormalizeHeader(field.Key), i))
         {
-            errors.Add(p + "key", $"'{field.Key.Trim()}' is the same column as fields[{keys[NormalizeHeader(field.Key)]}] (case, spaces and underscores do not count).");
+            errors.Add(p + "key",
+                $"'{field.Key.Trim()}' is the same column as fields[{keys[NormalizeHeader(field.Key)]}] (case, spaces and underscores do not count).");
         }
         if (!FieldTypes.All.Contains(field.Type ?? ""))
         {

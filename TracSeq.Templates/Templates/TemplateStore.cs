@@ -6,7 +6,8 @@ namespace TracSeq.Templates.Templates;
 /// <summary>Reads and writes a template together with its fields (they are one thing to every caller).</summary>
 public static class TemplateStore
 {
-    private const string Columns = "id, lineage_id, version, name::text AS name, description, category, status, created_by, created_at, updated_at, published_at";
+    private const string Columns =
+        "id, lineage_id, version, name::text AS name, description, category, status, created_by, created_at, updated_at, published_at";
 
     public static async Task<Template?> LoadAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? tx = null, bool forUpdate = false)
     {

@@ -48,7 +48,8 @@ public static class TemplatesApi
     }
 
     /// <summary>List templates</summary>
-    /// <remarks>Any signed-in user. Filter by <c>status</c> (draft, published, archived), <c>lineageId</c> (every version of one template) and <c>q</c> (name text); newest version first.</remarks>
+    /// <remarks>Any signed-in user. Filter by <c>status</c> (draft, published, archived), <c>lineageId</c> (every version of one template)
+    /// and <c>q</c> (name text); newest version first.</remarks>
     /// <response code="200">A page of templates.</response>
     /// <response code="400">An unknown status or a bad page.</response>
     public static async Task<Results<Ok<PagedResult<TemplateDto>>, ValidationProblem>> ListAsync(
@@ -118,7 +119,8 @@ public static class TemplatesApi
     }
 
     /// <summary>Replace a draft</summary>
-    /// <remarks>Principal investigators and above. Replaces a draft's name, description, category and columns (same body as create). Published and archived versions never change (409).</remarks>
+    /// <remarks>Principal investigators and above. Replaces a draft's name, description, category and columns (same body as create).
+    /// Published and archived versions never change (409).</remarks>
     /// <response code="200">The draft as replaced.</response>
     /// <response code="400">A field is missing, malformed or contradictory.</response>
     /// <response code="404">No template has this id.</response>
@@ -140,7 +142,15 @@ public static class TemplatesApi
         }
         await connection.ExecuteAsync(
             "UPDATE templates SET name = @name, description = @description, category = @category, updated_at = @now WHERE id = @id",
-            new { id, name = request.Name!.Trim(), description = Blank(request.Description), category = Blank(request.Category), now = s.Clock.GetUtcNow() }, tx);
+            new
+            {
+                id,
+                name = request.Name!.Trim(),
+                description = Blank(request.Description),
+                category = Blank(request.Category),
+                now = s.Clock.GetUtcNow(),
+            },
+            tx);
         await TemplateStore.ReplaceFieldsAsync(connection, tx, id, [.. request.Fields!.Select((f, i) => TemplateField.From(f!, id, i))]);
         var updated = (await TemplateStore.LoadAsync(connection, id, tx))!;
         await tx.CommitAsync(ct);
@@ -169,7 +179,8 @@ public static class TemplatesApi
     }
 
     /// <summary>Publish a draft</summary>
-    /// <remarks>Principal investigators and above. Freezes the draft; the previously published version of the same template is archived, so new sheets use this one.</remarks>
+    /// <remarks>Principal investigators and above. Freezes the draft; the previously published version of the same template is archived,
+    /// so new sheets use this one.</remarks>
     /// <response code="200">The published version.</response>
     /// <response code="404">No template has this id.</response>
     /// <response code="409">The version is not a draft.</response>
@@ -196,7 +207,8 @@ public static class TemplatesApi
     }
 
     /// <summary>Start a new version</summary>
-    /// <remarks>Principal investigators and above. Copies a published (or archived) version into a new draft numbered after the template's latest version. One draft at a time.</remarks>
+    /// <remarks>Principal investigators and above. Copies a published (or archived) version into a new draft numbered after the
+    /// template's latest version. One draft at a time.</remarks>
     /// <response code="201">The new draft.</response>
     /// <response code="404">No template has this id.</response>
     /// <response code="409">The version is itself a draft, or the template already has a draft.</response>

@@ -18,7 +18,8 @@ public sealed record SampleQuery(string? Q, string? Status, string? Type, string
         ("sort", Sort ?? "-createdAt"), ("page", Page.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("pageSize", PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)))}";
 
-    public string ExportPath() => $"/downloads/samples.csv?{Join(("format", "csv"), ("q", Q), ("status", Status), ("type", Type), ("projectCode", Project), ("sort", Sort))}";
+    public string ExportPath() =>
+        $"/downloads/samples.csv?{Join(("format", "csv"), ("q", Q), ("status", Status), ("type", Type), ("projectCode", Project), ("sort", Sort))}";
 
     /// <summary>This page's own URL for these values (page 1 and the default sort left out).</summary>
     public string PageUrl()

@@ -14,7 +14,8 @@ public sealed record IndexKit(Guid Id, string Name, string? DisplayName, string?
 
 public sealed record LibraryIndex(Guid? KitId, string? KitName, string? Well, string? I7Name, string? I5Name, string Index1, string? Index2);
 
-public sealed record QcResults(decimal? ConcentrationNgUl, decimal? ConcentrationNm, decimal? Rin, decimal? Din, decimal? AverageSizeBp, decimal? A260280, decimal? A260230);
+public sealed record QcResults(
+    decimal? ConcentrationNgUl, decimal? ConcentrationNm, decimal? Rin, decimal? Din, decimal? AverageSizeBp, decimal? A260280, decimal? A260230);
 
 public sealed record QcMeasurement(Guid Id, string TargetKind, Guid TargetId, string Type, DateTime MeasuredAt, string? Instrument,
     QcResults Results, string Outcome, string? Notes, Guid CreatedBy, DateTime CreatedAt);

@@ -79,7 +79,8 @@ public static class FindingText
             "unexplained" => ($"Lane {finding.Lane}", "many reads under an unknown barcode TracSeq cannot explain",
                 "look the barcode up in your other kits and pools", "warning"),
             "lane_qc" => LaneCheck(finding),
-            _ => (finding.LibraryBarcode ?? $"Lane {finding.Lane}", Unprefixed(finding.Fix, finding.LibraryBarcode ?? $"Lane {finding.Lane}") ?? $"finding '{finding.Label}'",
+            _ => (finding.LibraryBarcode ?? $"Lane {finding.Lane}",
+                Unprefixed(finding.Fix, finding.LibraryBarcode ?? $"Lane {finding.Lane}") ?? $"finding '{finding.Label}'",
                 "see the run's results for details", "info"),
         };
     }
@@ -95,13 +96,15 @@ public static class FindingText
             "unknown_barcode" => "the findings below say whose barcode it is",
             "cluster_pf" => "the lane gave too few clusters: check the loading concentration and the flow cell",
             "reads_per_library" => "too few reads for the lane's share of the flow cell: plan a top-up",
-            { } check when check.StartsWith("q30", StringComparison.Ordinal) => "base quality below the limit for this flow cell: ask whether the run should be repeated",
+            { } check when check.StartsWith("q30", StringComparison.Ordinal) =>
+                "base quality below the limit for this flow cell: ask whether the run should be repeated",
             _ => "below the lab's QC threshold for this flow cell",
         };
         return (subject, what, fix, "warning");
     }
 
-    /// <summary>The service's sentence without the subject it starts with ("Lane 1: 23 % …" → "23 % …", "Lane 1, read 2: …" → "read 2: …"), without its full stop.</summary>
+    /// <summary>The service's sentence without the subject it starts with ("Lane 1: 23 % …" → "23 % …",
+    /// "Lane 1, read 2: …" → "read 2: …"), without its full stop.</summary>
     private static string? Unprefixed(string? text, string subject)
     {
         if (string.IsNullOrWhiteSpace(text))

@@ -44,13 +44,15 @@ public static class ReadsChart
             var y = Top + i * RowHeight;
             var expectedX = l.ExpectedFraction is { } e ? PlotLeft + PlotWidth * e / scale : (double?)null;
             var expected = l.ExpectedFraction is { } ex ? $" (expected {FindingText.Percent(ex)})" : "";
-            var title = $"{l.LibraryBarcode}: {FindingText.Reads(l.Reads)} reads, {FindingText.Percent(shares[i])} of lane {lane}{expected}, {Verdict(l.Verdict)}";
+            var title = $"{l.LibraryBarcode}: {FindingText.Reads(l.Reads)} reads, " +
+                $"{FindingText.Percent(shares[i])} of lane {lane}{expected}, {Verdict(l.Verdict)}";
             return new ReadsBar(l.LibraryBarcode, l.LibraryId, shares[i], l.ExpectedFraction, l.Verdict ?? "unknown", y,
                 PlotWidth * shares[i] / scale, expectedX, title);
         }).ToList();
         var below = bars.Count(b => b.Expected is { } e && b.Share < 0.9 * e);
         var description = string.Create(CultureInfo.InvariantCulture,
-            $"Lane {lane}: reads per library as a share of the lane against the expected share; {bars.Count} libraries, {below} below 90 % of their expected share.");
+            $"Lane {lane}: reads per library as a share of the lane against the expected share; " +
+            $"{bars.Count} libraries, {below} below 90 % of their expected share.");
         return new ReadsLaneChart(lane, bars, Top + bars.Count * RowHeight + AxisHeight, scale, description);
     }
 
