@@ -260,11 +260,12 @@ public class AppHostFixture : IAsyncLifetime
                 await Task.Delay(250, timeout.Token);
             }
         }
-        if (resource is "auth" or "samples" or "templates" or "sequencing")
+        // The gateway takes a service back after its next successful /alive probe (every 2 s): wait for every one, since
+        // a test may have started another service without waiting (one it restarted while this one was down).
+        using var gateway = CreateClient("gateway");
+        foreach (var service in new[] { "auth", "samples", "templates", "sequencing" })
         {
-            // The gateway takes a service back after its next successful /alive probe (every 2 s).
-            using var gateway = CreateClient("gateway");
-            while ((await gateway.GetAsync($"/openapi/{resource}.json", timeout.Token)).StatusCode != System.Net.HttpStatusCode.OK)
+            while ((await gateway.GetAsync($"/openapi/{service}.json", timeout.Token)).StatusCode != System.Net.HttpStatusCode.OK)
             {
                 await Task.Delay(250, timeout.Token);
             }
