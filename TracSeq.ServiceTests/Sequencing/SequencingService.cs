@@ -1,6 +1,5 @@
 extern alias SequencingApp;
 
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using TracSeq.Samples.Client;
 using TracSeq.ServiceDefaults.Projects;
@@ -14,41 +13,20 @@ namespace TracSeq.ServiceTests.Sequencing;
 /// <see cref="TestTokenIssuer"/> instead of Auth, and <see cref="FakeSamplesForSequencing"/> behind its Samples clients
 /// (sample reads, library events, run moves, the outbox relay and project memberships). Started once per run.
 /// </summary>
-public sealed class SequencingService : IAsyncLifetime
+public sealed class SequencingService : ServiceUnderTest<SequencingProgram>
 {
-    private LocalInfrastructure? _infrastructure;
-    private ServiceFactory<SequencingProgram>? _factory;
-
-    public TestTokenIssuer Tokens { get; } = new();
-
     public FakeSamplesForSequencing Samples { get; } = new();
 
-    public LocalInfrastructure Infrastructure => _infrastructure ?? throw new InvalidOperationException("Not started.");
-
-    public async Task InitializeAsync()
+    protected override void ReplaceOtherServices(IServiceCollection services)
     {
-        _infrastructure = await LocalInfrastructure.AcquireAsync();
-        ServiceEnvironment.Apply(_infrastructure);
-        _factory = await new ServiceFactory<SequencingProgram>(services =>
+        foreach (var client in new[] { "SamplesClient", "SamplesOutboxSink", SamplesMembershipSource.ClientName })
         {
-            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.ConfigurationManager = Tokens.Keys);
-            // The clients as the service registers them (named after their types), with their own retries, timeouts
-            // and signing kept: only the network behind them is replaced.
-            foreach (var client in new[] { "SamplesClient", "SamplesOutboxSink", SamplesMembershipSource.ClientName })
-            {
-                services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(Samples.CreateHandler);
-            }
-        }).StartAsync();
+            services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(Samples.CreateHandler);
+        }
     }
-
-    public HttpClient CreateClient(string? accessToken = null) =>
-        (_factory ?? throw new InvalidOperationException("Not started.")).CreateClient(accessToken);
 
     /// <summary>A client signed in as the run's user of <paramref name="role"/>. Dispose it.</summary>
     public HttpClient As(string role) => OutsideClient.Create(Address, Tokens.TokenFor(role));
-
-    /// <summary>Where the service listens (Kestrel on a free loopback port).</summary>
-    public Uri Address => (_factory ?? throw new InvalidOperationException("Not started.")).Address;
 
     /// <summary>Sequencing's own login on its database, never the superuser.</summary>
     public string DatabaseConnectionString => Infrastructure.ConnectionString("sequencingdb");
@@ -62,25 +40,13 @@ public sealed class SequencingService : IAsyncLifetime
         var id = Samples.Project(code, out var added);
         if (added)
         {
-            var cache = _factory!.Services.GetRequiredService<MembershipCache>();
+            var cache = Factory.Services.GetRequiredService<MembershipCache>();
             foreach (var user in Tokens.Users)
             {
                 await cache.AnnounceAsync(user.Id);
             }
         }
         return id;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null)
-        {
-            await _factory.DisposeAsync();
-        }
-        if (_infrastructure is not null)
-        {
-            await LocalInfrastructure.ReleaseAsync();
-        }
     }
 }
 
